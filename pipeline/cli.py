@@ -1,0 +1,206 @@
+"""The `intervisie` command: thin over the library; Dutch for the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import IntervisieError, Problem, TemplatesInvalid, WorkbookInvalid
+from .generate import check, generate
+from .plan import ALL_KINDS, Kind
+from .template_check import check_templates
+from .themes import load_content
+from .workbook_new import write_empty_workbook
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_ENV = "INTERVISIE_SJABLONEN"
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _templates_option() -> Any:
+    return click.option(
+        "--sjablonen", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: os.environ.get(TEMPLATES_ENV, str(DEFAULT_TEMPLATES)),
+        show_default="templates/ van het project",
+        help=f"Map met de Word-sjablonen en inhoud/ (ook via {TEMPLATES_ENV}).",
+    )
+
+
+def _workbook_argument() -> Any:
+    return click.argument("werkboek", type=click.Path(path_type=Path, dir_okay=True))
+
+
+def _report(problems: Sequence[Problem]) -> None:
+    errors = [p for p in problems if p.severity.value == "fout"]
+    warnings = [p for p in problems if p.severity.value == "waarschuwing"]
+    for problem in errors:
+        click.echo(f"FOUT: {problem}", err=True)
+    for problem in warnings:
+        click.echo(f"WAARSCHUWING: {problem}", err=True)
+
+
+def _parse_kinds(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[Kind, ...]:
+    if not value:
+        return ALL_KINDS
+    names = [v.strip().lower() for v in value.split(",") if v.strip()]
+    known = {k.value: k for k in ALL_KINDS}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"onbekende soort: {', '.join(unknown)}; kies uit {', '.join(known)}")
+    return tuple(k for k in ALL_KINDS if k.value in names)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Map our exceptions to Dutch messages and exit codes; nothing else is caught."""
+    try:
+        yield
+    except WorkbookInvalid as exc:
+        _report(exc.problems)
+        click.echo(f"Het werkboek is niet in orde: {len(exc.errors)} fout(en), "
+                   f"{len(exc.warnings)} waarschuwing(en). Er is niets geschreven.", err=True)
+        sys.exit(exc.exit_code)
+    except TemplatesInvalid as exc:
+        for problem in exc.problems:
+            click.echo(f"FOUT: {problem}", err=True)
+        click.echo(f"{exc} Er is niets geschreven.", err=True)
+        sys.exit(exc.exit_code)
+    except IntervisieError as exc:
+        click.echo(f"FOUT: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--versie", message="intervisie-docs %(version)s",
+                      help="Toon de versie en stop.")
+def main() -> None:
+    """Maak intervisie-documenten uit één Excel-werkboek.
+
+    Uit het werkboek (bladen Organisatie, Sessies, Deelnemers, Indeling en optioneel
+    Uitkomsten) maakt dit programma uitnodigingen, draaiboeken, syllabi en
+    vervolgadviezen als Word-documenten. Begin met `intervisie nieuw-werkboek`, vul het
+    werkboek in, controleer het met `intervisie controleer` en maak de documenten met
+    `intervisie genereer`.
+    """
+
+
+@main.command("controleer", context_settings=CONTEXT)
+@_workbook_argument()
+@_templates_option()
+def controleer(werkboek: Path, templates_dir: Path) -> None:
+    """Controleer WERKBOEK op alle regels en meld alle problemen tegelijk.
+
+    Elke fout noemt blad, rij en kolom. Waarschuwingen staan erna. Afsluitcode 0 als het
+    werkboek in orde is, 1 als er fouten zijn.
+    """
+    with _errors():
+        _, result = check(werkboek, templates_dir, dt.date.today())
+        _report(result.warnings)
+        cycle = result.cycle
+        click.echo(
+            f"Het werkboek is in orde: {len(cycle.sessions)} sessies, {len(cycle.people)} "
+            f"deelnemers, {len(cycle.bookings)} indelingen, "
+            f"{len(result.warnings)} waarschuwing(en)."
+        )
+
+
+@main.command("genereer", context_settings=CONTEXT)
+@_workbook_argument()
+@click.option("--uitvoer", "output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True,
+              help="Map waarin de map van de cyclus komt.")
+@click.option("--soort", "kinds", callback=_parse_kinds, metavar="SOORT[,SOORT]",
+              help="Alleen deze soorten: uitnodiging, draaiboek, syllabus, vervolgadvies "
+                   "(standaard alle vier).")
+@click.option("--processen", "workers", type=click.IntRange(1, 64), default=None,
+              help="Aantal processen voor grote runs (standaard: aantal processorkernen, max 4).")
+@_templates_option()
+def genereer(werkboek: Path, output: Path, kinds: tuple[Kind, ...], workers: int | None,
+             templates_dir: Path) -> None:
+    """Controleer WERKBOEK en maak daarna de documenten.
+
+    Alleen als het werkboek en de sjablonen in orde zijn, wordt er iets geschreven: per
+    soort een map onder UITVOER/<cyclus>/, met manifest.csv en manifest.json. De vorige
+    uitvoer van dezelfde cyclus wordt pas vervangen als alles gelukt is.
+    """
+    bar: Any = None
+
+    def on_plan(total: int) -> None:
+        nonlocal bar
+        bar = click.progressbar(length=total, label="Documenten maken", file=sys.stderr,
+                                show_pos=True)
+        bar.__enter__()
+
+    with _errors():
+        try:
+            result = generate(werkboek, output, templates_dir, kinds=kinds,
+                              today=dt.date.today(), on_plan=on_plan,
+                              progress=lambda n: bar.update(n), workers=workers)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+    _report(result.warnings)
+    total = sum(result.counts.values())
+    click.echo(f"Klaar: {total} documenten geschreven.")
+    for kind in ALL_KINDS:
+        if kind.value in result.counts:
+            click.echo(f"  {kind.value}: {result.counts[kind.value]}")
+    if result.internal_delivery:
+        click.echo(f"  waarvan {result.internal_delivery} uitnodiging(en) voor interne post "
+                   "(geen volledig postadres)")
+    click.echo(f"Waarschuwingen: {len(result.warnings)}")
+    click.echo(f"Map: {result.target}")
+    click.echo(f"Manifest: {result.target / 'manifest.csv'}")
+    if result.archive:
+        click.echo(f"Archief syllabi: {result.archive}")
+
+
+@main.command("nieuw-werkboek", context_settings=CONTEXT)
+@click.argument("pad", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overschrijf", is_flag=True, help="Overschrijf een bestaand bestand.")
+@_templates_option()
+def nieuw_werkboek(pad: Path, overschrijf: bool, templates_dir: Path) -> None:
+    """Schrijf een leeg werkboek naar PAD, met alle bladen, kolommen, keuzelijsten en een
+    blad Toelichting dat elke kolom uitlegt."""
+    with _errors():
+        if pad.exists() and not overschrijf:
+            raise IntervisieError(f"'{pad}' bestaat al; kies een andere naam of gebruik "
+                                  "--overschrijf.")
+        content = load_content(templates_dir)
+        write_empty_workbook(pad, [t.naam for t in content.themes.values()])
+    click.echo(f"Leeg werkboek geschreven: {pad}")
+
+
+@main.group("sjablonen", context_settings=CONTEXT)
+def sjablonen() -> None:
+    """Werken met de Word-sjablonen."""
+
+
+@sjablonen.command("controleer", context_settings=CONTEXT)
+@click.argument("map_", metavar="[MAP]", required=False,
+                type=click.Path(file_okay=False, path_type=Path))
+def sjablonen_controleer(map_: Path | None) -> None:
+    """Controleer de sjablonen in MAP (standaard templates/ van het project).
+
+    Meldt per sjabloon elke variabele die het programma niet levert, elke
+    Jinja-syntaxfout met de alinea waarin die staat en alles wat de beveiligde omgeving
+    verbiedt. Afsluitcode 0 als alles in orde is, anders 1.
+    """
+    folder = map_ or Path(os.environ.get(TEMPLATES_ENV, str(DEFAULT_TEMPLATES)))
+    with _errors():
+        content = load_content(folder)
+        problems = check_templates(folder, content)
+        if problems:
+            raise TemplatesInvalid(problems)
+    click.echo(f"De sjablonen in '{folder}' zijn in orde "
+               f"({', '.join(k.template for k in ALL_KINDS)}).")

@@ -1,0 +1,108 @@
+"""One exception hierarchy; every error knows where it happened and formats itself here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where in the workbook (or template) a problem sits. Rows are 1-based, as Excel shows."""
+
+    sheet: str
+    row: int | None = None
+    column: str | None = None
+    column_letter: str | None = None
+
+    def __str__(self) -> str:
+        parts = [f"blad '{self.sheet}'"]
+        if self.row is not None:
+            parts.append(f"rij {self.row}")
+        if self.column is not None:
+            letter = f" ({self.column_letter})" if self.column_letter else ""
+            parts.append(f"kolom '{self.column}'{letter}")
+        return ", ".join(parts)
+
+
+class Severity(Enum):
+    ERROR = "fout"
+    WARNING = "waarschuwing"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of the workbook check."""
+
+    message: str
+    location: Location | None = None
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return format_message(self.message, self.location)
+
+
+def format_message(message: str, location: Location | None) -> str:
+    """The single place where a location is put in front of a message."""
+    return f"{location}: {message}" if location is not None else message
+
+
+class IntervisieError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return format_message(self.message, self.location)
+
+
+class WorkbookFileError(IntervisieError):
+    """The file cannot be read as a workbook at all (not xlsx, corrupt, too large...)."""
+
+
+class WorkbookInvalid(IntervisieError):
+    """The workbook was read but breaks the contract; carries every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        super().__init__(f"Het werkboek bevat {len(errors)} fout(en).")
+        self.problems = tuple(problems)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+
+class TemplateProblem(IntervisieError):
+    """A template (docx or content file) is missing, broken or unsafe."""
+
+    def __init__(self, message: str, template: str, detail: str | None = None) -> None:
+        located = f"sjabloon '{template}': {message}"
+        if detail:
+            located += f" ({detail})"
+        super().__init__(located)
+        self.template = template
+
+
+class TemplatesInvalid(IntervisieError):
+    """The template check found problems; carries all of them."""
+
+    def __init__(self, problems: Sequence[TemplateProblem]) -> None:
+        super().__init__(f"De sjablonen bevatten {len(problems)} probleem/problemen.")
+        self.problems = tuple(problems)
+
+
+class OutputError(IntervisieError):
+    """Writing the output failed; the previous output is left as it was."""
+
+    exit_code = 2

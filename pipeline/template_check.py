@@ -1,0 +1,89 @@
+"""Check the .docx templates before a run: syntax, unknown names, forbidden constructs.
+
+Three looks at every template: Jinja must parse (errors name the paragraph); every
+top-level name must be one the pipeline provides for that kind; no attribute starting
+with '_' (the door to Python internals). Then each template is rendered once with a
+complete sample cycle in the sandbox, which catches unknown nested names as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+
+from .errors import TemplateProblem, TemplatesInvalid
+from .plan import ALL_KINDS, DocumentJob, Kind, plan_documents
+from .render import CoreProperties, PreparedTemplate, make_environment, paragraph_text
+from .sample import sample_cycle
+from .themes import Content
+
+_SAMPLE_PROPS = CoreProperties("controle", "controle", "controle", "", "2030-01-01T00:00:00Z")
+
+
+def _sample_jobs(content: Content) -> dict[Kind, DocumentJob]:
+    jobs: dict[Kind, DocumentJob] = {}
+    for job in plan_documents(sample_cycle(content), content).jobs:
+        jobs.setdefault(job.kind, job)
+    return jobs
+
+
+def _forbidden(tree: nodes.Template) -> list[str]:
+    found = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else None
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            name = str(node.arg.value)
+        if name is not None and name.startswith("_"):
+            found.append(name)
+    return found
+
+
+def check_template(path: Path, context: Mapping[str, Any],
+                   env: jinja2.Environment) -> list[TemplateProblem]:
+    """Every problem of one template (empty when it is fine)."""
+    try:
+        prepared = PreparedTemplate(path, env)
+    except TemplateProblem as problem:  # unreadable, or a syntax error
+        return [problem]
+    problems: list[TemplateProblem] = []
+    provided = set(context) | set(env.globals)
+    for part in prepared.parts:
+        tree = env.parse(part.source)
+        for name in sorted(meta.find_undeclared_variables(tree) - provided):
+            problems.append(TemplateProblem(
+                f"gebruikt de onbekende variabele '{name}'", path.name,
+                f"in {part.name}; beschikbaar: {', '.join(sorted(context))}"))
+        for name in _forbidden(tree):
+            problems.append(TemplateProblem(
+                f"gebruikt '{name}': attributen die met '_' beginnen zijn niet toegestaan",
+                path.name, f"in {part.name}"))
+        if problems:
+            continue
+        try:
+            prepared.render_part(part, context)
+        except TemplateProblem as problem:
+            problems.append(problem)
+    return problems
+
+
+def check_templates(templates_dir: Path, content: Content,
+                    kinds: Iterable[Kind] = ALL_KINDS) -> list[TemplateProblem]:
+    env = make_environment()
+    samples = _sample_jobs(content)
+    problems: list[TemplateProblem] = []
+    for kind in kinds:
+        problems += check_template(templates_dir / kind.template, samples[kind].context, env)
+    return problems
+
+
+def ensure_templates(templates_dir: Path, content: Content, kinds: Iterable[Kind]) -> None:
+    problems = check_templates(templates_dir, content, kinds)
+    if problems:
+        raise TemplatesInvalid(problems)
+
+
+__all__ = ["check_templates", "ensure_templates", "paragraph_text"]

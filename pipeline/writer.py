@@ -1,0 +1,113 @@
+"""Write a run into a staging folder and publish it in one step.
+
+Files go to `<root>/.<folder>.staging-<pid>` first; only when every file is written and
+checked does the staging folder replace `<root>/<folder>`. An error, a full disk or
+Ctrl-C before that leaves the previous output as it was and removes the staging folder.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import zipfile
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+
+from lxml import etree
+
+from .errors import OutputError
+
+DIR_MODE = 0o700  # personal data: the owner only
+FILE_MODE = 0o600
+
+
+def verify_docx(data: bytes, name: str) -> None:
+    """Reopen a generated document (zip and main XML) before it may be published."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            etree.fromstring(archive.read("[Content_Types].xml"))
+            etree.fromstring(archive.read("word/document.xml"))
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise OutputError(f"het gegenereerde document '{name}' is beschadigd: {exc}") from None
+
+
+def inside(root: Path, relpath: PurePosixPath) -> Path:
+    """Resolve relpath under root, refusing anything that would end up outside it."""
+    if relpath.is_absolute() or ".." in relpath.parts:
+        raise OutputError(f"onveilig pad voor uitvoer: '{relpath}'")
+    path = root.joinpath(*relpath.parts)
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise OutputError(f"onveilig pad voor uitvoer: '{relpath}'")
+    return path
+
+
+def write_file(root: Path, relpath: PurePosixPath, data: bytes) -> Path:
+    """Write one file under root, owner-only, creating folders as needed."""
+    path = inside(root, relpath)
+    path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """A single file published with os.replace (temporary name in the same folder)."""
+    path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write_file(path.parent, PurePosixPath(temporary.name), data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+class StagedOutput:
+    """Context manager: `with StagedOutput(root, folder) as staged: ...; staged.publish()`."""
+
+    def __init__(self, root: Path, folder: str) -> None:
+        self.root = root
+        self.target = inside(root, PurePosixPath(folder))
+        self.staging = root / f".{folder}.staging-{os.getpid()}"
+        self._old = root / f".{folder}.vorige-{os.getpid()}"
+        self.published = False
+
+    def __enter__(self) -> StagedOutput:
+        try:
+            self.root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            if self.staging.exists():
+                shutil.rmtree(self.staging)
+            self.staging.mkdir(mode=DIR_MODE)
+        except OSError as exc:
+            raise OutputError(f"kan de uitvoermap '{self.root}' niet aanmaken: {exc}") from None
+        return self
+
+    def write(self, relpath: PurePosixPath, data: bytes) -> Path:
+        try:
+            return write_file(self.staging, relpath, data)
+        except OSError as exc:
+            raise OutputError(f"kan '{relpath}' niet schrijven: {exc}") from None
+
+    def publish(self) -> None:
+        """Swap the staging folder in; the old output is removed only after the swap."""
+        try:
+            if self.target.exists():
+                os.replace(self.target, self._old)
+            os.replace(self.staging, self.target)
+        except OSError as exc:
+            if self._old.exists() and not self.target.exists():
+                os.replace(self._old, self.target)
+            raise OutputError(f"kan de uitvoer niet publiceren: {exc}") from None
+        shutil.rmtree(self._old, ignore_errors=True)
+        self.published = True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not self.published:
+            shutil.rmtree(self.staging, ignore_errors=True)
