@@ -1,0 +1,18 @@
+"""Shared fixtures: the project's templates and content, read once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.themes import Content, load_content
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+EXAMPLE = ROOT / "inputs" / "voorbeeld.xlsx"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(TEMPLATES)

@@ -1,0 +1,61 @@
+"""`sjablonen controleer`: unknown names, syntax errors, forbidden constructs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+
+from pipeline.template_check import check_templates
+from pipeline.themes import Content
+from tests.conftest import TEMPLATES
+
+
+def copy_templates(tmp_path: Path) -> Path:
+    target = tmp_path / "sjablonen"
+    shutil.copytree(TEMPLATES, target)
+    return target
+
+
+def add_paragraph(path: Path, text: str) -> None:
+    doc = docx.Document(str(path))
+    doc.add_paragraph(text)
+    doc.save(str(path))
+
+
+def test_project_templates_are_clean(content: Content) -> None:
+    assert check_templates(TEMPLATES, content) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{{ cycler.__init__.__globals__ }}", "'__init__'"),
+        ("{{ sessie.__class__ }}", "'__class__'"),
+        ("Beste {{ onbekende_naam }}", "onbekende variabele 'onbekende_naam'"),
+        ("{{ sessie.bestaat_niet }}", "bestaat_niet"),
+        ("Een fout {% if %} in deze alinea", "in de alinea 'Een fout"),
+        ("{% for x in sessie %}", "Jinja-syntaxfout"),
+    ],
+    ids=["globals", "class", "unknown-top-level", "unknown-nested", "syntax", "unclosed"],
+)
+def test_broken_template_is_refused_with_its_name(
+    tmp_path: Path, content: Content, text: str, expected: str
+) -> None:
+    folder = copy_templates(tmp_path)
+    add_paragraph(folder / "draaiboek.docx", text)
+    problems = check_templates(folder, content)
+    assert problems, "the broken template passed the check"
+    messages = [str(p) for p in problems]
+    assert all("draaiboek.docx" in m for m in messages)
+    assert any(expected in m for m in messages), messages
+
+
+def test_a_file_that_is_not_a_docx_is_reported(tmp_path: Path, content: Content) -> None:
+    folder = copy_templates(tmp_path)
+    (folder / "syllabus.docx").write_text("geen word-bestand")
+    problems = check_templates(folder, content)
+    assert [p.template for p in problems] == ["syllabus.docx"]
+    assert "geen geldig Word-document" in str(problems[0])
