@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, cli_nl
 from .errors import IntervisieError, Problem, TemplatesInvalid, WorkbookInvalid
 from .generate import check, generate
 from .plan import ALL_KINDS, Kind
@@ -20,15 +20,21 @@ from .template_check import check_templates
 from .themes import load_content
 from .workbook_new import write_empty_workbook
 
+cli_nl.install()
+
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATES_ENV = "INTERVISIE_SJABLONEN"
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+OPTIONS = "[OPTIES]"
+SUBCOMMANDS = "OPDRACHT [ARGUMENTEN]..."
 
 
 def _templates_option() -> Any:
     return click.option(
-        "--sjablonen", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+        "--sjablonen",
+        "templates_dir",
+        type=click.Path(file_okay=False, path_type=Path),
         default=lambda: os.environ.get(TEMPLATES_ENV, str(DEFAULT_TEMPLATES)),
         show_default="templates/ van het project",
         help=f"Map met de Word-sjablonen en inhoud/ (ook via {TEMPLATES_ENV}).",
@@ -48,7 +54,9 @@ def _report(problems: Sequence[Problem]) -> None:
         click.echo(f"WAARSCHUWING: {problem}", err=True)
 
 
-def _parse_kinds(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[Kind, ...]:
+def _parse_kinds(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> tuple[Kind, ...]:
     if not value:
         return ALL_KINDS
     names = [v.strip().lower() for v in value.split(",") if v.strip()]
@@ -56,7 +64,8 @@ def _parse_kinds(_ctx: click.Context, _param: click.Parameter, value: str | None
     unknown = [n for n in names if n not in known]
     if unknown:
         raise click.BadParameter(
-            f"onbekende soort: {', '.join(unknown)}; kies uit {', '.join(known)}")
+            f"onbekende soort: {', '.join(unknown)}; kies uit {', '.join(known)}"
+        )
     return tuple(k for k in ALL_KINDS if k.value in names)
 
 
@@ -67,8 +76,11 @@ def _errors() -> Iterator[None]:
         yield
     except WorkbookInvalid as exc:
         _report(exc.problems)
-        click.echo(f"Het werkboek is niet in orde: {len(exc.errors)} fout(en), "
-                   f"{len(exc.warnings)} waarschuwing(en). Er is niets geschreven.", err=True)
+        click.echo(
+            f"Het werkboek is niet in orde: {len(exc.errors)} fout(en), "
+            f"{len(exc.warnings)} waarschuwing(en). Er is niets geschreven.",
+            err=True,
+        )
         sys.exit(exc.exit_code)
     except TemplatesInvalid as exc:
         for problem in exc.problems:
@@ -80,9 +92,10 @@ def _errors() -> Iterator[None]:
         sys.exit(exc.exit_code)
 
 
-@click.group(context_settings=CONTEXT)
-@click.version_option(__version__, "--versie", message="intervisie-docs %(version)s",
-                      help="Toon de versie en stop.")
+@click.group(context_settings=CONTEXT, options_metavar=OPTIONS, subcommand_metavar=SUBCOMMANDS)
+@click.version_option(
+    __version__, "--versie", message="intervisie-docs %(version)s", help="Toon de versie en stop."
+)
 def main() -> None:
     """Maak intervisie-documenten uit één Excel-werkboek.
 
@@ -94,7 +107,12 @@ def main() -> None:
     """
 
 
-@main.command("controleer", context_settings=CONTEXT)
+@main.command(
+    "controleer",
+    context_settings=CONTEXT,
+    options_metavar=OPTIONS,
+    short_help="Controleer een werkboek en meld alle problemen.",
+)
 @_workbook_argument()
 @_templates_option()
 def controleer(werkboek: Path, templates_dir: Path) -> None:
@@ -114,19 +132,41 @@ def controleer(werkboek: Path, templates_dir: Path) -> None:
         )
 
 
-@main.command("genereer", context_settings=CONTEXT)
+@main.command(
+    "genereer",
+    context_settings=CONTEXT,
+    options_metavar=OPTIONS,
+    short_help="Controleer een werkboek en maak de documenten.",
+)
 @_workbook_argument()
-@click.option("--uitvoer", "output", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True,
-              help="Map waarin de map van de cyclus komt.")
-@click.option("--soort", "kinds", callback=_parse_kinds, metavar="SOORT[,SOORT]",
-              help="Alleen deze soorten: uitnodiging, draaiboek, syllabus, vervolgadvies "
-                   "(standaard alle vier).")
-@click.option("--processen", "workers", type=click.IntRange(1, 64), default=None,
-              help="Aantal processen voor grote runs (standaard: aantal processorkernen, max 4).")
+@click.option(
+    "--uitvoer",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Map waarin de map van de cyclus komt.",
+)
+@click.option(
+    "--soort",
+    "kinds",
+    callback=_parse_kinds,
+    metavar="SOORT[,SOORT]",
+    help="Alleen deze soorten: uitnodiging, draaiboek, syllabus, vervolgadvies "
+    "(standaard alle vier).",
+)
+@click.option(
+    "--processen",
+    "workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    metavar="N",
+    help="Aantal processen voor grote runs (standaard: aantal processorkernen, max 4).",
+)
 @_templates_option()
-def genereer(werkboek: Path, output: Path, kinds: tuple[Kind, ...], workers: int | None,
-             templates_dir: Path) -> None:
+def genereer(
+    werkboek: Path, output: Path, kinds: tuple[Kind, ...], workers: int | None, templates_dir: Path
+) -> None:
     """Controleer WERKBOEK en maak daarna de documenten.
 
     Alleen als het werkboek en de sjablonen in orde zijn, wordt er iets geschreven: per
@@ -137,15 +177,23 @@ def genereer(werkboek: Path, output: Path, kinds: tuple[Kind, ...], workers: int
 
     def on_plan(total: int) -> None:
         nonlocal bar
-        bar = click.progressbar(length=total, label="Documenten maken", file=sys.stderr,
-                                show_pos=True)
+        bar = click.progressbar(
+            length=total, label="Documenten maken", file=sys.stderr, show_pos=True
+        )
         bar.__enter__()
 
     with _errors():
         try:
-            result = generate(werkboek, output, templates_dir, kinds=kinds,
-                              today=dt.date.today(), on_plan=on_plan,
-                              progress=lambda n: bar.update(n), workers=workers)
+            result = generate(
+                werkboek,
+                output,
+                templates_dir,
+                kinds=kinds,
+                today=dt.date.today(),
+                on_plan=on_plan,
+                progress=lambda n: bar.update(n),
+                workers=workers,
+            )
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
@@ -156,8 +204,10 @@ def genereer(werkboek: Path, output: Path, kinds: tuple[Kind, ...], workers: int
         if kind.value in result.counts:
             click.echo(f"  {kind.value}: {result.counts[kind.value]}")
     if result.internal_delivery:
-        click.echo(f"  waarvan {result.internal_delivery} uitnodiging(en) voor interne post "
-                   "(geen volledig postadres)")
+        click.echo(
+            f"  waarvan {len(result.internal_delivery)} uitnodiging(en) voor interne post "
+            f"(geen volledig postadres): {', '.join(result.internal_delivery)}"
+        )
     click.echo(f"Waarschuwingen: {len(result.warnings)}")
     click.echo(f"Map: {result.target}")
     click.echo(f"Manifest: {result.target / 'manifest.csv'}")
@@ -165,7 +215,12 @@ def genereer(werkboek: Path, output: Path, kinds: tuple[Kind, ...], workers: int
         click.echo(f"Archief syllabi: {result.archive}")
 
 
-@main.command("nieuw-werkboek", context_settings=CONTEXT)
+@main.command(
+    "nieuw-werkboek",
+    context_settings=CONTEXT,
+    options_metavar=OPTIONS,
+    short_help="Schrijf een leeg werkboek met toelichting.",
+)
 @click.argument("pad", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--overschrijf", is_flag=True, help="Overschrijf een bestaand bestand.")
 @_templates_option()
@@ -174,21 +229,30 @@ def nieuw_werkboek(pad: Path, overschrijf: bool, templates_dir: Path) -> None:
     blad Toelichting dat elke kolom uitlegt."""
     with _errors():
         if pad.exists() and not overschrijf:
-            raise IntervisieError(f"'{pad}' bestaat al; kies een andere naam of gebruik "
-                                  "--overschrijf.")
+            raise IntervisieError(
+                f"'{pad}' bestaat al; kies een andere naam of gebruik --overschrijf."
+            )
         content = load_content(templates_dir)
         write_empty_workbook(pad, [t.naam for t in content.themes.values()])
     click.echo(f"Leeg werkboek geschreven: {pad}")
 
 
-@main.group("sjablonen", context_settings=CONTEXT)
+@main.group(
+    "sjablonen", context_settings=CONTEXT, options_metavar=OPTIONS, subcommand_metavar=SUBCOMMANDS
+)
 def sjablonen() -> None:
     """Werken met de Word-sjablonen."""
 
 
-@sjablonen.command("controleer", context_settings=CONTEXT)
-@click.argument("map_", metavar="[MAP]", required=False,
-                type=click.Path(file_okay=False, path_type=Path))
+@sjablonen.command(
+    "controleer",
+    context_settings=CONTEXT,
+    options_metavar=OPTIONS,
+    short_help="Controleer de Word-sjablonen.",
+)
+@click.argument(
+    "map_", metavar="[MAP]", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
 def sjablonen_controleer(map_: Path | None) -> None:
     """Controleer de sjablonen in MAP (standaard templates/ van het project).
 
@@ -202,5 +266,6 @@ def sjablonen_controleer(map_: Path | None) -> None:
         problems = check_templates(folder, content)
         if problems:
             raise TemplatesInvalid(problems)
-    click.echo(f"De sjablonen in '{folder}' zijn in orde "
-               f"({', '.join(k.template for k in ALL_KINDS)}).")
+    click.echo(
+        f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in ALL_KINDS)})."
+    )

@@ -33,7 +33,7 @@ class RunResult:
     target: Path
     counts: dict[str, int]
     warnings: tuple[Problem, ...]
-    internal_delivery: int  # invitations addressed for internal delivery
+    internal_delivery: tuple[str, ...]  # "name (sessie)" of invitations sent by internal post
     archive: Path | None
     rows: tuple[ManifestRow, ...]
 
@@ -175,8 +175,10 @@ def generate(
         ))
         staged.publish()
     archive = archive_syllabi(staged.target, output_root, plan.cycle_folder, rows)
-    internal = sum(1 for j in plan.jobs if j.kind is Kind.UITNODIGING
-                   and not j.context["ontvanger"]["per_post"])
+    internal = tuple(
+        f"{j.context['ontvanger']['naam']} ({j.sessie})" for j in plan.jobs
+        if j.kind is Kind.UITNODIGING and not j.context["ontvanger"]["per_post"]
+    )
     return RunResult(staged.target, counts, checked.warnings, internal, archive, rows)
 
 

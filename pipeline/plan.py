@@ -275,6 +275,13 @@ class _Index:
             if theme is None:  # validate() guarantees this never happens
                 raise KeyError(session.thema)
             self.themes[session.sessie] = theme
+        # Contexts share these dicts instead of rebuilding them per document.
+        self.theme_context = {t.key: _theme(t) for t in content.themes.values()}
+        self.session_context = {
+            s.sessie: _session(s, self.themes[s.sessie], len(self.bookings[s.sessie]))
+            for s in cycle.sessions
+        }
+        self.person_context = {p.personeelsnummer: _person(p) for p in cycle.people}
 
     def members(self, sessie: str) -> list[tuple[Person, Rol]]:
         pairs = [(self.people[b.personeelsnummer], b.rol) for b in self.bookings[sessie]]
@@ -301,6 +308,7 @@ def plan_documents(
     signature = (
         SignatureImage(cycle.organisation.handtekening) if cycle.organisation.handtekening else None
     )
+    method = _method(content)
 
     def add(kind: Kind, stem: str, title: str, sessie: str | None, nummer: str | None,
             context: dict[str, Any]) -> None:
@@ -313,8 +321,9 @@ def plan_documents(
             continue
         for session in cycle.sessions:
             theme = index.themes[session.sessie]
+            theme_context = index.theme_context[theme.key]
             members = index.members(session.sessie)
-            sess = _session(session, theme, len(members))
+            sess = index.session_context[session.sessie]
             session_part = safe_part(session.sessie)
             if kind is Kind.UITNODIGING:
                 for booking in index.bookings[session.sessie]:
@@ -322,9 +331,9 @@ def plan_documents(
                     add(kind, f"{session_part}-{_person_stem(person)}",
                         f"Uitnodiging {theme.naam} {session.sessie} - {dutch.full_name(person)}",
                         session.sessie, person.personeelsnummer, {
-                            "ontvanger": _person(person),
+                            "ontvanger": index.person_context[person.personeelsnummer],
                             "sessie": sess,
-                            "thema": _theme(theme),
+                            "thema": theme_context,
                             "prikkelende_vraag": _one_line(session.prikkelende_vraag)
                             or theme.prikkelende_vragen[0],
                             "inbrenger": booking.rol is Rol.INBRENGER,
@@ -336,9 +345,10 @@ def plan_documents(
                 add(kind, session_part, f"Draaiboek {theme.naam} {session.sessie}",
                     session.sessie, None, {
                         "sessie": sess,
-                        "thema": _theme(theme),
+                        "thema": theme_context,
                         "deelnemers": [
-                            {**_person(p), "rol": rol.value} for p, rol in members
+                            {**index.person_context[p.personeelsnummer], "rol": rol.value}
+                            for p, rol in members
                         ],
                         "inbrengers": inbrengers,
                         "agenda": _agenda_rows(agenda),
@@ -350,7 +360,7 @@ def plan_documents(
                 add(kind, session_part, f"Vervolgadvies {theme.naam} {session.sessie}",
                     session.sessie, None, {
                         "sessie": sess,
-                        "thema": _theme(theme),
+                        "thema": theme_context,
                         "deelnemers": [dutch.full_name(p) for p, _ in members],
                         "grote_groep": len(members) >= LARGE_GROUP,
                         "uitkomsten": _outcome(index.outcomes.get(session.sessie)),
@@ -365,14 +375,13 @@ def plan_documents(
                 attended = [content.themes[key] for key in theme_keys]
                 add(kind, _person_stem(person), f"Syllabus {org['cyclus']} - "
                     f"{dutch.full_name(person)}", None, person.personeelsnummer, {
-                        "lezer": _person(person),
+                        "lezer": index.person_context[person.personeelsnummer],
                         "sessies": [
-                            {**_session(index.sessions[b.sessie], index.themes[b.sessie],
-                                        len(index.bookings[b.sessie])), "rol": b.rol.value}
+                            {**index.session_context[b.sessie], "rol": b.rol.value}
                             for b in own
                         ],
-                        "themas": [_theme(t) for t in attended],
-                        "methode": _method(content),
+                        "themas": [index.theme_context[t.key] for t in attended],
+                        "methode": method,
                     })
     first = min((s.start for s in cycle.sessions), default=None)
     moment = dt.datetime.combine(cycle.organisation.briefdatum, dt.time(9, 0))

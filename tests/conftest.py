@@ -16,3 +16,11 @@ EXAMPLE = ROOT / "inputs" / "voorbeeld.xlsx"
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content(TEMPLATES)
+
+
+@pytest.fixture(scope="session")
+def example_run(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The example workbook generated once; tests only read from it."""
+    from tests.generated import generate_example
+
+    return generate_example(tmp_path_factory.mktemp("uitvoer"))

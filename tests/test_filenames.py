@@ -49,3 +49,4 @@ def test_unique_paths_ignore_case() -> None:
 
 def test_diacritics_fold_to_ascii() -> None:
     assert safe_part("Özdemir, Zoë & Anaïs") == "ozdemir-zoe-anais"
+    assert safe_part("Yılmaz Aydın Øre Łukasz Straße") == "yilmaz-aydin-ore-lukasz-strasse"

@@ -153,10 +153,29 @@ def table(doc: DocumentObject, headers: list[str], cells: list[str], loop: str,
     for i, cell in enumerate(cells):
         tbl.rows[2].cells[i].text = cell
     tbl.rows[3].cells[0].text = "{%tr endfor %}"
-    for row in tbl.rows:
-        for i, width in enumerate(widths_mm):
-            row.cells[i].width = Mm(width)
+    set_widths(tbl, widths_mm)
     return tbl
+
+
+def set_widths(tbl: Table, widths_mm: list[int]) -> None:
+    """Column widths in the grid (LibreOffice reads these) and on every cell (Word)."""
+    tbl.autofit = False
+    for grid_col, width in zip(tbl._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm,
+                               strict=True):
+        grid_col.set(qn("w:w"), str(round(width * MM_TWIPS)))
+    for row in tbl.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+
+
+def no_header_row(tbl: Table) -> None:
+    """A table of labels and values has no header row: switch off its header look."""
+    look = tbl._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        tbl._tbl.tblPr.append(look)
+    look.set(qn("w:firstRow"), "0")
+    look.set(qn("w:val"), "0480")
 
 
 def facts(doc: DocumentObject, rows: list[tuple[str, str]]) -> None:
@@ -166,7 +185,8 @@ def facts(doc: DocumentObject, rows: list[tuple[str, str]]) -> None:
     for row, (label, value) in zip(tbl.rows, rows, strict=True):
         row.cells[0].text = label
         row.cells[1].text = value
-        row.cells[0].width, row.cells[1].width = Mm(45), Mm(115)
+    set_widths(tbl, [45, 115])
+    no_header_row(tbl)
 
 
 def frame(paragraph: Paragraph, x_mm: float, y_mm: float, w_mm: float, h_mm: float) -> None:
@@ -213,7 +233,7 @@ def uitnodiging() -> DocumentObject:
         paragraph = para(doc, line)
         frame(paragraph, *box)
     spacer = para(doc)
-    spacer.paragraph_format.space_before = Mm(48)
+    spacer.paragraph_format.space_before = Mm(36)
     para(doc, "{{ organisatie.plaats }}, {{ organisatie.briefdatum }}")
     para(doc, "Onderwerp: uitnodiging intervisie{% if thema.pijler %} {{ thema.naam }}"
               "{% else %} (probleemronde){% endif %}, {{ sessie.code }}", bold=True)
@@ -222,10 +242,8 @@ def uitnodiging() -> DocumentObject:
     para(doc, "Graag nodig ik je uit voor een intervisiesessie voor leidinggevenden"
               "{% if thema.pijler %} over {{ thema.naam|lower }}{% endif %} op "
               "{{ sessie.datum }}.")
-    tag(doc, "{%p if thema.pijler %}")
-    para(doc, "{{ algemeen.duurzame_inzetbaarheid }}")
-    tag(doc, "{%p endif %}")
-    para(doc, "{{ thema.uitleg }} {{ thema.doel }}")
+    para(doc, "{{ thema.uitleg }}")
+    para(doc, "Doel van de sessie: {{ thema.doel }}")
     para(doc, "Om alvast over na te denken:")
     para(doc, "{{ prikkelende_vraag }}", style="Quote")
     doc.add_heading("Praktische informatie", level=2)
@@ -259,7 +277,6 @@ def uitnodiging() -> DocumentObject:
     tag(doc, "{%p endif %}")
     para(doc, "{{ organisatie.gemeentesecretaris }}").paragraph_format.space_after = Pt(0)
     para(doc, "{{ organisatie.functie_ondertekenaar }}")
-    para(doc, "namens deze: {{ organisatie.gemeente }}", italic=True)
     return doc
 
 
@@ -275,8 +292,9 @@ def draaiboek() -> DocumentObject:
         ("Groepsgrootte", "{{ sessie.groepsgrootte }}"),
     ])
     doc.add_heading("Deelnemers", level=1)
-    table(doc, ["Naam", "Functie", "Rol"],
-          ["{{ d.naam }}", "{{ d.functie }}", "{{ d.rol }}"], "d in deelnemers", [60, 70, 30])
+    table(doc, ["Naam", "Functie en afdeling", "Rol"],
+          ["{{ d.naam }}", "{{ d.functie }}{% if d.functie and d.afdeling %}, {% endif %}"
+           "{{ d.afdeling }}", "{{ d.rol }}"], "d in deelnemers", [55, 80, 25])
     doc.add_heading("Doel en afspraken", level=1)
     para(doc, "{{ thema.doel }}")
     para(doc, "{{ thema.uitleg }}")
@@ -327,7 +345,7 @@ def syllabus() -> DocumentObject:
     doc.add_heading("Jouw sessies", level=2)
     table(doc, ["Datum", "Tijd", "Thema", "Waar", "Rol"],
           ["{{ s.datum }}", "{{ s.tijd }} uur", "{{ s.thema }} ({{ s.code }})",
-           "{{ s.plaats }}", "{{ s.rol }}"], "s in sessies", [38, 30, 32, 45, 15])
+           "{{ s.plaats }}", "{{ s.rol }}"], "s in sessies", [34, 26, 30, 48, 22])
     doc.add_page_break()
     doc.add_heading("Wat is intervisie?", level=1)
     para(doc, "{{ algemeen.wat_is }}")
