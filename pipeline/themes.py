@@ -131,7 +131,12 @@ class Content:
     files: tuple[Path, ...]  # every file read, for the manifest
 
     def theme(self, name: str) -> Theme | None:
-        return self.themes.get(name.strip().lower())
+        """By file name or display name, case-insensitively ('leerruimte', 'Leerruimte')."""
+        wanted = name.strip().casefold()
+        found = self.themes.get(wanted)
+        if found is None:
+            found = next((t for t in self.themes.values() if t.naam.casefold() == wanted), None)
+        return found
 
 
 class _Reader:
@@ -139,46 +144,83 @@ class _Reader:
 
     def __init__(self, data: Mapping[str, Any], source: str, where: str = "") -> None:
         self.data, self.source, self.where = data, source, where
+        self.read: set[str] = set()
+        self.children: list[_Reader] = []
+
+    def _place(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
 
     def _fail(self, key: str, expected: str) -> TemplateProblem:
-        place = f"{self.where}.{key}" if self.where else key
-        return TemplateProblem(f"veld '{place}' moet {expected} zijn", self.source)
+        if key not in self.data:
+            return TemplateProblem(f"veld '{self._place(key)}' ontbreekt ({expected})",
+                                   self.source)
+        return TemplateProblem(f"veld '{self._place(key)}' moet {expected} zijn", self.source)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return self.data.get(key, default)
+
+    def ensure_all_read(self) -> None:
+        """A misspelt key would silently be lost: refuse keys nobody asked for."""
+        unknown = sorted(set(self.data) - self.read)
+        if unknown:
+            raise TemplateProblem(
+                f"onbekend veld '{self._place(unknown[0])}'"
+                + (" (let op: velden na een [[tabel]]-kop horen bij die tabel)"
+                   if self.children or self.where else ""),
+                self.source)
+        for child in self.children:
+            child.ensure_all_read()
 
     def text(self, key: str, default: str | None = None) -> str:
-        value = self.data.get(key, default)
+        value = self.get(key, default)
         if not isinstance(value, str) or (default is None and not value.strip()):
             raise self._fail(key, "een niet-lege tekst")
         return value.strip()
 
     def texts(self, key: str, allow_empty: bool = False) -> tuple[str, ...]:
-        value = self.data.get(key, [] if allow_empty else None)
+        value = self.get(key, [] if allow_empty else None)
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise self._fail(key, "een lijst met teksten")
         if not value and not allow_empty:
             raise self._fail(key, "een niet-lege lijst met teksten")
         return tuple(v.strip() for v in value)
 
-    def integer(self, key: str, default: int | None = None) -> int | None:
-        value = self.data.get(key, default)
+    def integer(self, key: str, default: int | None = None, minimum: int = 0) -> int | None:
+        value = self.get(key, default)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self._fail(key, "een geheel getal van 0 of meer")
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self._fail(key, f"een geheel getal van {minimum} of meer")
         return value
 
+    def required_integer(self, key: str, minimum: int = 1) -> int:
+        value = self.integer(key, minimum=minimum)
+        if value is None:
+            raise self._fail(key, f"een geheel getal van {minimum} of meer")
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.get(key)
+        if value is not None and value not in allowed:
+            raise self._fail(key, " of ".join(f"'{a}'" for a in allowed))
+        return value  # type: ignore[no-any-return]
+
     def flag(self, key: str) -> bool:
-        value = self.data.get(key, False)
+        value = self.get(key, False)
         if not isinstance(value, bool):
             raise self._fail(key, "true of false")
         return value
 
     def tables(self, key: str, allow_empty: bool = False) -> list[_Reader]:
-        value = self.data.get(key, [])
+        value = self.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise self._fail(key, "een lijst van tabellen ([[...]])")
         if not value and not allow_empty:
             raise self._fail(key, "een niet-lege lijst van tabellen ([[...]])")
-        return [_Reader(v, self.source, f"{key}[{i + 1}]") for i, v in enumerate(value)]
+        readers = [_Reader(v, self.source, f"{key}[{i + 1}]") for i, v in enumerate(value)]
+        self.children.extend(readers)
+        return readers
 
 
 def _load_toml(path: Path) -> _Reader:
@@ -196,28 +238,29 @@ def _theme(path: Path) -> Theme:
     stappen = tuple(
         Step(
             titel=t.text("titel"),
-            minuten=t.integer("minuten"),
-            minimaal=t.integer("minimaal", 1) or 1,
+            minuten=t.integer("minuten", minimum=1),
+            minimaal=t.integer("minimaal", 1, minimum=1) or 1,
             begeleider=t.text("begeleider"),
             analyse=t.flag("analyse"),
             grote_groep=t.flag("grote_groep"),
-            herhaal=t.data.get("herhaal") if isinstance(t.data.get("herhaal"), str) else None,
+            herhaal=t.choice("herhaal", (REPEAT_PER_INBRENGER,)),
         )
         for t in doc.tables("stappen")
     )
     ronde = tuple(
-        RoundStep(t.text("titel"), t.integer("minuten") or 0, t.text("eigenaar"), t.text("groep"))
+        RoundStep(t.text("titel"), t.required_integer("minuten"), t.text("eigenaar"),
+                  t.text("groep"))
         for t in doc.tables("ronde", allow_empty=True)
     )
     theme = Theme(
         key=path.stem.lower(),
         naam=doc.text("naam"),
         pijler=doc.flag("pijler"),
-        duur_minuten=doc.integer("duur_minuten"),
-        min_deelnemers=doc.integer("min_deelnemers", 3) or 3,
-        max_deelnemers=doc.integer("max_deelnemers", 10) or 10,
-        ideaal_min=doc.integer("ideaal_min"),
-        ideaal_max=doc.integer("ideaal_max"),
+        duur_minuten=doc.integer("duur_minuten", minimum=1),
+        min_deelnemers=doc.required_integer("min_deelnemers"),
+        max_deelnemers=doc.required_integer("max_deelnemers"),
+        ideaal_min=doc.integer("ideaal_min", minimum=1),
+        ideaal_max=doc.integer("ideaal_max", minimum=1),
         uitleg=doc.text("uitleg"),
         doel=doc.text("doel"),
         voorbereiding=doc.text("voorbereiding"),
@@ -235,16 +278,37 @@ def _theme(path: Path) -> Theme:
         ronde=ronde,
         source=path.name,
     )
-    if theme.heeft_rondes and not theme.ronde:
-        raise TemplateProblem("stappen herhalen per inbrenger maar [[ronde]] ontbreekt", path.name)
-    if theme.duur_minuten is not None and theme.duur_minuten < theme.minimum_minutes(1):
-        raise TemplateProblem("duur_minuten is korter dan de som van de stappen", path.name)
+    doc.ensure_all_read()
+    _check_theme(theme)
     return theme
+
+
+def _check_theme(theme: Theme) -> None:
+    """Consistency a per-field check cannot see."""
+    path_name = theme.source
+    if not theme.min_deelnemers <= theme.max_deelnemers:
+        raise TemplateProblem("min_deelnemers is groter dan max_deelnemers", path_name)
+    if (theme.ideaal_min is None) != (theme.ideaal_max is None):
+        raise TemplateProblem("geef ideaal_min en ideaal_max allebei, of geen van beide",
+                              path_name)
+    if theme.ideaal_min is not None and theme.ideaal_max is not None and not (
+        theme.min_deelnemers <= theme.ideaal_min <= theme.ideaal_max <= theme.max_deelnemers
+    ):
+        raise TemplateProblem(
+            "verwacht min_deelnemers <= ideaal_min <= ideaal_max <= max_deelnemers", path_name)
+    if theme.heeft_analyse and not (theme.analyse_vraag and theme.analyse_categorieen):
+        raise TemplateProblem("een analysestap vraagt om analyse_vraag en analyse_categorieen",
+                              path_name)
+    if theme.heeft_rondes and not theme.ronde:
+        raise TemplateProblem("stappen herhalen per inbrenger maar [[ronde]] ontbreekt",
+                              path_name)
+    if theme.duur_minuten is not None and theme.duur_minuten < theme.minimum_minutes(1):
+        raise TemplateProblem("duur_minuten is korter dan de som van de stappen", path_name)
 
 
 def _general(path: Path) -> General:
     doc = _load_toml(path)
-    return General(
+    general = General(
         wat_is=doc.text("wat_is"),
         doelen=doc.texts("doelen"),
         wat_het_niet_is=doc.texts("wat_het_niet_is"),
@@ -260,6 +324,8 @@ def _general(path: Path) -> General:
         advies_zonder_uitkomsten=doc.text("advies_zonder_uitkomsten"),
         programma=doc.text("programma"),
     )
+    doc.ensure_all_read()
+    return general
 
 
 def load_content(templates_dir: Path) -> Content:
