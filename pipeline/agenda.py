@@ -75,7 +75,9 @@ def build_agenda(
                     end = clock + dt.timedelta(minutes=round_step.minuten)
                     round_steps.append(RoundSlot(Slot(clock, end), round_step))
                     clock = end
-                round_list.append(Round(number, owner, Slot(round_start, clock), tuple(round_steps)))
+                round_list.append(
+                    Round(number, owner, Slot(round_start, clock), tuple(round_steps))
+                )
             items.append(AgendaItem(Slot(step_start, clock), step, tuple(round_list)))
             continue
         minutes = step.minuten if step.minuten is not None else next(flexible)

@@ -20,8 +20,9 @@ ARCHIVE_DIR = "archief"
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
 
-def archive_syllabi(staging: Path, root: Path, cycle_folder: str,
-                    rows: Sequence[ManifestRow]) -> Path | None:
+def archive_syllabi(
+    staging: Path, root: Path, cycle_folder: str, rows: Sequence[ManifestRow]
+) -> Path | None:
     syllabi = [r for r in rows if r.soort == "syllabus"]
     if not syllabi:
         return None

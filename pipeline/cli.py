@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -22,6 +22,8 @@ from .workbook_new import write_empty_workbook
 
 cli_nl.install()
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATES_ENV = "INTERVISIE_SJABLONEN"
 
@@ -30,7 +32,7 @@ OPTIONS = "[OPTIES]"
 SUBCOMMANDS = "OPDRACHT [ARGUMENTEN]..."
 
 
-def _templates_option() -> Any:
+def _templates_option() -> Callable[[F], F]:
     return click.option(
         "--sjablonen",
         "templates_dir",
@@ -41,7 +43,7 @@ def _templates_option() -> Any:
     )
 
 
-def _workbook_argument() -> Any:
+def _workbook_argument() -> Callable[[F], F]:
     return click.argument("werkboek", type=click.Path(path_type=Path, dir_okay=True))
 
 

@@ -64,8 +64,16 @@ class _Dutch(gettext.NullTranslations):
 
 def install() -> None:
     translations = _Dutch()
-    for name in ("core", "decorators", "exceptions", "formatting", "parser", "termui",
-                 "types", "utils"):
+    for name in (
+        "core",
+        "decorators",
+        "exceptions",
+        "formatting",
+        "parser",
+        "termui",
+        "types",
+        "utils",
+    ):
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
             module._ = translations.gettext  # type: ignore[attr-defined]

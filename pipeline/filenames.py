@@ -11,8 +11,9 @@ _UNSAFE = re.compile(r"[^a-z0-9_-]+")
 _DASHES = re.compile(r"-{2,}")
 # Device names Windows refuses as a file name whatever the extension.
 # Letters NFKD does not split into a base letter and an accent.
-_FOLD = str.maketrans({"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae",
-                       "œ": "oe", "þ": "th", "ð": "d"})
+_FOLD = str.maketrans(
+    {"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
+)
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
 
 
@@ -20,7 +21,8 @@ def safe_part(text: str, fallback: str = "onbekend") -> str:
     """One path segment: NFC, diacritics folded to ASCII, lower case, only [a-z0-9_-]."""
     normal = unicodedata.normalize("NFC", text)
     ascii_only = "".join(
-        c for c in unicodedata.normalize("NFKD", normal.lower().translate(_FOLD))
+        c
+        for c in unicodedata.normalize("NFKD", normal.lower().translate(_FOLD))
         if not unicodedata.combining(c)
     )
     cleaned = _DASHES.sub("-", _UNSAFE.sub("-", ascii_only.lower())).strip("-_.")

@@ -49,12 +49,12 @@ class _Task:
 class _Renderer:
     """Prepared templates for one run (built once per process)."""
 
-    def __init__(self, templates_dir: Path, kinds: Iterable[Kind],
-                 signature: SignatureImage | None) -> None:
+    def __init__(
+        self, templates_dir: Path, kinds: Iterable[Kind], signature: SignatureImage | None
+    ) -> None:
         env = make_environment()
         self.templates = {
-            kind: PreparedTemplate(templates_dir / kind.template, env, signature)
-            for kind in kinds
+            kind: PreparedTemplate(templates_dir / kind.template, env, signature) for kind in kinds
         }
 
     def render(self, task: _Task) -> bytes:
@@ -66,8 +66,9 @@ class _Renderer:
 _worker: _Renderer | None = None
 
 
-def _init_worker(templates_dir: Path, kinds: tuple[Kind, ...],
-                 signature: SignatureImage | None) -> None:
+def _init_worker(
+    templates_dir: Path, kinds: tuple[Kind, ...], signature: SignatureImage | None
+) -> None:
     global _worker
     _worker = _Renderer(templates_dir, kinds, signature)
 
@@ -85,9 +86,18 @@ def _render_chunk(staging: Path, tasks: Sequence[_Task]) -> list[str]:
 def _tasks(plan: Plan, organisation_name: str, cycle: str) -> list[_Task]:
     created = plan.document_date.strftime("%Y-%m-%dT%H:%M:%SZ")
     return [
-        _Task(job.kind, job.relpath, dict(job.context),
-              CoreProperties(job.title, f"{job.kind.value} - {cycle}", organisation_name,
-                             f"intervisie; {job.kind.value}; {cycle}", created))
+        _Task(
+            job.kind,
+            job.relpath,
+            dict(job.context),
+            CoreProperties(
+                job.title,
+                f"{job.kind.value} - {cycle}",
+                organisation_name,
+                f"intervisie; {job.kind.value}; {cycle}",
+                created,
+            ),
+        )
         for job in plan.jobs
     ]
 
@@ -97,9 +107,15 @@ def _chunks(items: Sequence[_Task], size: int) -> Iterator[Sequence[_Task]]:
         yield items[start : start + size]
 
 
-def _render_all(tasks: Sequence[_Task], staged: StagedOutput, templates_dir: Path,
-                kinds: tuple[Kind, ...], signature: SignatureImage | None,
-                progress: Progress | None, workers: int) -> list[str]:
+def _render_all(
+    tasks: Sequence[_Task],
+    staged: StagedOutput,
+    templates_dir: Path,
+    kinds: tuple[Kind, ...],
+    signature: SignatureImage | None,
+    progress: Progress | None,
+    workers: int,
+) -> list[str]:
     if workers <= 1 or len(tasks) < PARALLEL_FROM:
         renderer = _Renderer(templates_dir, kinds, signature)
         digests = []
@@ -111,10 +127,12 @@ def _render_all(tasks: Sequence[_Task], staged: StagedOutput, templates_dir: Pat
                 progress(1)
         return digests
     digests = []
-    with ProcessPoolExecutor(workers, initializer=_init_worker,
-                             initargs=(templates_dir, kinds, signature)) as pool:
-        futures = [pool.submit(_render_chunk, staged.staging, chunk)
-                   for chunk in _chunks(tasks, CHUNK)]
+    with ProcessPoolExecutor(
+        workers, initializer=_init_worker, initargs=(templates_dir, kinds, signature)
+    ) as pool:
+        futures = [
+            pool.submit(_render_chunk, staged.staging, chunk) for chunk in _chunks(tasks, CHUNK)
+        ]
         try:
             for future in futures:  # in order: the manifest follows the plan
                 chunk_digests = future.result()
@@ -156,32 +174,49 @@ def generate(
     plan = plan_documents(cycle, content, kinds)
     if on_plan:
         on_plan(len(plan.jobs))
-    signature = (SignatureImage(cycle.organisation.handtekening)
-                 if cycle.organisation.handtekening else None)
+    signature = (
+        SignatureImage(cycle.organisation.handtekening) if cycle.organisation.handtekening else None
+    )
     tasks = _tasks(plan, cycle.organisation.gemeente, cycle.organisation.cyclus)
     wanted = tuple(k for k in ALL_KINDS if k in kinds)
     with StagedOutput(output_root, plan.cycle_folder) as staged:
-        digests = _render_all(tasks, staged, templates_dir, wanted, signature, progress,
-                              workers if workers is not None else default_workers())
+        digests = _render_all(
+            tasks,
+            staged,
+            templates_dir,
+            wanted,
+            signature,
+            progress,
+            workers if workers is not None else default_workers(),
+        )
         rows = tuple(_row(job, digest) for job, digest in zip(plan.jobs, digests, strict=True))
         counts = dict(Counter(job.kind.value for job in plan.jobs))
         used = [templates_dir / k.template for k in wanted] + list(content.files)
         staged.write(PurePosixPath("manifest.csv"), manifest_csv(rows))
-        staged.write(PurePosixPath("manifest.json"), manifest_json(
-            version=__version__, cycle=cycle.organisation.cyclus, workbook=workbook,
-            workbook_sha256=sha256_file(workbook),
-            templates=[(p.relative_to(templates_dir).as_posix(), sha256_file(p)) for p in used],
-            warnings=[str(w) for w in checked.warnings], counts=counts, rows=rows,
-        ))
+        staged.write(
+            PurePosixPath("manifest.json"),
+            manifest_json(
+                version=__version__,
+                cycle=cycle.organisation.cyclus,
+                workbook=workbook,
+                workbook_sha256=sha256_file(workbook),
+                templates=[(p.relative_to(templates_dir).as_posix(), sha256_file(p)) for p in used],
+                warnings=[str(w) for w in checked.warnings],
+                counts=counts,
+                rows=rows,
+            ),
+        )
         staged.publish()
     archive = archive_syllabi(staged.target, output_root, plan.cycle_folder, rows)
     internal = tuple(
-        f"{j.context['ontvanger']['naam']} ({j.sessie})" for j in plan.jobs
+        f"{j.context['ontvanger']['naam']} ({j.sessie})"
+        for j in plan.jobs
         if j.kind is Kind.UITNODIGING and not j.context["ontvanger"]["per_post"]
     )
     return RunResult(staged.target, counts, checked.warnings, internal, archive, rows)
 
 
 def _row(job: DocumentJob, digest: str) -> ManifestRow:
-    return ManifestRow(job.kind.value, job.sessie or "", job.personeelsnummer or "",
-                       job.relpath.as_posix(), digest)
+    return ManifestRow(
+        job.kind.value, job.sessie or "", job.personeelsnummer or "", job.relpath.as_posix(), digest
+    )

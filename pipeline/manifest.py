@@ -48,8 +48,8 @@ def manifest_csv(rows: Iterable[ManifestRow]) -> bytes:
     writer.writerow(CSV_HEADER)
     for row in rows:
         writer.writerow(
-            neutralise(v) for v in (row.soort, row.sessie, row.personeelsnummer, row.pad,
-                                    row.sha256)
+            neutralise(v)
+            for v in (row.soort, row.sessie, row.personeelsnummer, row.pad, row.sha256)
         )
     # BOM: Excel then reads the file as UTF-8 (names with diacritics stay intact).
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -141,7 +141,9 @@ def _theme(theme: Theme) -> dict[str, Any]:
         "beeldvorming": list(theme.beeldvorming),
         "praktijkvragen": list(theme.praktijkvragen),
         "focusvraag": theme.focusvraag,
-        "vervolgsuggesties": [{"titel": s.titel, "tekst": s.tekst} for s in theme.vervolgsuggesties],
+        "vervolgsuggesties": [
+            {"titel": s.titel, "tekst": s.tekst} for s in theme.vervolgsuggesties
+        ],
         "onderscheid": theme.onderscheid,
         "heeft_rondes": theme.heeft_rondes,
         "ronde_minuten": theme.ronde_minuten,
@@ -206,15 +208,24 @@ def _agenda_rows(items: Sequence[AgendaItem]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for item in items:
         if not item.rounds:
-            rows.append({"tijd": dutch.clock_range(item.slot.start, item.slot.end),
-                         "minuten": item.slot.minutes, "titel": item.step.titel})
+            rows.append(
+                {
+                    "tijd": dutch.clock_range(item.slot.start, item.slot.end),
+                    "minuten": item.slot.minutes,
+                    "titel": item.step.titel,
+                }
+            )
             continue
         for rnd in item.rounds:
             owner = f" ({rnd.inbrenger})" if rnd.inbrenger else ""
             for rs in rnd.steps:
-                rows.append({"tijd": dutch.clock_range(rs.slot.start, rs.slot.end),
-                             "minuten": rs.slot.minutes,
-                             "titel": f"Ronde {rnd.number}{owner}: {rs.step.titel}"})
+                rows.append(
+                    {
+                        "tijd": dutch.clock_range(rs.slot.start, rs.slot.end),
+                        "minuten": rs.slot.minutes,
+                        "titel": f"Ronde {rnd.number}{owner}: {rs.step.titel}",
+                    }
+                )
     return rows
 
 
@@ -233,9 +244,13 @@ def _agenda_steps(items: Sequence[AgendaItem]) -> list[dict[str, Any]]:
                     "inbrenger": rnd.inbrenger or "nog te kiezen bij de start",
                     "tijd": dutch.clock_range(rnd.slot.start, rnd.slot.end),
                     "stappen": [
-                        {"tijd": dutch.clock_range(rs.slot.start, rs.slot.end),
-                         "minuten": rs.slot.minutes, "titel": rs.step.titel,
-                         "eigenaar": rs.step.eigenaar, "groep": rs.step.groep}
+                        {
+                            "tijd": dutch.clock_range(rs.slot.start, rs.slot.end),
+                            "minuten": rs.slot.minutes,
+                            "titel": rs.step.titel,
+                            "eigenaar": rs.step.eigenaar,
+                            "groep": rs.step.groep,
+                        }
                         for rs in rnd.steps
                     ],
                 }
@@ -295,9 +310,7 @@ def _person_stem(person: Person) -> str:
     )
 
 
-def plan_documents(
-    cycle: Cycle, content: Content, kinds: Iterable[Kind] = ALL_KINDS
-) -> Plan:
+def plan_documents(cycle: Cycle, content: Content, kinds: Iterable[Kind] = ALL_KINDS) -> Plan:
     """Every document of the run, in a stable order: by kind, then by workbook order."""
     wanted = set(kinds)
     index = _Index(cycle, content)
@@ -310,8 +323,14 @@ def plan_documents(
     )
     method = _method(content)
 
-    def add(kind: Kind, stem: str, title: str, sessie: str | None, nummer: str | None,
-            context: dict[str, Any]) -> None:
+    def add(
+        kind: Kind,
+        stem: str,
+        title: str,
+        sessie: str | None,
+        nummer: str | None,
+        context: dict[str, Any],
+    ) -> None:
         relpath = paths.claim(kind.folder, f"{kind.value}-{stem}", ".docx")
         context.update(organisatie=org, algemeen=general, documenttitel=title)
         jobs.append(DocumentJob(kind, relpath, title, sessie, nummer, context))
@@ -328,9 +347,13 @@ def plan_documents(
             if kind is Kind.UITNODIGING:
                 for booking in index.bookings[session.sessie]:
                     person = index.people[booking.personeelsnummer]
-                    add(kind, f"{session_part}-{_person_stem(person)}",
+                    add(
+                        kind,
+                        f"{session_part}-{_person_stem(person)}",
                         f"Uitnodiging {theme.naam} {session.sessie} - {dutch.full_name(person)}",
-                        session.sessie, person.personeelsnummer, {
+                        session.sessie,
+                        person.personeelsnummer,
+                        {
                             "ontvanger": index.person_context[person.personeelsnummer],
                             "sessie": sess,
                             "thema": theme_context,
@@ -338,12 +361,18 @@ def plan_documents(
                             or theme.prikkelende_vragen[0],
                             "inbrenger": booking.rol is Rol.INBRENGER,
                             "handtekening": signature,
-                        })
+                        },
+                    )
             elif kind is Kind.DRAAIBOEK:
                 inbrengers = [dutch.full_name(p) for p, rol in members if rol is Rol.INBRENGER]
                 agenda = build_agenda(theme, session.start, session.duur_minuten, inbrengers)
-                add(kind, session_part, f"Draaiboek {theme.naam} {session.sessie}",
-                    session.sessie, None, {
+                add(
+                    kind,
+                    session_part,
+                    f"Draaiboek {theme.naam} {session.sessie}",
+                    session.sessie,
+                    None,
+                    {
                         "sessie": sess,
                         "thema": theme_context,
                         "deelnemers": [
@@ -355,16 +384,23 @@ def plan_documents(
                         "stappen": _agenda_steps(agenda),
                         "prikkelende_vraag": _one_line(session.prikkelende_vraag)
                         or theme.prikkelende_vragen[0],
-                    })
+                    },
+                )
             elif kind is Kind.VERVOLGADVIES:
-                add(kind, session_part, f"Vervolgadvies {theme.naam} {session.sessie}",
-                    session.sessie, None, {
+                add(
+                    kind,
+                    session_part,
+                    f"Vervolgadvies {theme.naam} {session.sessie}",
+                    session.sessie,
+                    None,
+                    {
                         "sessie": sess,
                         "thema": theme_context,
                         "deelnemers": [dutch.full_name(p) for p, _ in members],
                         "grote_groep": len(members) >= LARGE_GROUP,
                         "uitkomsten": _outcome(index.outcomes.get(session.sessie)),
-                    })
+                    },
+                )
         if kind is Kind.SYLLABUS:
             for person in cycle.people:
                 bookings = index.by_person.get(person.personeelsnummer)
@@ -373,16 +409,21 @@ def plan_documents(
                 own = sorted(bookings, key=lambda b: index.sessions[b.sessie].start)
                 theme_keys = list(dict.fromkeys(index.themes[b.sessie].key for b in own))
                 attended = [content.themes[key] for key in theme_keys]
-                add(kind, _person_stem(person), f"Syllabus {org['cyclus']} - "
-                    f"{dutch.full_name(person)}", None, person.personeelsnummer, {
+                add(
+                    kind,
+                    _person_stem(person),
+                    f"Syllabus {org['cyclus']} - {dutch.full_name(person)}",
+                    None,
+                    person.personeelsnummer,
+                    {
                         "lezer": index.person_context[person.personeelsnummer],
                         "sessies": [
-                            {**index.session_context[b.sessie], "rol": b.rol.value}
-                            for b in own
+                            {**index.session_context[b.sessie], "rol": b.rol.value} for b in own
                         ],
                         "themas": [index.theme_context[t.key] for t in attended],
                         "methode": method,
-                    })
+                    },
+                )
     first = min((s.start for s in cycle.sessions), default=None)
     moment = dt.datetime.combine(cycle.organisation.briefdatum, dt.time(9, 0))
     if first is not None and first < moment:
@@ -395,5 +436,10 @@ def _method(content: Content) -> dict[str, Any]:
     method = next((t for t in content.themes.values() if t.heeft_rondes), None)
     if method is None:
         return {"aanwezig": False, "rondestappen": [], "ronde_minuten": 0, "naam": ""}
-    return {"aanwezig": True, "naam": method.naam, "rondestappen": _round_steps(method),
-            "ronde_minuten": method.ronde_minuten, "uitleg": method.uitleg}
+    return {
+        "aanwezig": True,
+        "naam": method.naam,
+        "rondestappen": _round_steps(method),
+        "ronde_minuten": method.ronde_minuten,
+        "uitleg": method.uitleg,
+    }

@@ -21,7 +21,8 @@ from xml.sax.saxutils import escape
 import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
@@ -104,16 +105,18 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
 class PreparedTemplate:
     """A docx template ready to render many documents fast."""
 
-    def __init__(self, path: Path, env: jinja2.Environment,
-                 signature: SignatureImage | None = None) -> None:
+    def __init__(
+        self, path: Path, env: jinja2.Environment, signature: SignatureImage | None = None
+    ) -> None:
         self.name = path.name
         self.path = path
         try:
             tpl = DocxTemplate(str(path))
             tpl.init_docx()
         except Exception as exc:  # python-docx raises many kinds on a broken package
-            raise TemplateProblem("is geen geldig Word-document (.docx)", path.name,
-                                  str(exc)) from None
+            raise TemplateProblem(
+                "is geen geldig Word-document (.docx)", path.name, str(exc)
+            ) from None
         self._tpl = tpl
         self.signature = self._add_signature(signature) if signature else None
         self.parts = self._prepare_parts(env)
@@ -122,14 +125,18 @@ class PreparedTemplate:
     def _add_signature(self, signature: SignatureImage) -> Markup:
         """Register the image once; every document refers to the same media part."""
         try:
-            inline = self._tpl.docx.part.new_pic_inline(str(signature.path),
-                                                         Mm(signature.width_mm), None)
+            inline = self._tpl.docx.part.new_pic_inline(
+                str(signature.path), Mm(signature.width_mm), None
+            )
         except Exception as exc:  # a corrupt image
-            raise TemplateProblem("de handtekening kan niet worden ingevoegd", self.name,
-                                  str(exc)) from None
+            raise TemplateProblem(
+                "de handtekening kan niet worden ingevoegd", self.name, str(exc)
+            ) from None
+        # The same run-breaking snippet docxtpl's InlineImage produces.
         return Markup(
-            '</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r><w:t xml:space="preserve">'
-            % inline.xml
+            "</w:t></w:r><w:r><w:drawing>"
+            + inline.xml
+            + '</w:drawing></w:r><w:r><w:t xml:space="preserve">'
         )
 
     def _tagged_parts(self) -> list[tuple[str, str]]:
@@ -149,7 +156,8 @@ class PreparedTemplate:
                 template = env.from_string(source)
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateProblem(
-                    f"Jinja-syntaxfout: {exc.message}", self.name,
+                    f"Jinja-syntaxfout: {exc.message}",
+                    self.name,
                     f"in de alinea '{paragraph_text(source, exc.lineno)}'",
                 ) from None
             prepared.append(PreparedPart(name, source, template, "{%tc" in source))
@@ -177,8 +185,12 @@ class PreparedTemplate:
             raise TemplateProblem(f"fout bij het invullen: {exc}", self.name) from None
         xml = _PARAGRAPH_MARK.sub(r"<w:p\1", xml)
         if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal Jinja delimiters
-            xml = (xml.replace("{_{", "{{").replace("}_}", "}}")
-                   .replace("{_%", "{%").replace("%_}", "%}"))
+            xml = (
+                xml.replace("{_{", "{{")
+                .replace("}_}", "}}")
+                .replace("{_%", "{%")
+                .replace("%_}", "%}")
+            )
         if part.fix_tables:
             xml = etree.tostring(self._tpl.fix_tables(xml), encoding="unicode")
         if xml.count("<wp:docPr") > 1:  # an image inside a loop: ids must stay unique

@@ -42,8 +42,9 @@ def _forbidden(tree: nodes.Template) -> list[str]:
     return found
 
 
-def check_template(path: Path, context: Mapping[str, Any],
-                   env: jinja2.Environment) -> list[TemplateProblem]:
+def check_template(
+    path: Path, context: Mapping[str, Any], env: jinja2.Environment
+) -> list[TemplateProblem]:
     """Every problem of one template (empty when it is fine)."""
     try:
         prepared = PreparedTemplate(path, env)
@@ -54,13 +55,21 @@ def check_template(path: Path, context: Mapping[str, Any],
     for part in prepared.parts:
         tree = env.parse(part.source)
         for name in sorted(meta.find_undeclared_variables(tree) - provided):
-            problems.append(TemplateProblem(
-                f"gebruikt de onbekende variabele '{name}'", path.name,
-                f"in {part.name}; beschikbaar: {', '.join(sorted(context))}"))
+            problems.append(
+                TemplateProblem(
+                    f"gebruikt de onbekende variabele '{name}'",
+                    path.name,
+                    f"in {part.name}; beschikbaar: {', '.join(sorted(context))}",
+                )
+            )
         for name in _forbidden(tree):
-            problems.append(TemplateProblem(
-                f"gebruikt '{name}': attributen die met '_' beginnen zijn niet toegestaan",
-                path.name, f"in {part.name}"))
+            problems.append(
+                TemplateProblem(
+                    f"gebruikt '{name}': attributen die met '_' beginnen zijn niet toegestaan",
+                    path.name,
+                    f"in {part.name}",
+                )
+            )
         if problems:
             continue
         try:
@@ -70,8 +79,9 @@ def check_template(path: Path, context: Mapping[str, Any],
     return problems
 
 
-def check_templates(templates_dir: Path, content: Content,
-                    kinds: Iterable[Kind] = ALL_KINDS) -> list[TemplateProblem]:
+def check_templates(
+    templates_dir: Path, content: Content, kinds: Iterable[Kind] = ALL_KINDS
+) -> list[TemplateProblem]:
     env = make_environment()
     samples = _sample_jobs(content)
     problems: list[TemplateProblem] = []

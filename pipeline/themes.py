@@ -152,8 +152,7 @@ class _Reader:
 
     def _fail(self, key: str, expected: str) -> TemplateProblem:
         if key not in self.data:
-            return TemplateProblem(f"veld '{self._place(key)}' ontbreekt ({expected})",
-                                   self.source)
+            return TemplateProblem(f"veld '{self._place(key)}' ontbreekt ({expected})", self.source)
         return TemplateProblem(f"veld '{self._place(key)}' moet {expected} zijn", self.source)
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -166,9 +165,13 @@ class _Reader:
         if unknown:
             raise TemplateProblem(
                 f"onbekend veld '{self._place(unknown[0])}'"
-                + (" (let op: velden na een [[tabel]]-kop horen bij die tabel)"
-                   if self.children or self.where else ""),
-                self.source)
+                + (
+                    " (let op: velden na een [[tabel]]-kop horen bij die tabel)"
+                    if self.children or self.where
+                    else ""
+                ),
+                self.source,
+            )
         for child in self.children:
             child.ensure_all_read()
 
@@ -248,8 +251,9 @@ def _theme(path: Path) -> Theme:
         for t in doc.tables("stappen")
     )
     ronde = tuple(
-        RoundStep(t.text("titel"), t.required_integer("minuten"), t.text("eigenaar"),
-                  t.text("groep"))
+        RoundStep(
+            t.text("titel"), t.required_integer("minuten"), t.text("eigenaar"), t.text("groep")
+        )
         for t in doc.tables("ronde", allow_empty=True)
     )
     theme = Theme(
@@ -289,19 +293,23 @@ def _check_theme(theme: Theme) -> None:
     if not theme.min_deelnemers <= theme.max_deelnemers:
         raise TemplateProblem("min_deelnemers is groter dan max_deelnemers", path_name)
     if (theme.ideaal_min is None) != (theme.ideaal_max is None):
-        raise TemplateProblem("geef ideaal_min en ideaal_max allebei, of geen van beide",
-                              path_name)
-    if theme.ideaal_min is not None and theme.ideaal_max is not None and not (
-        theme.min_deelnemers <= theme.ideaal_min <= theme.ideaal_max <= theme.max_deelnemers
+        raise TemplateProblem("geef ideaal_min en ideaal_max allebei, of geen van beide", path_name)
+    if (
+        theme.ideaal_min is not None
+        and theme.ideaal_max is not None
+        and not (
+            theme.min_deelnemers <= theme.ideaal_min <= theme.ideaal_max <= theme.max_deelnemers
+        )
     ):
         raise TemplateProblem(
-            "verwacht min_deelnemers <= ideaal_min <= ideaal_max <= max_deelnemers", path_name)
+            "verwacht min_deelnemers <= ideaal_min <= ideaal_max <= max_deelnemers", path_name
+        )
     if theme.heeft_analyse and not (theme.analyse_vraag and theme.analyse_categorieen):
-        raise TemplateProblem("een analysestap vraagt om analyse_vraag en analyse_categorieen",
-                              path_name)
+        raise TemplateProblem(
+            "een analysestap vraagt om analyse_vraag en analyse_categorieen", path_name
+        )
     if theme.heeft_rondes and not theme.ronde:
-        raise TemplateProblem("stappen herhalen per inbrenger maar [[ronde]] ontbreekt",
-                              path_name)
+        raise TemplateProblem("stappen herhalen per inbrenger maar [[ronde]] ontbreekt", path_name)
     if theme.duur_minuten is not None and theme.duur_minuten < theme.minimum_minutes(1):
         raise TemplateProblem("duur_minuten is korter dan de som van de stappen", path_name)
 

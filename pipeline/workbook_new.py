@@ -106,12 +106,19 @@ def save_workbook(
     # ExcelWriter directly: openpyxl's save() would stamp the current time as modified.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(workbook, archive).write_data()
-    stamp = (timestamp.year, timestamp.month, timestamp.day,
-             timestamp.hour, timestamp.minute, timestamp.second)
+    stamp = (
+        timestamp.year,
+        timestamp.month,
+        timestamp.day,
+        timestamp.hour,
+        timestamp.minute,
+        timestamp.second,
+    )
     output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(
-        output, "w", zipfile.ZIP_DEFLATED
-    ) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
@@ -308,8 +315,7 @@ _INTRO = (
     "dat de cel verplicht is als de kolom vorm die waarde heeft.",
     "Datums: een datumcel of tekst dd-mm-jjjj. Tijden: een tijdcel of tekst uu:mm. "
     "Keuzekolommen hebben een keuzelijst; andere waarden worden geweigerd.",
-    "Personeelsnummers en postcodes staan als tekst opgemaakt, zodat voorloopnullen "
-    "blijven staan.",
+    "Personeelsnummers en postcodes staan als tekst opgemaakt, zodat voorloopnullen blijven staan.",
     "Regels bij de controle: elke sessie heeft 3 tot en met 10 deelnemers, niemand "
     "staat in twee sessies die tegelijk plaatsvinden, codes en personeelsnummers zijn "
     "uniek en elke rij in Indeling verwijst naar een bestaande sessie en persoon. Alle "
@@ -328,9 +334,9 @@ def _write_toelichting(worksheet: Worksheet, themes: Sequence[str]) -> None:
         worksheet.column_dimensions[get_column_letter(number)].width = size
 
     row = 1
-    worksheet.cell(row=row, column=1, value="Toelichting bij het intervisie-werkboek").font = (
-        _TITLE_FONT
-    )
+    worksheet.cell(
+        row=row, column=1, value="Toelichting bij het intervisie-werkboek"
+    ).font = _TITLE_FONT
     row += 2
     for paragraph in _INTRO:
         cell = worksheet.cell(row=row, column=1, value=paragraph)

@@ -20,8 +20,12 @@ def body_lines(source: Path | bytes) -> list[str]:
     for block in doc.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            text = "".join(t.text or "" for t in block.iter(
-                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
+            text = "".join(
+                t.text or ""
+                for t in block.iter(
+                    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+                )
+            )
             if text.strip():
                 lines.append(text)
         elif tag == "tbl":

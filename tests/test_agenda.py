@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -63,7 +64,7 @@ def test_agenda_has_no_gaps_and_ends_at_start_plus_length(
     start = dt.datetime(2027, 3, 9) + dt.timedelta(minutes=start_minute)
     slots = list(flatten(build_agenda(theme, start, total, names)))
     assert slots[0].start == start
-    for before, after in zip(slots, slots[1:], strict=False):
+    for before, after in itertools.pairwise(slots):
         assert before.end == after.start
         assert before.minutes >= 1
     assert slots[-1].end == start + dt.timedelta(minutes=total)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -40,8 +41,12 @@ def minutes(clock: str) -> int:
 
 
 def test_one_invitation_per_booking(example_run: RunResult) -> None:
-    assert example_run.counts == {"uitnodiging": 59, "draaiboek": 9, "syllabus": 41,
-                                  "vervolgadvies": 9}
+    assert example_run.counts == {
+        "uitnodiging": 59,
+        "draaiboek": 9,
+        "syllabus": 41,
+        "vervolgadvies": 9,
+    }
     assert len(list((example_run.target / "uitnodigingen").glob("*.docx"))) == 59
 
 
@@ -59,7 +64,8 @@ def test_invitation_by_post_with_salutation_and_practical_facts(example_run: Run
     assert "Bergvliet aan Zee, dinsdag 16 februari 2027" in body
     assert "ingedeeld als inbrenger" not in body
     assert "Gemeente Bergvliet aan Zee" in header_footer_text(
-        one(example_run, "uitnodigingen", "lr-01-004518"))
+        one(example_run, "uitnodigingen", "lr-01-004518")
+    )
 
 
 def test_inbrenger_is_asked_to_bring_the_case(example_run: RunResult) -> None:
@@ -69,11 +75,12 @@ def test_inbrenger_is_asked_to_bring_the_case(example_run: RunResult) -> None:
 
 
 def test_internal_delivery_block_replaces_the_address(example_run: RunResult) -> None:
-    internal = [p for p in example_run.target.glob("uitnodigingen/*.docx")
-                if "INTERNE POST" in text(p)]
+    internal = [
+        p for p in example_run.target.glob("uitnodigingen/*.docx") if "INTERNE POST" in text(p)
+    ]
     assert len(internal) == len(example_run.internal_delivery) == 8
     karim = body_lines(one(example_run, "uitnodigingen", "lr-01-004549"))
-    karim_post = karim[karim.index("Karim el Idrissi"):][:4]
+    karim_post = karim[karim.index("Karim el Idrissi") :][:4]
     assert karim_post[1] == "INTERNE POST"
     assert "Beste Karim el Idrissi," in karim or "Geachte heer El Idrissi," in karim
 
@@ -102,15 +109,24 @@ def test_signature_image_is_in_every_invitation(example_run: RunResult) -> None:
 
 def agenda_rows(path: Path) -> list[list[str]]:
     document = open_docx(path)
-    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Tijd"
-                 and t.rows[0].cells[2].text == "Onderdeel")
+    table = next(
+        t
+        for t in document.tables
+        if t.rows[0].cells[0].text == "Tijd" and t.rows[0].cells[2].text == "Onderdeel"
+    )
     return [[c.text for c in row.cells] for row in table.rows[1:]]
 
 
 @pytest.mark.parametrize(
     ("session", "start", "length"),
-    [("lr-01", "14:00", 60), ("au-01", "09:30", 60), ("pa-01", None, None),
-     ("iv-01", "13:00", 100), ("iv-02", None, None), ("iv-03", None, None)],
+    [
+        ("lr-01", "14:00", 60),
+        ("au-01", "09:30", 60),
+        ("pa-01", None, None),
+        ("iv-01", "13:00", 100),
+        ("iv-02", None, None),
+        ("iv-03", None, None),
+    ],
 )
 def test_agenda_runs_from_start_to_end_without_gaps(
     example_run: RunResult, session: str, start: str | None, length: int | None
@@ -119,7 +135,7 @@ def test_agenda_runs_from_start_to_end_without_gaps(
     spans = [TIME_RANGE.match(r[0]) for r in rows]
     assert all(spans), rows
     clocks = [(m[1], m[2]) for m in spans if m]
-    for (_, end), (begin, _) in zip(clocks, clocks[1:], strict=False):
+    for (_, end), (begin, _) in itertools.pairwise(clocks):
         assert end == begin
     for (begin, end), row in zip(clocks, rows, strict=True):
         assert minutes(end) - minutes(begin) == int(row[1])
@@ -179,17 +195,25 @@ def test_syllabus_lists_exactly_its_readers_sessions_in_date_order(
         path = one(example_run, "syllabi", number)
         document = open_docx(path)
         table = document.tables[0]
-        listed = [re.search(r"\((.+)\)", row.cells[2].text)[1]  # type: ignore[index]
-                  for row in table.rows[1:]]
+        listed = [
+            re.search(r"\((.+)\)", row.cells[2].text)[1]  # type: ignore[index]
+            for row in table.rows[1:]
+        ]
         assert set(listed) == sessions, number
         assert len(listed) == len(sessions)
 
 
 def test_syllabus_has_rules_roles_skills_and_methods(example_run: RunResult) -> None:
     body = text(one(example_run, "syllabi", "004512"))
-    for heading in ("Wat is intervisie?", "Spelregels", "Rollen", "Vaardigheden die je oefent",
-                    "De werkvormen", "De probleemronde (30 minuten per inbrenger)",
-                    "Voorbereiding: je praktijksituatie"):
+    for heading in (
+        "Wat is intervisie?",
+        "Spelregels",
+        "Rollen",
+        "Vaardigheden die je oefent",
+        "De werkvormen",
+        "De probleemronde (30 minuten per inbrenger)",
+        "Voorbereiding: je praktijksituatie",
+    ):
         assert heading in body
     assert "Sjoerd Hoekstra" in body
 
@@ -236,4 +260,5 @@ def test_golden_text(example_run: RunResult, golden: str) -> None:
     assert path.exists(), f"{golden} ontbreekt; draai met GOLDEN_BIJWERKEN=1"
     assert actual == path.read_text(encoding="utf-8"), (
         f"de tekst van {matches[0].name} wijkt af van tests/golden/{golden}; "
-        "is de wijziging bedoeld, draai dan GOLDEN_BIJWERKEN=1 pytest")
+        "is de wijziging bedoeld, draai dan GOLDEN_BIJWERKEN=1 pytest"
+    )

@@ -19,12 +19,19 @@ def person(first: str, particle: str | None, last: str, aanhef: Aanhef) -> Perso
         ("Sanne", "de", "Vries", Aanhef.NEUTRAAL, "Sanne de Vries", "Beste Sanne de Vries,"),
         ("Fatma", None, "Öztürk", Aanhef.MEVROUW, "Fatma Öztürk", "Geachte mevrouw Öztürk,"),
         ("Pieter", "'t", "Hart", Aanhef.HEER, "Pieter 't Hart", "Geachte heer 't Hart,"),
-        ("Els", "van den", "Bosch", Aanhef.MEVROUW, "Els van den Bosch",
-         "Geachte mevrouw Van den Bosch,"),
+        (
+            "Els",
+            "van den",
+            "Bosch",
+            Aanhef.MEVROUW,
+            "Els van den Bosch",
+            "Geachte mevrouw Van den Bosch,",
+        ),
     ],
 )
-def test_names_and_salutations(first: str, particle: str | None, last: str, aanhef: Aanhef,
-                               name: str, greeting: str) -> None:
+def test_names_and_salutations(
+    first: str, particle: str | None, last: str, aanhef: Aanhef, name: str, greeting: str
+) -> None:
     p = person(first, particle, last, aanhef)
     assert dutch.full_name(p) == name
     assert dutch.salutation(p) == greeting

@@ -11,9 +11,27 @@ from pipeline.filenames import MAX_PART_LENGTH, UniquePaths, safe_part
 from pipeline.writer import inside, write_file
 
 HOSTILE = [
-    "../../etc/passwd", "/etc/passwd", "..", ".", "CON", "con.txt", "LPT1", "a:b?c*d",
-    "naam.", "naam ", "C:\\Windows\\system32", "x" * 500, "", "   ", "é" * 80,
-    "Zoë\u0308", "日本語", "a/b\\c", "\x00nul", "-=HYPERLINK()", "COM1.docx",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "..",
+    ".",
+    "CON",
+    "con.txt",
+    "LPT1",
+    "a:b?c*d",
+    "naam.",
+    "naam ",
+    "C:\\Windows\\system32",
+    "x" * 500,
+    "",
+    "   ",
+    "é" * 80,
+    "Zoë\u0308",
+    "日本語",
+    "a/b\\c",
+    "\x00nul",
+    "-=HYPERLINK()",
+    "COM1.docx",
 ]
 
 

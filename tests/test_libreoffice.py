@@ -30,9 +30,21 @@ def test_one_of_each_kind_converts_to_pdf(example_run: RunResult, tmp_path: Path
     assert SOFFICE is not None
     profile = tmp_path / "profiel"
     result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, sources)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, sources),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     for source in sources:

@@ -18,7 +18,8 @@ from tests.generated import generate_example
 def digests(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -91,8 +92,14 @@ def test_manifest_json_records_inputs_templates_and_version(example_run) -> None
     record = json.loads((example_run.target / "manifest.json").read_text(encoding="utf-8"))
     assert record["werkboek"]["sha256"] == hashlib.sha256(EXAMPLE.read_bytes()).hexdigest()
     names = {t["naam"] for t in record["sjablonen"]}
-    assert {"uitnodiging.docx", "draaiboek.docx", "syllabus.docx", "vervolgadvies.docx",
-            "inhoud/algemeen.toml", "inhoud/themas/leerruimte.toml"} <= names
+    assert {
+        "uitnodiging.docx",
+        "draaiboek.docx",
+        "syllabus.docx",
+        "vervolgadvies.docx",
+        "inhoud/algemeen.toml",
+        "inhoud/themas/leerruimte.toml",
+    } <= names
     assert record["versie"]
     assert record["aantallen"]["uitnodiging"] == 59
     assert len(record["documenten"]) == 118

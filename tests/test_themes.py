@@ -44,19 +44,47 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
     ("file", "old", "new", "expected"),
     [
         ("themas/leerruimte.toml", "naam = ", "naam_ = ", "veld 'naam' ontbreekt"),
-        ("themas/leerruimte.toml", "duur_minuten = 60", "duur_minuten = \"zestig\"",
-         "'duur_minuten' moet een geheel getal"),
-        ("themas/leerruimte.toml", "grote_groep = true", "grote_groepen = true",
-         "onbekend veld 'stappen[2].grote_groepen'"),
-        ("themas/intervisie.toml", 'herhaal = "inbrenger"', 'herhaal = "inbrengers"',
-         "'stappen[2].herhaal'"),
-        ("themas/leerruimte.toml", "naam = \"Leerruimte\"", "naam = \"Leerruimte", "geen geldige TOML"),
-        ("themas/leerruimte.toml", "duur_minuten = 60", "duur_minuten = 30",
-         "korter dan de som van de stappen"),
+        (
+            "themas/leerruimte.toml",
+            "duur_minuten = 60",
+            'duur_minuten = "zestig"',
+            "'duur_minuten' moet een geheel getal",
+        ),
+        (
+            "themas/leerruimte.toml",
+            "grote_groep = true",
+            "grote_groepen = true",
+            "onbekend veld 'stappen[2].grote_groepen'",
+        ),
+        (
+            "themas/intervisie.toml",
+            'herhaal = "inbrenger"',
+            'herhaal = "inbrengers"',
+            "'stappen[2].herhaal'",
+        ),
+        (
+            "themas/leerruimte.toml",
+            'naam = "Leerruimte"',
+            'naam = "Leerruimte',
+            "geen geldige TOML",
+        ),
+        (
+            "themas/leerruimte.toml",
+            "duur_minuten = 60",
+            "duur_minuten = 30",
+            "korter dan de som van de stappen",
+        ),
         ("algemeen.toml", "vaardigheden = ", "vaardigheid = ", "veld 'vaardigheden' ontbreekt"),
     ],
-    ids=["missing", "wrong-type", "misspelt", "bad-repeat", "toml-syntax", "too-short",
-         "general-missing"],
+    ids=[
+        "missing",
+        "wrong-type",
+        "misspelt",
+        "bad-repeat",
+        "toml-syntax",
+        "too-short",
+        "general-missing",
+    ],
 )
 def test_broken_content_names_file_and_field(
     tmp_path: Path, file: str, old: str, new: str, expected: str

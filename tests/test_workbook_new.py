@@ -118,8 +118,11 @@ def test_number_formats(empty: Any) -> None:
         ws = empty[sheet.name]
         columns = _headers(ws)
         for column in sheet.columns:
-            expected = {Kind.DATE: DATE_FORMAT, Kind.TIME: TIME_FORMAT,
-                        Kind.POSTCODE: TEXT_FORMAT}.get(column.kind)
+            expected = {
+                Kind.DATE: DATE_FORMAT,
+                Kind.TIME: TIME_FORMAT,
+                Kind.POSTCODE: TEXT_FORMAT,
+            }.get(column.kind)
             if column.name == "personeelsnummer":
                 expected = TEXT_FORMAT
             if expected is None:
@@ -138,8 +141,10 @@ def test_number_formats(empty: Any) -> None:
 
 def test_toelichting_explains_every_sheet_and_column(empty: Any) -> None:
     ws = empty[TOELICHTING]
-    rows = [tuple(str(v) if v is not None else "" for v in row)
-            for row in ws.iter_rows(values_only=True)]
+    rows = [
+        tuple(str(v) if v is not None else "" for v in row)
+        for row in ws.iter_rows(values_only=True)
+    ]
     text = "\n".join(" ".join(row) for row in rows)
     by_name: dict[tuple[str, str], tuple[str, ...]] = {}
     current = ""
@@ -300,7 +305,7 @@ def test_example_bookings(example: dict[str, list[dict[str, Any]]]) -> None:
 
     for codes in booked.values():
         for index, first in enumerate(codes):
-            for second in codes[index + 1:]:
+            for second in codes[index + 1 :]:
                 (a, b), (c, d) = span(first), span(second)
                 assert b <= c or d <= a, f"{first} overlaps {second}"
 
@@ -318,10 +323,10 @@ def test_signature_is_a_valid_png() -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     position, chunks = 8, {}
     while position < len(data):
-        (length,) = struct.unpack(">I", data[position:position + 4])
-        kind = data[position + 4:position + 8]
-        body = data[position + 8:position + 8 + length]
-        (crc,) = struct.unpack(">I", data[position + 8 + length:position + 12 + length])
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        (crc,) = struct.unpack(">I", data[position + 8 + length : position + 12 + length])
         assert zlib.crc32(kind + body) == crc
         chunks[kind] = body
         position += 12 + length

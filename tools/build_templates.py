@@ -96,8 +96,13 @@ def tag(doc: DocumentObject, text: str) -> None:
     doc.add_paragraph(text)
 
 
-def para(doc: DocumentObject, text: str = "", style: str | None = None,
-         bold: bool = False, italic: bool = False) -> Paragraph:
+def para(
+    doc: DocumentObject,
+    text: str = "",
+    style: str | None = None,
+    bold: bool = False,
+    italic: bool = False,
+) -> Paragraph:
     paragraph = doc.add_paragraph(style=style)
     if text:
         run = paragraph.add_run(text)
@@ -105,8 +110,9 @@ def para(doc: DocumentObject, text: str = "", style: str | None = None,
     return paragraph
 
 
-def loop_list(doc: DocumentObject, items: str, text: str, style: str = "List Bullet",
-              var: str = "item") -> None:
+def loop_list(
+    doc: DocumentObject, items: str, text: str, style: str = "List Bullet", var: str = "item"
+) -> None:
     """A bulleted or numbered list with one paragraph per item."""
     tag(doc, f"{{%p for {var} in {items} %}}")
     paragraph = para(doc, text, style)
@@ -141,8 +147,9 @@ def restart_numbering(doc: DocumentObject, paragraph: Paragraph) -> None:
     ppr.append(num_pr)
 
 
-def table(doc: DocumentObject, headers: list[str], cells: list[str], loop: str,
-          widths_mm: list[int]) -> Table:
+def table(
+    doc: DocumentObject, headers: list[str], cells: list[str], loop: str, widths_mm: list[int]
+) -> Table:
     """A styled table: a header row and one row per item of `loop` ('row in rows')."""
     tbl = doc.add_table(rows=4, cols=len(headers))
     tbl.style = doc.styles[TABLE_STYLE]
@@ -160,8 +167,7 @@ def table(doc: DocumentObject, headers: list[str], cells: list[str], loop: str,
 def set_widths(tbl: Table, widths_mm: list[int]) -> None:
     """Column widths in the grid (LibreOffice reads these) and on every cell (Word)."""
     tbl.autofit = False
-    for grid_col, width in zip(tbl._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm,
-                               strict=True):
+    for grid_col, width in zip(tbl._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
         grid_col.set(qn("w:w"), str(round(width * MM_TWIPS)))
     for row in tbl.rows:
         for cell, width in zip(row.cells, widths_mm, strict=True):
@@ -235,39 +241,58 @@ def uitnodiging() -> DocumentObject:
     spacer = para(doc)
     spacer.paragraph_format.space_before = Mm(36)
     para(doc, "{{ organisatie.plaats }}, {{ organisatie.briefdatum }}")
-    para(doc, "Onderwerp: uitnodiging intervisie{% if thema.pijler %} {{ thema.naam }}"
-              "{% else %} (probleemronde){% endif %}, {{ sessie.code }}", bold=True)
+    para(
+        doc,
+        "Onderwerp: uitnodiging intervisie{% if thema.pijler %} {{ thema.naam }}"
+        "{% else %} (probleemronde){% endif %}, {{ sessie.code }}",
+        bold=True,
+    )
     para(doc)
     para(doc, "{{ ontvanger.aanhef_regel }}")
-    para(doc, "Graag nodig ik je uit voor een intervisiesessie voor leidinggevenden"
-              "{% if thema.pijler %} over {{ thema.naam|lower }}{% endif %} op "
-              "{{ sessie.datum }}.")
+    para(
+        doc,
+        "Graag nodig ik je uit voor een intervisiesessie voor leidinggevenden"
+        "{% if thema.pijler %} over {{ thema.naam|lower }}{% endif %} op "
+        "{{ sessie.datum }}.",
+    )
     para(doc, "{{ thema.uitleg }}")
     para(doc, "Doel van de sessie: {{ thema.doel }}")
     para(doc, "Om alvast over na te denken:")
     para(doc, "{{ prikkelende_vraag }}", style="Quote")
     doc.add_heading("Praktische informatie", level=2)
-    facts(doc, [
-        ("Datum", "{{ sessie.datum }}"),
-        ("Tijd", "{{ sessie.tijd }} uur"),
-        ("{% if sessie.online %}Online{% else %}Locatie{% endif %}",
-         "{% if sessie.online %}{{ sessie.link }}{% else %}{{ sessie.locatie }}{% endif %}"),
-        ("Begeleiding", "{{ sessie.begeleider }} ({{ sessie.begeleiding_tekst }})"),
-        ("Groep", "{{ sessie.groepsgrootte }} leidinggevenden"),
-    ])
+    facts(
+        doc,
+        [
+            ("Datum", "{{ sessie.datum }}"),
+            ("Tijd", "{{ sessie.tijd }} uur"),
+            (
+                "{% if sessie.online %}Online{% else %}Locatie{% endif %}",
+                "{% if sessie.online %}{{ sessie.link }}{% else %}{{ sessie.locatie }}{% endif %}",
+            ),
+            ("Begeleiding", "{{ sessie.begeleider }} ({{ sessie.begeleiding_tekst }})"),
+            ("Groep", "{{ sessie.groepsgrootte }} leidinggevenden"),
+        ],
+    )
     doc.add_heading("Voorbereiding", level=2)
     para(doc, "{{ thema.voorbereiding }}")
     tag(doc, "{%p if inbrenger %}")
-    para(doc, "Je bent voor deze sessie ingedeeld als inbrenger. Dat betekent dat je een "
-              "casus uit je eigen praktijk inbrengt waar de groep mee aan de slag gaat. "
-              "Zorg dat je die in een paar minuten kunt toelichten.", bold=True)
+    para(
+        doc,
+        "Je bent voor deze sessie ingedeeld als inbrenger. Dat betekent dat je een "
+        "casus uit je eigen praktijk inbrengt waar de groep mee aan de slag gaat. "
+        "Zorg dat je die in een paar minuten kunt toelichten.",
+        bold=True,
+    )
     tag(doc, "{%p endif %}")
     doc.add_heading("Vertrouwelijk", level=2)
     para(doc, "{{ algemeen.vertrouwelijkheid }}")
-    para(doc, "Heb je vragen, of kun je onverhoopt niet aanwezig zijn? Neem dan contact op met "
-              "{{ organisatie.contactpersoon }} via {{ organisatie.contact_email }}"
-              "{% if organisatie.contact_telefoon %} of {{ organisatie.contact_telefoon }}"
-              "{% endif %}.")
+    para(
+        doc,
+        "Heb je vragen, of kun je onverhoopt niet aanwezig zijn? Neem dan contact op met "
+        "{{ organisatie.contactpersoon }} via {{ organisatie.contact_email }}"
+        "{% if organisatie.contact_telefoon %} of {{ organisatie.contact_telefoon }}"
+        "{% endif %}.",
+    )
     para(doc, "Ik hoop je te zien bij de sessie.")
     para(doc, "Met vriendelijke groet,")
     tag(doc, "{%p if handtekening %}")
@@ -283,18 +308,31 @@ def uitnodiging() -> DocumentObject:
 def draaiboek() -> DocumentObject:
     doc = house_style("Draaiboek")
     doc.add_heading("Draaiboek {{ thema.naam }} – {{ sessie.code }}", level=0)
-    facts(doc, [
-        ("Datum", "{{ sessie.datum }}"),
-        ("Tijd", "{{ sessie.tijd }} uur ({{ sessie.duur_minuten }} minuten)"),
-        ("{% if sessie.online %}Online{% else %}Locatie{% endif %}",
-         "{% if sessie.online %}{{ sessie.link }}{% else %}{{ sessie.locatie }}{% endif %}"),
-        ("Begeleiding", "{{ sessie.begeleider }} ({{ sessie.begeleiding }})"),
-        ("Groepsgrootte", "{{ sessie.groepsgrootte }}"),
-    ])
+    facts(
+        doc,
+        [
+            ("Datum", "{{ sessie.datum }}"),
+            ("Tijd", "{{ sessie.tijd }} uur ({{ sessie.duur_minuten }} minuten)"),
+            (
+                "{% if sessie.online %}Online{% else %}Locatie{% endif %}",
+                "{% if sessie.online %}{{ sessie.link }}{% else %}{{ sessie.locatie }}{% endif %}",
+            ),
+            ("Begeleiding", "{{ sessie.begeleider }} ({{ sessie.begeleiding }})"),
+            ("Groepsgrootte", "{{ sessie.groepsgrootte }}"),
+        ],
+    )
     doc.add_heading("Deelnemers", level=1)
-    table(doc, ["Naam", "Functie en afdeling", "Rol"],
-          ["{{ d.naam }}", "{{ d.functie }}{% if d.functie and d.afdeling %}, {% endif %}"
-           "{{ d.afdeling }}", "{{ d.rol }}"], "d in deelnemers", [55, 80, 25])
+    table(
+        doc,
+        ["Naam", "Functie en afdeling", "Rol"],
+        [
+            "{{ d.naam }}",
+            "{{ d.functie }}{% if d.functie and d.afdeling %}, {% endif %}{{ d.afdeling }}",
+            "{{ d.rol }}",
+        ],
+        "d in deelnemers",
+        [55, 80, 25],
+    )
     doc.add_heading("Doel en afspraken", level=1)
     para(doc, "{{ thema.doel }}")
     para(doc, "{{ thema.uitleg }}")
@@ -303,8 +341,13 @@ def draaiboek() -> DocumentObject:
     para(doc, "{{ algemeen.vertrouwelijkheid }}")
     para(doc, "Prikkelende vraag uit de uitnodiging: {{ prikkelende_vraag }}", italic=True)
     doc.add_heading("Tijdschema", level=1)
-    table(doc, ["Tijd", "Min.", "Onderdeel"],
-          ["{{ r.tijd }}", "{{ r.minuten }}", "{{ r.titel }}"], "r in agenda", [32, 15, 113])
+    table(
+        doc,
+        ["Tijd", "Min.", "Onderdeel"],
+        ["{{ r.tijd }}", "{{ r.minuten }}", "{{ r.titel }}"],
+        "r in agenda",
+        [32, 15, 113],
+    )
     doc.add_heading("Per stap", level=1)
     tag(doc, "{%p for stap in stappen %}")
     doc.add_heading("{{ stap.tijd }}  {{ stap.titel }}", level=2)
@@ -317,11 +360,21 @@ def draaiboek() -> DocumentObject:
     loop_list(doc, "thema.analyse_categorieen", "{{ item }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for ronde in stap.rondes %}")
-    doc.add_heading("Ronde {{ ronde.nummer }}: inbrenger {{ ronde.inbrenger }} "
-                    "({{ ronde.tijd }})", level=3)
-    table(doc, ["Tijd", "Stap", "Inbrenger", "Groep"],
-          ["{{ s.tijd }}", "{{ s.titel }} ({{ s.minuten }} min)", "{{ s.eigenaar }}",
-           "{{ s.groep }}"], "s in ronde.stappen", [25, 35, 50, 50])
+    doc.add_heading(
+        "Ronde {{ ronde.nummer }}: inbrenger {{ ronde.inbrenger }} ({{ ronde.tijd }})", level=3
+    )
+    table(
+        doc,
+        ["Tijd", "Stap", "Inbrenger", "Groep"],
+        [
+            "{{ s.tijd }}",
+            "{{ s.titel }} ({{ s.minuten }} min)",
+            "{{ s.eigenaar }}",
+            "{{ s.groep }}",
+        ],
+        "s in ronde.stappen",
+        [25, 35, 50, 50],
+    )
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if thema.beeldvorming %}")
@@ -340,12 +393,26 @@ def syllabus() -> DocumentObject:
     doc = house_style("Syllabus")
     doc.add_heading("Syllabus intervisie", level=0)
     para(doc, "{{ organisatie.cyclus }}", style="Subtitle")
-    para(doc, "Persoonlijk exemplaar voor {{ lezer.naam }}"
-              "{% if lezer.functie %}, {{ lezer.functie }}{% endif %}", bold=True)
+    para(
+        doc,
+        "Persoonlijk exemplaar voor {{ lezer.naam }}"
+        "{% if lezer.functie %}, {{ lezer.functie }}{% endif %}",
+        bold=True,
+    )
     doc.add_heading("Jouw sessies", level=2)
-    table(doc, ["Datum", "Tijd", "Thema", "Waar", "Rol"],
-          ["{{ s.datum }}", "{{ s.tijd }} uur", "{{ s.thema }} ({{ s.code }})",
-           "{{ s.plaats }}", "{{ s.rol }}"], "s in sessies", [34, 26, 30, 48, 22])
+    table(
+        doc,
+        ["Datum", "Tijd", "Thema", "Waar", "Rol"],
+        [
+            "{{ s.datum }}",
+            "{{ s.tijd }} uur",
+            "{{ s.thema }} ({{ s.code }})",
+            "{{ s.plaats }}",
+            "{{ s.rol }}",
+        ],
+        "s in sessies",
+        [34, 26, 30, 48, 22],
+    )
     doc.add_page_break()
     doc.add_heading("Wat is intervisie?", level=1)
     para(doc, "{{ algemeen.wat_is }}")
@@ -370,20 +437,28 @@ def syllabus() -> DocumentObject:
     doc.add_heading("{{ thema.naam }}", level=2)
     para(doc, "{{ thema.uitleg }}")
     para(doc, "Zo verloopt de sessie:")
-    table(doc, ["Stap", "Tijd"], ["{{ st.titel }}", "{{ st.minuten }}"], "st in thema.stappen",
-          [120, 40])
+    table(
+        doc,
+        ["Stap", "Tijd"],
+        ["{{ st.titel }}", "{{ st.minuten }}"],
+        "st in thema.stappen",
+        [120, 40],
+    )
     tag(doc, "{%p if thema.onderscheid %}")
     para(doc, "{{ thema.onderscheid }}", italic=True)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if methode.aanwezig %}")
-    doc.add_heading("De probleemronde ({{ methode.ronde_minuten }} minuten per inbrenger)",
-                    level=2)
+    doc.add_heading("De probleemronde ({{ methode.ronde_minuten }} minuten per inbrenger)", level=2)
     para(doc, "{{ methode.uitleg }}")
-    table(doc, ["Stap", "Min.", "Inbrenger", "Groep"],
-          ["{{ rs.titel }}", "{{ rs.minuten }}", "{{ rs.eigenaar }}", "{{ rs.groep }}"],
-          "rs in methode.rondestappen", [35, 15, 55, 55])
+    table(
+        doc,
+        ["Stap", "Min.", "Inbrenger", "Groep"],
+        ["{{ rs.titel }}", "{{ rs.minuten }}", "{{ rs.eigenaar }}", "{{ rs.groep }}"],
+        "rs in methode.rondestappen",
+        [35, 15, 55, 55],
+    )
     tag(doc, "{%p endif %}")
     doc.add_heading("Voorbereiding: je praktijksituatie", level=1)
     tag(doc, "{%p for thema in themas %}")
@@ -394,24 +469,34 @@ def syllabus() -> DocumentObject:
     tag(doc, "{%p endfor %}")
     doc.add_heading("Praktisch", level=1)
     tag(doc, "{%p for s in sessies %}")
-    para(doc, "{{ s.datum }}, {{ s.tijd }} uur – {{ s.thema }} ({{ s.code }}): {{ s.plaats }}. "
-              "Begeleiding: {{ s.begeleider }}.", style="List Bullet")
+    para(
+        doc,
+        "{{ s.datum }}, {{ s.tijd }} uur – {{ s.thema }} ({{ s.code }}): {{ s.plaats }}. "
+        "Begeleiding: {{ s.begeleider }}.",
+        style="List Bullet",
+    )
     tag(doc, "{%p endfor %}")
-    para(doc, "Vragen? {{ organisatie.contactpersoon }}, {{ organisatie.contact_email }}"
-              "{% if organisatie.contact_telefoon %}, {{ organisatie.contact_telefoon }}"
-              "{% endif %}.")
+    para(
+        doc,
+        "Vragen? {{ organisatie.contactpersoon }}, {{ organisatie.contact_email }}"
+        "{% if organisatie.contact_telefoon %}, {{ organisatie.contact_telefoon }}"
+        "{% endif %}.",
+    )
     return doc
 
 
 def vervolgadvies() -> DocumentObject:
     doc = house_style("Vervolgadvies")
     doc.add_heading("Vervolgadvies {{ thema.naam }} – {{ sessie.code }}", level=0)
-    facts(doc, [
-        ("Sessie", "{{ sessie.code }}, {{ sessie.datum }}, {{ sessie.tijd }} uur"),
-        ("Thema", "{{ thema.naam }}"),
-        ("Begeleiding", "{{ sessie.begeleider }} ({{ sessie.begeleiding }})"),
-        ("Groep", "{{ deelnemers|join(', ') }}"),
-    ])
+    facts(
+        doc,
+        [
+            ("Sessie", "{{ sessie.code }}, {{ sessie.datum }}, {{ sessie.tijd }} uur"),
+            ("Thema", "{{ thema.naam }}"),
+            ("Begeleiding", "{{ sessie.begeleider }} ({{ sessie.begeleiding }})"),
+            ("Groep", "{{ deelnemers|join(', ') }}"),
+        ],
+    )
     doc.add_heading("Wat de sessie opleverde", level=1)
     tag(doc, "{%p if uitkomsten.aanwezig %}")
     tag(doc, "{%p if uitkomsten.knelpunten %}")
@@ -426,8 +511,11 @@ def vervolgadvies() -> DocumentObject:
     doc.add_heading("Afspraken en vervolgstappen", level=2)
     loop_list(doc, "uitkomsten.afspraken", "{{ item }}")
     tag(doc, "{%p endif %}")
-    para(doc, "De adviezen hieronder sluiten aan op deze uitkomsten: begin bij wat de groep "
-              "lastig vond en bouw voort op wat helpt.")
+    para(
+        doc,
+        "De adviezen hieronder sluiten aan op deze uitkomsten: begin bij wat de groep "
+        "lastig vond en bouw voort op wat helpt.",
+    )
     tag(doc, "{%p else %}")
     para(doc, "{{ algemeen.advies_zonder_uitkomsten }}", italic=True)
     tag(doc, "{%p endif %}")
@@ -442,8 +530,10 @@ def vervolgadvies() -> DocumentObject:
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if grote_groep %}")
     doc.add_heading("Meer sessies plannen", level=2)
-    para(doc, "Deze groep telde {{ sessie.groepsgrootte }} deelnemers. "
-              "{{ algemeen.advies_grote_groep }}")
+    para(
+        doc,
+        "Deze groep telde {{ sessie.groepsgrootte }} deelnemers. {{ algemeen.advies_grote_groep }}",
+    )
     tag(doc, "{%p endif %}")
     return doc
 
