@@ -157,13 +157,18 @@ def test_genereer_writes_nothing_on_invalid_input(tmp_path: Path) -> None:
     assert not output.exists()
 
 
-def test_genereer_refuses_a_broken_template(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["{{ cycler.__init__.__globals__ }}", "{{ niet_bestaande_variabele }}"],
+    ids=["sandbox", "unknown-variable"],
+)
+def test_genereer_refuses_a_broken_template(tmp_path: Path, text: str) -> None:
     import docx
 
     templates = tmp_path / "sjablonen"
     shutil.copytree(TEMPLATES, templates)
     doc = docx.Document(str(templates / "vervolgadvies.docx"))
-    doc.add_paragraph("{{ cycler.__init__.__globals__ }}")
+    doc.add_paragraph(text)
     doc.save(str(templates / "vervolgadvies.docx"))
     output = tmp_path / "uit"
     code, _, err = run(

@@ -180,6 +180,42 @@ def test_draaiboek_carries_questions_rule_and_checklist(example_run: RunResult) 
 # --- syllabi -------------------------------------------------------------------------
 
 
+def session_start_times(run: RunResult) -> dict[str, tuple[int, int, int, int]]:
+    """Session code -> (year, month, day, minute of day), read from the draaiboeken."""
+    months = {
+        m: i
+        for i, m in enumerate(
+            [
+                "januari",
+                "februari",
+                "maart",
+                "april",
+                "mei",
+                "juni",
+                "juli",
+                "augustus",
+                "september",
+                "oktober",
+                "november",
+                "december",
+            ],
+            1,
+        )
+    }
+    starts = {}
+    for path in (run.target / "draaiboeken").glob("*.docx"):
+        rows = open_docx(path).tables[0].rows
+        _, day, month, year = rows[0].cells[1].text.split()
+        code = path.stem.removeprefix("draaiboek-").upper()
+        starts[code] = (
+            int(year),
+            months[month],
+            int(day),
+            minutes(rows[1].cells[1].text.split()[0]),
+        )
+    return starts
+
+
 def test_syllabus_lists_exactly_its_readers_sessions_in_date_order(
     example_run: RunResult,
 ) -> None:
@@ -187,6 +223,7 @@ def test_syllabus_lists_exactly_its_readers_sessions_in_date_order(
 
     with (example_run.target / "manifest.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))
+    session_starts = session_start_times(example_run)
     booked: dict[str, set[str]] = {}
     for row in rows:
         if row["soort"] == "uitnodiging":
@@ -201,6 +238,8 @@ def test_syllabus_lists_exactly_its_readers_sessions_in_date_order(
         ]
         assert set(listed) == sessions, number
         assert len(listed) == len(sessions)
+        starts = [session_starts[code] for code in listed]
+        assert starts == sorted(starts), f"{number}: sessies niet op datum"
 
 
 def test_syllabus_has_rules_roles_skills_and_methods(example_run: RunResult) -> None:
