@@ -155,7 +155,7 @@ def controleer(werkboek: Path, templates_dir: Path) -> None:
     callback=_parse_kinds,
     metavar="SOORT[,SOORT]",
     help="Alleen deze soorten: uitnodiging, draaiboek, syllabus, vervolgadvies "
-    "(standaard alle vier).",
+    "(standaard alle vier). De andere soorten uit de vorige run blijven staan.",
 )
 @click.option(
     "--processen",
@@ -208,8 +208,13 @@ def genereer(
     if result.internal_delivery:
         click.echo(
             f"  waarvan {len(result.internal_delivery)} uitnodiging(en) voor interne post "
-            f"(geen volledig postadres): {', '.join(result.internal_delivery)}"
+            "(geen volledig postadres):"
         )
+        for name in result.internal_delivery:
+            click.echo(f"    - {name}")
+    if result.kept:
+        kept = ", ".join(f"{kind} ({count})" for kind, count in result.kept.items())
+        click.echo(f"Behouden uit de vorige run (niet in --soort): {kept}")
     click.echo(f"Waarschuwingen: {len(result.warnings)}")
     click.echo(f"Map: {result.target}")
     click.echo(f"Manifest: {result.target / 'manifest.csv'}")

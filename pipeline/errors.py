@@ -38,6 +38,9 @@ class Problem:
     message: str
     location: Location | None = None
     severity: Severity = Severity.ERROR
+    # True when the finding depends on the day of the run (a date in the past): such
+    # findings are reported but kept out of the manifest, which must not change by day.
+    depends_on_today: bool = False
 
     def __str__(self) -> str:
         return format_message(self.message, self.location)
@@ -92,6 +95,11 @@ class TemplateProblem(IntervisieError):
             located += f" ({detail})"
         super().__init__(located)
         self.template = template
+        self._arguments = (message, template, detail)
+
+    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[str, str, str | None]]:
+        # Crosses process boundaries (worker pool): rebuild from the original arguments.
+        return (type(self), self._arguments)
 
 
 class TemplatesInvalid(IntervisieError):

@@ -38,8 +38,10 @@ class Report:
     def error(self, message: str, location: Location | None) -> None:
         self.problems.append(Problem(message, location, Severity.ERROR))
 
-    def warning(self, message: str, location: Location | None) -> None:
-        self.problems.append(Problem(message, location, Severity.WARNING))
+    def warning(
+        self, message: str, location: Location | None, depends_on_today: bool = False
+    ) -> None:
+        self.problems.append(Problem(message, location, Severity.WARNING, depends_on_today))
 
     @property
     def has_errors(self) -> bool:

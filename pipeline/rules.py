@@ -244,4 +244,5 @@ def check_dates(
                 f"datum {session.datum.strftime(DATE_FORMAT)} ligt in het verleden (vandaag is "
                 f"{today.strftime(DATE_FORMAT)}); controleer de datum.",
                 locate(sheet, session.row, "datum"),
+                depends_on_today=True,
             )

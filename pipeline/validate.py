@@ -19,15 +19,19 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from docx.image.image import Image
+
 from . import schema
+from .archive import ARCHIVE_DIR
 from .errors import Location, Problem, Severity, WorkbookInvalid
 from .fields import OrganisationFields, Report
+from .filenames import safe_part
 from .model import Cycle, Organisation
 from .reader import RawSheet, RawWorkbook, known_columns, read_workbook
 from .records import parse_day, read_bookings, read_outcomes, read_people, read_sessions
 from .rules import check_dates, check_inbrengers, check_overlaps, check_sessions, check_unbooked
 from .themes import Content
-from .values import CellValue, InvalidValue, and_list, as_text, parse_email, show
+from .values import CellValue, InvalidValue, and_list, as_line, as_text, parse_email, show
 
 DEFAULT_FUNCTIE = "Gemeentesecretaris"
 LETTER_LEAD_DAYS = 21
@@ -150,7 +154,7 @@ def _read_organisation(
     contactpersoon = f.text("contactpersoon")
     email = f.get("contact_email", parse_email)
     telefoon = f.text("contact_telefoon")
-    cyclus = f.text("cyclus")
+    cyclus = f.get("cyclus", _parse_cycle)
     plaats = f.text("plaats") or (_place(gemeente) if gemeente else None)
     briefdatum = f.get("briefdatum", parse_day)
     if briefdatum is None and first_date is not None:
@@ -179,6 +183,17 @@ def _read_organisation(
         plaats=plaats,
         briefdatum=briefdatum,
     )
+
+
+def _parse_cycle(value: CellValue) -> str:
+    """The cycle's name becomes its folder; it may not take the archive's folder."""
+    name = as_line(value)
+    if safe_part(name) == ARCHIVE_DIR:
+        raise InvalidValue(
+            f"de naam '{show(name)}' is gereserveerd voor de map met archieven; kies een "
+            "andere naam voor de cyclus, bijvoorbeeld 'Intervisie voorjaar 2027'."
+        )
+    return name
 
 
 def _place(gemeente: str) -> str:
@@ -213,4 +228,11 @@ def _parse_signature(folder: Path, value: CellValue) -> Path:
             f"handtekening '{show(text)}' is geen PNG- of JPEG-afbeelding; sla de handtekening "
             "op als .png of .jpg."
         )
+    try:  # the same parse Word embedding needs: a damaged header fails here, not mid-run
+        Image.from_file(str(path))
+    except Exception:  # python-docx raises several unrelated types for a bad image
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is beschadigd en kan niet in een brief worden "
+            "geplaatst; sla de afbeelding opnieuw op als .png of .jpg."
+        ) from None
     return path.resolve()

@@ -119,3 +119,61 @@ def test_syllabi_are_archived_once_per_distinct_content(tmp_path: Path) -> None:
     assert len([n for n in names if n.startswith("syllabi/")]) == 41
     assert "manifest.csv" in names
     assert len(list(first.archive.parent.iterdir())) == 1
+
+
+def test_worker_pool_gives_the_same_bytes_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline import batch
+
+    serial = generate_example(tmp_path / "serieel")
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(batch, "CHUNK", 7)
+    from pipeline.generate import generate
+    from tests.conftest import TEMPLATES
+    from tests.generated import TODAY
+
+    pooled = generate(EXAMPLE, tmp_path / "pool", TEMPLATES, today=TODAY, workers=2)
+    assert digests(pooled.target) == digests(serial.target)
+
+
+def test_soort_replaces_only_its_kinds_and_keeps_the_rest(tmp_path: Path) -> None:
+    from pipeline.plan import Kind
+
+    full = generate_example(tmp_path)
+    before = digests(full.target)
+    partial = generate_example(tmp_path, kinds=(Kind.DRAAIBOEK,))
+    assert partial.counts == {"draaiboek": 9}
+    assert partial.kept == {"uitnodiging": 59, "syllabus": 41, "vervolgadvies": 9}
+    after = digests(partial.target)
+    # manifest.json lists the templates this run used (only draaiboek.docx), so it differs.
+    assert after.pop("manifest.json") != before.pop("manifest.json")
+    assert after == before
+    assert len(partial.rows) == 118
+
+
+def test_only_invitations_carry_the_signature_image(example_run) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    for folder, expected in (
+        ("uitnodigingen", 1),
+        ("draaiboeken", 0),
+        ("syllabi", 0),
+        ("vervolgadviezen", 0),
+    ):
+        for path in sorted((example_run.target / folder).glob("*.docx")):
+            with zipfile.ZipFile(path) as archive:
+                media = [n for n in archive.namelist() if n.startswith("word/media/")]
+            assert len(media) == expected, path.name
+
+
+def test_manifest_does_not_depend_on_the_day_of_the_run(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from pipeline.generate import generate
+    from tests.conftest import TEMPLATES
+
+    early = generate(EXAMPLE, tmp_path / "a", TEMPLATES, today=dt.date(2027, 1, 1), workers=1)
+    late = generate(EXAMPLE, tmp_path / "b", TEMPLATES, today=dt.date(2027, 12, 1), workers=1)
+    assert any(w.depends_on_today for w in late.warnings)
+    assert digests(early.target) == digests(late.target)

@@ -19,8 +19,12 @@ from pipeline.validate import CheckResult, check_workbook
 from tests.workbooks import TODAY, Book, Table, make_content
 
 CONTENT = make_content()
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 32
+PNG = (Path(__file__).parent.parent / "inputs" / "handtekening.png").read_bytes()
+# Smallest JPEG whose header python-docx (and so Word embedding) accepts: SOI, JFIF, SOF0.
+JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00H\x00H\x00\x00"
+    b"\xff\xc0\x00\x11\x08\x00\n\x00\x14\x03\x01\x11\x00\x02\x11\x00\x03\x11\x00\xff\xd9"
+)
 
 Mutation = Callable[[Book, Path], Any]
 
@@ -553,6 +557,18 @@ ERROR_CASES: list[tuple[str, Mutation, Location, str]] = [
         _write("sig.png", b"GIF89a nope"),
         O(9),
         "is geen PNG- of JPEG-afbeelding",
+    ),
+    (
+        "cycle-name-reserved",
+        lambda b, d: b.org("cyclus", "Archief"),
+        O(8),
+        "gereserveerd",
+    ),
+    (
+        "signature-damaged",
+        _write("sig.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32),
+        O(9),
+        "is beschadigd",
     ),
     # cells the reader could not read
     (
