@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from .errors import OutputError
 from .manifest import ManifestRow, manifest_csv
 from .writer import write_atomic
 
@@ -40,5 +41,11 @@ def archive_syllabi(
         info = zipfile.ZipInfo("manifest.csv", date_time=ZIP_DATE)
         info.external_attr = 0o600 << 16
         archive.writestr(info, manifest_csv(syllabi))
-    write_atomic(target, buffer.getvalue())
+    try:
+        write_atomic(target, buffer.getvalue())
+    except OSError as exc:
+        raise OutputError(
+            f"de documenten staan klaar, maar het archief '{target}' kon niet worden "
+            f"geschreven: {exc}"
+        ) from None
     return target

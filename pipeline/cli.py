@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, cli_nl
-from .errors import IntervisieError, Problem, TemplatesInvalid, WorkbookInvalid
+from .errors import IntervisieError, OutputError, Problem, TemplatesInvalid, WorkbookInvalid
 from .generate import check, generate
 from .plan import ALL_KINDS, Kind
 from .template_check import check_templates
@@ -240,7 +240,12 @@ def nieuw_werkboek(pad: Path, overschrijf: bool, templates_dir: Path) -> None:
                 f"'{pad}' bestaat al; kies een andere naam of gebruik --overschrijf."
             )
         content = load_content(templates_dir)
-        write_empty_workbook(pad, [t.naam for t in content.themes.values()])
+        try:
+            write_empty_workbook(pad, [t.naam for t in content.themes.values()])
+        except ValueError as exc:  # a theme name that cannot go into a dropdown
+            raise IntervisieError(f"kan de keuzelijst voor 'thema' niet maken: {exc}") from None
+        except OSError as exc:
+            raise OutputError(f"kan '{pad}' niet schrijven: {exc}") from None
     click.echo(f"Leeg werkboek geschreven: {pad}")
 
 

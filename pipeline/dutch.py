@@ -16,14 +16,15 @@ def _capitalise_particle(particle: str) -> str:
 
 
 def full_name(person: Person) -> str:
-    """'Jan van der Berg': first name, particle in lower case, surname."""
-    return " ".join(p for p in (person.voornaam, person.tussenvoegsel, person.achternaam) if p)
+    """'Jan van der Berg': after a first name the particle is lower case, as typed or not."""
+    particle = person.tussenvoegsel.lower() if person.tussenvoegsel else None
+    return " ".join(p for p in (person.voornaam, particle, person.achternaam) if p)
 
 
 def surname(person: Person) -> str:
     """'Van der Berg': the surname as used without a first name in front of it."""
     if person.tussenvoegsel:
-        return f"{_capitalise_particle(person.tussenvoegsel)} {person.achternaam}"
+        return f"{_capitalise_particle(person.tussenvoegsel.lower())} {person.achternaam}"
     return person.achternaam
 
 

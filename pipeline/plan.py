@@ -17,12 +17,9 @@ from typing import Any
 from . import dutch
 from .agenda import AgendaItem, build_agenda
 from .filenames import UniquePaths, safe_part
-from .model import Begeleiding, Booking, Cycle, Outcome, Person, Rol, Session, Vorm
+from .model import Aanhef, Begeleiding, Booking, Cycle, Outcome, Person, Rol, Session, Vorm
 from .themes import Content, General, Theme
 
-# A group this large is advised to plan more sessions with other inbrengers
-# (the general method works best with 4-6 people).
-LARGE_GROUP = 7
 SIGNATURE_WIDTH_MM = 45
 
 
@@ -107,7 +104,6 @@ def _general(general: General) -> dict[str, Any]:
         "vertrouwelijkheid": general.vertrouwelijkheid,
         "duurzame_inzetbaarheid": general.duurzame_inzetbaarheid,
         "grote_groep_regel": general.grote_groep_regel,
-        "afsluiting": general.afsluiting,
         "vervolg_checklist": list(general.vervolg_checklist),
         "advies_grote_groep": general.advies_grote_groep,
         "advies_zonder_uitkomsten": general.advies_zonder_uitkomsten,
@@ -144,6 +140,7 @@ def _theme(theme: Theme) -> dict[str, Any]:
         "vervolgsuggesties": [
             {"titel": s.titel, "tekst": s.tekst} for s in theme.vervolgsuggesties
         ],
+        "onderscheid_titel": theme.onderscheid_titel,
         "onderscheid": theme.onderscheid,
         "heeft_rondes": theme.heeft_rondes,
         "ronde_minuten": theme.ronde_minuten,
@@ -191,6 +188,8 @@ def _person(person: Person) -> dict[str, Any]:
         "naam": dutch.full_name(person),
         "achternaam": dutch.surname(person),
         "aanhef_regel": dutch.salutation(person),
+        # 'Geachte heer/mevrouw' goes with 'u'; 'Beste' (neutraal) with 'je'.
+        "formeel": person.aanhef is not Aanhef.NEUTRAAL,
         "functie": person.functie or "",
         "afdeling": person.afdeling or "",
         "email": person.email,
@@ -397,7 +396,7 @@ def plan_documents(cycle: Cycle, content: Content, kinds: Iterable[Kind] = ALL_K
                         "sessie": sess,
                         "thema": theme_context,
                         "deelnemers": [dutch.full_name(p) for p, _ in members],
-                        "grote_groep": len(members) >= LARGE_GROUP,
+                        "grote_groep": len(members) >= content.general.grote_groep_vanaf,
                         "uitkomsten": _outcome(index.outcomes.get(session.sessie)),
                     },
                 )

@@ -18,6 +18,9 @@ CONTENT_DIR = "inhoud"
 THEMES_DIR = "themas"
 GENERAL_FILE = "algemeen.toml"
 REPEAT_PER_INBRENGER = "inbrenger"
+# The method's limits on group size (werkboek contract): content may narrow, never widen.
+CONTRACT_MIN_GROUP = 3
+CONTRACT_MAX_GROUP = 10
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Theme:
     praktijkvragen: tuple[str, ...]
     focusvraag: str
     vervolgsuggesties: tuple[Suggestion, ...]
+    onderscheid_titel: str  # heading for `onderscheid`
     onderscheid: str  # Leerruimte: room to learn versus training on offer; else ""
     stappen: tuple[Step, ...]
     ronde: tuple[RoundStep, ...]
@@ -117,7 +121,7 @@ class General:
     vertrouwelijkheid: str
     duurzame_inzetbaarheid: str
     grote_groep_regel: str
-    afsluiting: str
+    grote_groep_vanaf: int  # group size from which more sessions are advised
     vervolg_checklist: tuple[str, ...]
     advies_grote_groep: str
     advies_zonder_uitkomsten: str
@@ -232,6 +236,10 @@ def _load_toml(path: Path) -> _Reader:
             return _Reader(tomllib.load(handle), path.name)
     except FileNotFoundError:
         raise TemplateProblem("inhoudsbestand ontbreekt", path.name) from None
+    except OSError as exc:
+        raise TemplateProblem(
+            "inhoudsbestand kan niet worden gelezen", path.name, exc.strerror
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TemplateProblem("inhoudsbestand is geen geldige TOML", path.name, str(exc)) from None
 
@@ -277,6 +285,7 @@ def _theme(path: Path) -> Theme:
         vervolgsuggesties=tuple(
             Suggestion(t.text("titel"), t.text("tekst")) for t in doc.tables("vervolgsuggesties")
         ),
+        onderscheid_titel=doc.text("onderscheid_titel", ""),
         onderscheid=doc.text("onderscheid", ""),
         stappen=stappen,
         ronde=ronde,
@@ -290,8 +299,20 @@ def _theme(path: Path) -> Theme:
 def _check_theme(theme: Theme) -> None:
     """Consistency a per-field check cannot see."""
     path_name = theme.source
-    if not theme.min_deelnemers <= theme.max_deelnemers:
-        raise TemplateProblem("min_deelnemers is groter dan max_deelnemers", path_name)
+    if not CONTRACT_MIN_GROUP <= theme.min_deelnemers <= theme.max_deelnemers <= CONTRACT_MAX_GROUP:
+        raise TemplateProblem(
+            f"verwacht {CONTRACT_MIN_GROUP} <= min_deelnemers <= max_deelnemers <= "
+            f"{CONTRACT_MAX_GROUP} (de grenzen van de methode)",
+            path_name,
+        )
+    if not any(s.minuten is None and s.herhaal is None for s in theme.stappen):
+        raise TemplateProblem(
+            "minstens één stap zonder minuten is nodig; die krijgt de resterende tijd, zodat "
+            "het tijdschema precies op de eindtijd eindigt",
+            path_name,
+        )
+    if theme.onderscheid and not theme.onderscheid_titel:
+        raise TemplateProblem("onderscheid vraagt om een onderscheid_titel", path_name)
     if (theme.ideaal_min is None) != (theme.ideaal_max is None):
         raise TemplateProblem("geef ideaal_min en ideaal_max allebei, of geen van beide", path_name)
     if (
@@ -326,7 +347,7 @@ def _general(path: Path) -> General:
         vertrouwelijkheid=doc.text("vertrouwelijkheid"),
         duurzame_inzetbaarheid=doc.text("duurzame_inzetbaarheid"),
         grote_groep_regel=doc.text("grote_groep_regel"),
-        afsluiting=doc.text("afsluiting"),
+        grote_groep_vanaf=doc.required_integer("grote_groep_vanaf"),
         vervolg_checklist=doc.texts("vervolg_checklist"),
         advies_grote_groep=doc.text("advies_grote_groep"),
         advies_zonder_uitkomsten=doc.text("advies_zonder_uitkomsten"),
@@ -342,6 +363,8 @@ def load_content(templates_dir: Path) -> Content:
     general_path = base / GENERAL_FILE
     theme_paths = sorted((base / THEMES_DIR).glob("*.toml"))
     if not theme_paths:
-        raise TemplateProblem("geen themabestanden gevonden", str(base / THEMES_DIR))
+        raise TemplateProblem(
+            f"geen themabestanden (*.toml) gevonden in {base / THEMES_DIR}", CONTENT_DIR
+        )
     themes = {theme.key: theme for theme in map(_theme, theme_paths)}
     return Content(_general(general_path), themes, (general_path, *theme_paths))

@@ -30,6 +30,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from . import schema
 from .schema import Column, Kind, Sheet
+from .writer import write_atomic
 
 TOELICHTING = "Toelichting"
 CREATOR = "intervisie-docs"
@@ -124,8 +125,7 @@ def save_workbook(
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             target.writestr(entry, source.read(info.filename))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(output.getvalue())
+    write_atomic(path, output.getvalue())
 
 
 def write_empty_workbook(path: Path, themes: Sequence[str]) -> None:

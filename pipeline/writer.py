@@ -42,10 +42,20 @@ def inside(root: Path, relpath: PurePosixPath) -> Path:
     return path
 
 
+def make_private_dirs(folder: Path) -> None:
+    """mkdir -p where every folder it creates (not only the last) is owner-only."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=DIR_MODE, exist_ok=True)
+
+
 def write_file(root: Path, relpath: PurePosixPath, data: bytes) -> Path:
     """Write one file under root, owner-only, creating folders as needed."""
     path = inside(root, relpath)
-    path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    make_private_dirs(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
@@ -54,7 +64,7 @@ def write_file(root: Path, relpath: PurePosixPath, data: bytes) -> Path:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """A single file published with os.replace (temporary name in the same folder)."""
-    path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    make_private_dirs(path.parent)
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         write_file(path.parent, PurePosixPath(temporary.name), data)
@@ -76,7 +86,7 @@ class StagedOutput:
 
     def __enter__(self) -> StagedOutput:
         try:
-            self.root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            make_private_dirs(self.root)
             if self.staging.exists():
                 shutil.rmtree(self.staging)
             self.staging.mkdir(mode=DIR_MODE)

@@ -82,7 +82,8 @@ def test_internal_delivery_block_replaces_the_address(example_run: RunResult) ->
     karim = body_lines(one(example_run, "uitnodigingen", "lr-01-004549"))
     karim_post = karim[karim.index("Karim el Idrissi") :][:4]
     assert karim_post[1] == "INTERNE POST"
-    assert "Beste Karim el Idrissi," in karim or "Geachte heer El Idrissi," in karim
+    assert "Geachte heer El Idrissi," in karim
+    assert any(line.startswith("Graag nodig ik u uit") for line in karim)
 
 
 def test_ampersand_in_a_department_survives(example_run: RunResult) -> None:
@@ -139,6 +140,13 @@ def test_agenda_runs_from_start_to_end_without_gaps(
         assert end == begin
     for (begin, end), row in zip(clocks, rows, strict=True):
         assert minutes(end) - minutes(begin) == int(row[1])
+    facts = open_docx(one(example_run, "draaiboeken", session)).tables[0]
+    planned = re.match(
+        r"(\d\d:\d\d) - (\d\d:\d\d) uur \((\d+) minuten\)", facts.rows[1].cells[1].text
+    )
+    assert planned, facts.rows[1].cells[1].text
+    assert clocks[0][0] == planned[1] and clocks[-1][1] == planned[2]
+    assert minutes(clocks[-1][1]) - minutes(clocks[0][0]) == int(planned[3])
     if start is not None and length is not None:
         assert clocks[0][0] == start
         assert minutes(clocks[-1][1]) - minutes(start) == length
@@ -270,7 +278,14 @@ def test_advice_weaves_in_outcomes(example_run: RunResult) -> None:
 def test_advice_without_outcomes_is_general(example_run: RunResult) -> None:
     body = text(one(example_run, "vervolgadviezen", "pa-02"))
     assert "Wat de groep lastig vond" not in body
-    assert "Uitkomsten" in body  # invites HR to fill in the sheet
+    assert "Meer sessies plannen" not in body  # 7 people: not a large group
+    general = [line for line in body.splitlines() if "algemeen" in line and "Uitkomsten" in line]
+    assert general, "the advice must say it is general and invite HR to fill in Uitkomsten"
+
+
+def test_large_group_gets_the_advice_to_plan_more_sessions(example_run: RunResult) -> None:
+    assert "Meer sessies plannen" in text(one(example_run, "vervolgadviezen", "pa-01"))
+    assert "Meer sessies plannen" not in text(one(example_run, "vervolgadviezen", "lr-01"))
 
 
 # --- golden text ---------------------------------------------------------------------

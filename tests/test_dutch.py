@@ -19,6 +19,7 @@ def person(first: str, particle: str | None, last: str, aanhef: Aanhef) -> Perso
         ("Sanne", "de", "Vries", Aanhef.NEUTRAAL, "Sanne de Vries", "Beste Sanne de Vries,"),
         ("Fatma", None, "Öztürk", Aanhef.MEVROUW, "Fatma Öztürk", "Geachte mevrouw Öztürk,"),
         ("Pieter", "'t", "Hart", Aanhef.HEER, "Pieter 't Hart", "Geachte heer 't Hart,"),
+        ("Kees", "Van Der", "Meer", Aanhef.HEER, "Kees van der Meer", "Geachte heer Van der Meer,"),
         (
             "Els",
             "van den",

@@ -82,8 +82,10 @@ def test_interrupt_part_way_writes_nothing_new(
     assert list((tmp_path / "uit").iterdir()) == []
 
 
-def test_files_and_folders_are_owner_only(example_run) -> None:  # type: ignore[no-untyped-def]
-    for path in [example_run.target, *example_run.target.rglob("*")]:
+def test_files_and_folders_are_owner_only(tmp_path: Path) -> None:
+    run = generate_example(tmp_path / "nieuw" / "uitvoer")
+    root = tmp_path / "nieuw"
+    for path in [root, *root.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
 

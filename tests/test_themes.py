@@ -75,6 +75,18 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
             "korter dan de som van de stappen",
         ),
         ("algemeen.toml", "vaardigheden = ", "vaardigheid = ", "veld 'vaardigheden' ontbreekt"),
+        (
+            "themas/leerruimte.toml",
+            "max_deelnemers = 10",
+            "max_deelnemers = 12",
+            "max_deelnemers <= 10",
+        ),
+        (
+            "themas/autonomie.toml",
+            "minimaal = 2",
+            "minuten = 5",
+            "minstens één stap zonder minuten",
+        ),
     ],
     ids=[
         "missing",
@@ -84,6 +96,8 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
         "toml-syntax",
         "too-short",
         "general-missing",
+        "beyond-contract",
+        "no-flexible-step",
     ],
 )
 def test_broken_content_names_file_and_field(

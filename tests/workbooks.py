@@ -283,6 +283,7 @@ def _theme(key: str, **overrides: Any) -> Theme:
         praktijkvragen=("Praktijkvraag?",),
         focusvraag="Focus?",
         vervolgsuggesties=(Suggestion("Advies", "Tekst."),),
+        onderscheid_titel="",
         onderscheid="",
         stappen=(
             _step("Opening", 5),
@@ -336,7 +337,7 @@ def make_content() -> Content:
         vertrouwelijkheid="Vertrouwelijk.",
         duurzame_inzetbaarheid="DI.",
         grote_groep_regel="Regel.",
-        afsluiting="Einde.",
+        grote_groep_vanaf=9,
         vervolg_checklist=("Actie.",),
         advies_grote_groep="Meer.",
         advies_zonder_uitkomsten="Geen.",

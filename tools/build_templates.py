@@ -251,7 +251,8 @@ def uitnodiging() -> DocumentObject:
     para(doc, "{{ ontvanger.aanhef_regel }}")
     para(
         doc,
-        "Graag nodig ik je uit voor een intervisiesessie voor leidinggevenden"
+        "Graag nodig ik {% if ontvanger.formeel %}u{% else %}je{% endif %} uit voor een "
+        "intervisiesessie voor leidinggevenden"
         "{% if thema.pijler %} over {{ thema.naam|lower }}{% endif %} op "
         "{{ sessie.datum }}.",
     )
@@ -278,9 +279,10 @@ def uitnodiging() -> DocumentObject:
     tag(doc, "{%p if inbrenger %}")
     para(
         doc,
-        "Je bent voor deze sessie ingedeeld als inbrenger. Dat betekent dat je een "
-        "casus uit je eigen praktijk inbrengt waar de groep mee aan de slag gaat. "
-        "Zorg dat je die in een paar minuten kunt toelichten.",
+        "Voor deze sessie {% if ontvanger.formeel %}bent u{% else %}ben je{% endif %} "
+        "ingedeeld als inbrenger: {% if ontvanger.formeel %}u brengt een casus uit uw"
+        "{% else %}je brengt een casus uit je{% endif %} eigen praktijk in, waarmee de groep "
+        "aan de slag gaat. Een toelichting van een paar minuten is genoeg.",
         bold=True,
     )
     tag(doc, "{%p endif %}")
@@ -288,12 +290,13 @@ def uitnodiging() -> DocumentObject:
     para(doc, "{{ algemeen.vertrouwelijkheid }}")
     para(
         doc,
-        "Heb je vragen, of kun je onverhoopt niet aanwezig zijn? Neem dan contact op met "
+        "{% if ontvanger.formeel %}Hebt u vragen, of kunt u{% else %}Heb je vragen, of kun je"
+        "{% endif %} onverhoopt niet aanwezig zijn? Neem dan contact op met "
         "{{ organisatie.contactpersoon }} via {{ organisatie.contact_email }}"
         "{% if organisatie.contact_telefoon %} of {{ organisatie.contact_telefoon }}"
         "{% endif %}.",
     )
-    para(doc, "Ik hoop je te zien bij de sessie.")
+    para(doc, "Ik hoop {% if ontvanger.formeel %}u{% else %}je{% endif %} te zien bij de sessie.")
     para(doc, "Met vriendelijke groet,")
     tag(doc, "{%p if handtekening %}")
     para(doc, "{{ handtekening }}")
@@ -416,6 +419,7 @@ def syllabus() -> DocumentObject:
     doc.add_page_break()
     doc.add_heading("Wat is intervisie?", level=1)
     para(doc, "{{ algemeen.wat_is }}")
+    para(doc, "{{ algemeen.duurzame_inzetbaarheid }}")
     doc.add_heading("Waarom intervisie?", level=2)
     loop_list(doc, "algemeen.doelen", "{{ item }}")
     doc.add_heading("Wat intervisie niet is", level=2)
@@ -525,7 +529,7 @@ def vervolgadvies() -> DocumentObject:
     para(doc, "{{ suggestie.tekst }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if thema.onderscheid %}")
-    doc.add_heading("Leerruimte is geen leeraanbod", level=2)
+    doc.add_heading("{{ thema.onderscheid_titel }}", level=2)
     para(doc, "{{ thema.onderscheid }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if grote_groep %}")
