@@ -83,7 +83,7 @@ def test_interrupt_part_way_writes_nothing_new(
 
 
 def test_files_and_folders_are_owner_only(tmp_path: Path) -> None:
-    run = generate_example(tmp_path / "nieuw" / "uitvoer")
+    generate_example(tmp_path / "nieuw" / "uitvoer")
     root = tmp_path / "nieuw"
     for path in [root, *root.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
