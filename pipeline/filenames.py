@@ -9,11 +9,11 @@ from pathlib import PurePosixPath
 MAX_PART_LENGTH = 60
 _UNSAFE = re.compile(r"[^a-z0-9_-]+")
 _DASHES = re.compile(r"-{2,}")
-# Device names Windows refuses as a file name whatever the extension.
 # Letters NFKD does not split into a base letter and an accent.
 _FOLD = str.maketrans(
     {"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
 )
+# Device names Windows refuses as a file name whatever the extension.
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
 
 

@@ -114,9 +114,3 @@ class Cycle:
     people: tuple[Person, ...]
     bookings: tuple[Booking, ...]
     outcomes: tuple[Outcome, ...]
-
-    def session(self, sessie: str) -> Session:
-        return next(s for s in self.sessions if s.sessie == sessie)
-
-    def person(self, personeelsnummer: str) -> Person:
-        return next(p for p in self.people if p.personeelsnummer == personeelsnummer)

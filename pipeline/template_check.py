@@ -17,11 +17,9 @@ from jinja2 import meta, nodes
 
 from .errors import TemplateProblem, TemplatesInvalid
 from .plan import ALL_KINDS, DocumentJob, Kind, plan_documents
-from .render import CoreProperties, PreparedTemplate, make_environment, paragraph_text
+from .render import PreparedTemplate, make_environment
 from .sample import sample_cycle
 from .themes import Content
-
-_SAMPLE_PROPS = CoreProperties("controle", "controle", "controle", "", "2030-01-01T00:00:00Z")
 
 
 def _sample_jobs(content: Content) -> dict[Kind, DocumentJob]:
@@ -94,6 +92,3 @@ def ensure_templates(templates_dir: Path, content: Content, kinds: Iterable[Kind
     problems = check_templates(templates_dir, content, kinds)
     if problems:
         raise TemplatesInvalid(problems)
-
-
-__all__ = ["check_templates", "ensure_templates", "paragraph_text"]
