@@ -79,6 +79,21 @@ def core_xml(props: CoreProperties) -> bytes:
     ).encode()
 
 
+_NO_ATTRIBUTE = re.compile(r"^'(.+)' has no attribute '(.+)'$")
+_UNDEFINED = re.compile(r"^'(.+)' is undefined$")
+
+
+def undefined_message(message: str) -> str:
+    """Jinja's English message for an unknown name, in Dutch."""
+    if found := _NO_ATTRIBUTE.match(message):
+        return f"onbekende variabele '{found[2]}' (gevraagd van een {found[1]})".replace(
+            "dict object", "groep gegevens"
+        )
+    if found := _UNDEFINED.match(message):
+        return f"onbekende variabele '{found[1]}'"
+    return f"onbekende variabele ({message})"
+
+
 def paragraph_text(source: str, lineno: int | None) -> str:
     """The visible text around a Jinja error: each paragraph is one line of the source."""
     if lineno is None:
@@ -110,12 +125,15 @@ class PreparedTemplate:
     ) -> None:
         self.name = path.name
         self.path = path
+        if not path.is_file():
+            raise TemplateProblem(f"ontbreekt (gezocht: {path})", path.name)
         try:
             tpl = DocxTemplate(str(path))
             tpl.init_docx()
-        except Exception as exc:  # python-docx raises many kinds on a broken package
+        except Exception:  # python-docx raises many kinds (with English text) on a bad file
             raise TemplateProblem(
-                "is geen geldig Word-document (.docx)", path.name, str(exc)
+                "is geen geldig Word-document (.docx); sla het in Word op als Word-document",
+                path.name,
             ) from None
         self._tpl = tpl
         self.signature = self._add_signature(signature) if signature else None
@@ -128,9 +146,9 @@ class PreparedTemplate:
             inline = self._tpl.docx.part.new_pic_inline(
                 str(signature.path), Mm(signature.width_mm), None
             )
-        except Exception as exc:  # a corrupt image
+        except Exception:  # a corrupt image (the workbook check decodes it first)
             raise TemplateProblem(
-                "de handtekening kan niet worden ingevoegd", self.name, str(exc)
+                f"de handtekening '{signature.path.name}' kan niet worden ingevoegd", self.name
             ) from None
         # The same run-breaking snippet docxtpl's InlineImage produces.
         return Markup(
@@ -178,7 +196,7 @@ class PreparedTemplate:
         try:
             xml = part.template.render(context)
         except jinja2.UndefinedError as exc:
-            raise TemplateProblem(f"onbekende variabele: {exc.message}", self.name) from None
+            raise TemplateProblem(undefined_message(exc.message or ""), self.name) from None
         except SecurityError as exc:
             raise TemplateProblem(f"niet toegestaan in een sjabloon: {exc}", self.name) from None
         except jinja2.TemplateError as exc:

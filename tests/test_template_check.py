@@ -53,6 +53,15 @@ def test_broken_template_is_refused_with_its_name(
     assert any(expected in m for m in messages), messages
 
 
+def test_a_missing_template_is_reported(tmp_path: Path, content: Content) -> None:
+    folder = copy_templates(tmp_path)
+    (folder / "draaiboek.docx").unlink()
+    problems = check_templates(folder, content)
+    assert [str(p) for p in problems] == [
+        f"sjabloon 'draaiboek.docx': ontbreekt (gezocht: {folder / 'draaiboek.docx'})"
+    ]
+
+
 def test_a_file_that_is_not_a_docx_is_reported(tmp_path: Path, content: Content) -> None:
     folder = copy_templates(tmp_path)
     (folder / "syllabus.docx").write_text("geen word-bestand")
