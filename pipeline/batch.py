@@ -1,7 +1,13 @@
-"""Render and write many documents: in this process for small runs, a pool for large ones."""
+"""Render and write many documents: in this process for small runs, a pool for large ones.
+
+Workers are forked from this process where the platform allows it, so they inherit the
+prepared templates instead of preparing them again; elsewhere (spawn) each worker
+prepares them once in its initializer.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -31,21 +37,26 @@ class Task:
 
 
 class Renderer:
-    """The run's templates, prepared once per process."""
+    """The run's prepared templates; only letters carry the signature image."""
 
     def __init__(
-        self, templates_dir: Path, kinds: Sequence[Kind], signature: SignatureImage | None
+        self, templates: Mapping[Kind, PreparedTemplate], signature: SignatureImage | None
     ) -> None:
-        env = make_environment()
-        self.templates = {
-            # Only letters are signed: other kinds must not carry the image at all.
-            kind: PreparedTemplate(
-                templates_dir / kind.template,
-                env,
-                signature if kind is Kind.UITNODIGING else None,
+        self.templates = dict(templates)
+        if signature is not None and Kind.UITNODIGING in self.templates:
+            self.templates[Kind.UITNODIGING] = self.templates[Kind.UITNODIGING].with_signature(
+                signature
             )
-            for kind in kinds
-        }
+        self.signature = signature
+
+    @classmethod
+    def load(cls, paths: Mapping[Kind, Path], signature: SignatureImage | None) -> Renderer:
+        env = make_environment()
+        return cls({kind: PreparedTemplate(path, env) for kind, path in paths.items()}, signature)
+
+    @property
+    def paths(self) -> dict[Kind, Path]:
+        return {kind: template.path for kind, template in self.templates.items()}
 
     def render(self, task: Task) -> bytes:
         data = self.templates[task.kind].render(task.context, task.props)
@@ -56,11 +67,9 @@ class Renderer:
 _worker: Renderer | None = None
 
 
-def _init_worker(
-    templates_dir: Path, kinds: Sequence[Kind], signature: SignatureImage | None
-) -> None:
+def _init_worker(paths: Mapping[Kind, Path], signature: SignatureImage | None) -> None:
     global _worker
-    _worker = Renderer(templates_dir, kinds, signature)
+    _worker = Renderer.load(paths, signature)
 
 
 def _render_chunk(staging: Path, tasks: Sequence[Task]) -> list[str]:
@@ -86,16 +95,28 @@ def default_workers() -> int:
     return min(os.cpu_count() or 1, 4)
 
 
+def _pool(renderer: Renderer, workers: int) -> ProcessPoolExecutor:
+    global _worker
+    if "fork" in multiprocessing.get_all_start_methods():
+        _worker = renderer  # inherited by the forked workers
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(renderer.paths, renderer.signature),
+    )
+
+
 def render_all(
     tasks: Sequence[Task],
     staged: StagedOutput,
-    renderer_args: tuple[Path, Sequence[Kind], SignatureImage | None],
+    renderer: Renderer,
     progress: Progress | None,
     workers: int,
 ) -> list[str]:
     """Write every task into the staging folder; the sha256 of each, in task order."""
     if workers <= 1 or len(tasks) < PARALLEL_FROM:
-        renderer = Renderer(*renderer_args)
         digests = []
         for task in tasks:
             data = renderer.render(task)
@@ -104,20 +125,22 @@ def render_all(
             if progress:
                 progress(1)
         return digests
+    global _worker
     digests = []
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=renderer_args) as pool:
+    pool = _pool(renderer, workers)
+    try:
         futures = [pool.submit(_render_chunk, staged.staging, c) for c in _chunks(tasks, CHUNK)]
-        try:
-            for future in futures:  # in order: the manifest follows the plan
-                chunk_digests = future.result()
-                digests.extend(chunk_digests)
-                if progress:
-                    progress(len(chunk_digests))
-        except BrokenProcessPool:
-            raise OutputError(
-                "een werkproces is onverwacht gestopt (te weinig geheugen?); probeer het "
-                "opnieuw met --processen 1"
-            ) from None
-        finally:
-            pool.shutdown(cancel_futures=True)
+        for future in futures:  # in order: the manifest follows the plan
+            chunk_digests = future.result()
+            digests.extend(chunk_digests)
+            if progress:
+                progress(len(chunk_digests))
+    except BrokenProcessPool:
+        raise OutputError(
+            "een werkproces is onverwacht gestopt (te weinig geheugen?); probeer het "
+            "opnieuw met --processen 1"
+        ) from None
+    finally:
+        pool.shutdown(cancel_futures=True)
+        _worker = None
     return digests

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from . import __version__
 from .archive import archive_syllabi
-from .batch import Progress, Task, default_workers, render_all
+from .batch import Progress, Renderer, Task, default_workers, render_all
 from .errors import Problem
 from .manifest import (
     ManifestRow,
@@ -111,7 +111,7 @@ def generate(
     anything when the templates or the workbook are not valid."""
     content = load_content(templates_dir)
     wanted = tuple(k for k in ALL_KINDS if k in kinds)
-    ensure_templates(templates_dir, content, wanted)
+    templates = ensure_templates(templates_dir, content, wanted)
     checked = check_workbook(workbook, content, today)
     organisation = checked.cycle.organisation
     plan = plan_documents(checked.cycle, content, wanted)
@@ -123,7 +123,7 @@ def generate(
         digests = render_all(
             tasks,
             staged,
-            (templates_dir, wanted, signature),
+            Renderer(templates, signature),
             progress,
             workers if workers is not None else default_workers(),
         )

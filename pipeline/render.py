@@ -125,6 +125,7 @@ class PreparedTemplate:
     ) -> None:
         self.name = path.name
         self.path = path
+        self.env = env
         if not path.is_file():
             raise TemplateProblem(f"ontbreekt (gezocht: {path})", path.name)
         try:
@@ -139,6 +140,10 @@ class PreparedTemplate:
         self.signature = self._add_signature(signature) if signature else None
         self.parts = self._prepare_parts(env)
         self.base = self._base_archive({p.name for p in self.parts} | {CORE_PART})
+
+    def with_signature(self, signature: SignatureImage) -> PreparedTemplate:
+        """The same template with the signature image registered in its package."""
+        return PreparedTemplate(self.path, self.env, signature)
 
     def _add_signature(self, signature: SignatureImage) -> Markup:
         """Register the image once; every document refers to the same media part."""

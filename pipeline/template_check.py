@@ -42,12 +42,12 @@ def _forbidden(tree: nodes.Template) -> list[str]:
 
 def check_template(
     path: Path, context: Mapping[str, Any], env: jinja2.Environment
-) -> list[TemplateProblem]:
-    """Every problem of one template (empty when it is fine)."""
+) -> tuple[PreparedTemplate | None, list[TemplateProblem]]:
+    """The prepared template and every problem of it (none when it is fine)."""
     try:
         prepared = PreparedTemplate(path, env)
     except TemplateProblem as problem:  # unreadable, or a syntax error
-        return [problem]
+        return None, [problem]
     problems: list[TemplateProblem] = []
     provided = set(context) | set(env.globals)
     for part in prepared.parts:
@@ -74,21 +74,36 @@ def check_template(
             prepared.render_part(part, context)
         except TemplateProblem as problem:
             problems.append(problem)
-    return problems
+    return prepared, problems
+
+
+def _check_all(
+    templates_dir: Path, content: Content, kinds: Iterable[Kind]
+) -> tuple[dict[Kind, PreparedTemplate], list[TemplateProblem]]:
+    env = make_environment()
+    samples = _sample_jobs(content)
+    prepared: dict[Kind, PreparedTemplate] = {}
+    problems: list[TemplateProblem] = []
+    for kind in kinds:
+        template, found = check_template(templates_dir / kind.template, samples[kind].context, env)
+        problems += found
+        if template is not None:
+            prepared[kind] = template
+    return prepared, problems
 
 
 def check_templates(
     templates_dir: Path, content: Content, kinds: Iterable[Kind] = ALL_KINDS
 ) -> list[TemplateProblem]:
-    env = make_environment()
-    samples = _sample_jobs(content)
-    problems: list[TemplateProblem] = []
-    for kind in kinds:
-        problems += check_template(templates_dir / kind.template, samples[kind].context, env)
-    return problems
+    """Every problem of the templates of `kinds` (`sjablonen controleer`)."""
+    return _check_all(templates_dir, content, kinds)[1]
 
 
-def ensure_templates(templates_dir: Path, content: Content, kinds: Iterable[Kind]) -> None:
-    problems = check_templates(templates_dir, content, kinds)
+def ensure_templates(
+    templates_dir: Path, content: Content, kinds: Iterable[Kind]
+) -> dict[Kind, PreparedTemplate]:
+    """The checked templates, prepared, ready to render; or TemplatesInvalid."""
+    prepared, problems = _check_all(templates_dir, content, kinds)
     if problems:
         raise TemplatesInvalid(problems)
+    return prepared

@@ -123,11 +123,13 @@ def test_syllabi_are_archived_once_per_distinct_content(tmp_path: Path) -> None:
     assert len(list(first.archive.parent.iterdir())) == 1
 
 
+@pytest.mark.parametrize("start", ["fork", "spawn"])
 def test_worker_pool_gives_the_same_bytes_as_one_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: str
 ) -> None:
     from pipeline import batch
 
+    monkeypatch.setattr(batch.multiprocessing, "get_all_start_methods", lambda: [start])
     serial = generate_example(tmp_path / "serieel")
     monkeypatch.setattr(batch, "PARALLEL_FROM", 1)
     monkeypatch.setattr(batch, "CHUNK", 7)
