@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -86,9 +87,15 @@ def _render_chunk(staging: Path, tasks: Sequence[Task]) -> list[str]:
     return digests
 
 
-def _chunks(items: Sequence[Task], size: int) -> Iterator[Sequence[Task]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    chunk: list[Task] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def default_workers() -> int:
@@ -109,15 +116,20 @@ def _pool(renderer: Renderer, workers: int) -> ProcessPoolExecutor:
 
 
 def render_all(
-    tasks: Sequence[Task],
+    tasks: Iterable[Task],
+    total: int,
     staged: StagedOutput,
     renderer: Renderer,
     progress: Progress | None,
     workers: int,
 ) -> list[str]:
-    """Write every task into the staging folder; the sha256 of each, in task order."""
-    if workers <= 1 or len(tasks) < PARALLEL_FROM:
-        digests = []
+    """Write every task into the staging folder; the sha256 of each, in task order.
+
+    Tasks are consumed as they come and at most a few chunks are in flight, so memory
+    does not grow with the number of documents.
+    """
+    digests: list[str] = []
+    if workers <= 1 or total < PARALLEL_FROM:
         for task in tasks:
             data = renderer.render(task)
             staged.write(task.relpath, data)
@@ -126,15 +138,22 @@ def render_all(
                 progress(1)
         return digests
     global _worker
-    digests = []
+    in_flight: deque[Future[list[str]]] = deque()
+
+    def collect_oldest() -> None:  # in order: the manifest follows the plan
+        chunk_digests = in_flight.popleft().result()
+        digests.extend(chunk_digests)
+        if progress:
+            progress(len(chunk_digests))
+
     pool = _pool(renderer, workers)
     try:
-        futures = [pool.submit(_render_chunk, staged.staging, c) for c in _chunks(tasks, CHUNK)]
-        for future in futures:  # in order: the manifest follows the plan
-            chunk_digests = future.result()
-            digests.extend(chunk_digests)
-            if progress:
-                progress(len(chunk_digests))
+        for chunk in _chunks(tasks, CHUNK):
+            in_flight.append(pool.submit(_render_chunk, staged.staging, chunk))
+            if len(in_flight) >= 2 * workers:
+                collect_oldest()
+        while in_flight:
+            collect_oldest()
     except BrokenProcessPool:
         raise OutputError(
             "een werkproces is onverwacht gestopt (te weinig geheugen?); probeer het "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -19,7 +19,16 @@ from .manifest import (
     manifest_json,
     sha256_file,
 )
-from .plan import ALL_KINDS, DocumentJob, Kind, Plan, SignatureImage, plan_documents
+from .plan import (
+    ALL_KINDS,
+    DocumentJob,
+    Kind,
+    SignatureImage,
+    count_documents,
+    cycle_folder,
+    document_date,
+    iter_documents,
+)
 from .render import CoreProperties
 from .template_check import ensure_templates
 from .themes import Content, load_content
@@ -46,29 +55,44 @@ def check(workbook: Path, templates_dir: Path, today: dt.date) -> tuple[Content,
     return content, check_workbook(workbook, content, today)
 
 
-def _tasks(plan: Plan, organisation_name: str, cycle: str) -> list[Task]:
-    created = plan.document_date.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return [
-        Task(
-            job.kind,
-            job.relpath,
-            job.context,
-            CoreProperties(
-                job.title,
-                f"{job.kind.value} - {cycle}",
-                organisation_name,
-                f"intervisie; {job.kind.value}; {cycle}",
-                created,
-            ),
-        )
-        for job in plan.jobs
-    ]
-
-
-def _row(job: DocumentJob, digest: str) -> ManifestRow:
-    return ManifestRow(
-        job.kind.value, job.sessie or "", job.personeelsnummer or "", job.relpath.as_posix(), digest
+def _properties(job: DocumentJob, organisation: str, cycle: str, created: str) -> CoreProperties:
+    return CoreProperties(
+        job.title,
+        f"{job.kind.value} - {cycle}",
+        organisation,
+        f"intervisie; {job.kind.value}; {cycle}",
+        created,
     )
+
+
+class _Ledger:
+    """What the run must remember of each document once it is rendered: the manifest row
+    (without its hash yet) and, for letters, whether they go by internal post."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.internal: list[str] = []
+
+    def tasks(
+        self, jobs: Iterable[DocumentJob], organisation: str, cycle: str, created: str
+    ) -> Iterator[Task]:
+        for job in jobs:
+            self.rows.append(
+                (
+                    job.kind.value,
+                    job.sessie or "",
+                    job.personeelsnummer or "",
+                    job.relpath.as_posix(),
+                )
+            )
+            if job.kind is Kind.UITNODIGING and not job.context["ontvanger"]["per_post"]:
+                self.internal.append(f"{job.context['ontvanger']['naam']} ({job.sessie})")
+            yield Task(
+                job.kind, job.relpath, job.context, _properties(job, organisation, cycle, created)
+            )
+
+    def manifest_rows(self, digests: Sequence[str]) -> list[ManifestRow]:
+        return [ManifestRow(*row, digest) for row, digest in zip(self.rows, digests, strict=True)]
 
 
 def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[ManifestRow]:
@@ -113,21 +137,28 @@ def generate(
     wanted = tuple(k for k in ALL_KINDS if k in kinds)
     templates = ensure_templates(templates_dir, content, wanted)
     checked = check_workbook(workbook, content, today)
-    organisation = checked.cycle.organisation
-    plan = plan_documents(checked.cycle, content, wanted)
+    cycle = checked.cycle
+    organisation = cycle.organisation
+    total = count_documents(cycle, wanted)
     if on_plan:
-        on_plan(len(plan.jobs))
+        on_plan(total)
     signature = SignatureImage(organisation.handtekening) if organisation.handtekening else None
-    tasks = _tasks(plan, organisation.gemeente, organisation.cyclus)
-    with StagedOutput(output_root, plan.cycle_folder) as staged:
+    created = document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ledger = _Ledger()
+    tasks = ledger.tasks(
+        iter_documents(cycle, content, wanted), organisation.gemeente, organisation.cyclus, created
+    )
+    folder = cycle_folder(cycle)
+    with StagedOutput(output_root, folder) as staged:
         digests = render_all(
             tasks,
+            total,
             staged,
             Renderer(templates, signature),
             progress,
             workers if workers is not None else default_workers(),
         )
-        written = [_row(job, digest) for job, digest in zip(plan.jobs, digests, strict=True)]
+        written = ledger.manifest_rows(digests)
         kept = _keep_other_kinds(staged, wanted)
         rows = tuple(sorted(written + kept, key=lambda r: ALL_KINDS.index(Kind(r.soort))))
         used = [templates_dir / k.template for k in wanted] + list(content.files)
@@ -146,18 +177,13 @@ def generate(
             ),
         )
         staged.publish()
-    archive = archive_syllabi(staged.target, output_root, plan.cycle_folder, rows)
-    internal = tuple(
-        f"{j.context['ontvanger']['naam']} ({j.sessie})"
-        for j in plan.jobs
-        if j.kind is Kind.UITNODIGING and not j.context["ontvanger"]["per_post"]
-    )
+    archive = archive_syllabi(staged.target, output_root, folder, rows)
     return RunResult(
         staged.target,
-        dict(Counter(job.kind.value for job in plan.jobs)),
+        dict(Counter(row.soort for row in written)),
         dict(Counter(row.soort for row in kept)),
         checked.warnings,
-        internal,
+        tuple(ledger.internal),
         archive,
         rows,
     )

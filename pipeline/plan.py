@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path, PurePosixPath
@@ -128,9 +128,8 @@ class _Planner:
         handtekening = cycle.organisation.handtekening
         self.signature = SignatureImage(handtekening) if handtekening else None
         self.paths = UniquePaths()
-        self.jobs: list[DocumentJob] = []
 
-    def add(
+    def job(
         self,
         kind: Kind,
         stem: str,
@@ -138,16 +137,16 @@ class _Planner:
         sessie: str | None,
         nummer: str | None,
         context: dict[str, Any],
-    ) -> None:
+    ) -> DocumentJob:
         relpath = self.paths.claim(kind.folder, f"{kind.value}-{stem}", ".docx")
         context.update(organisatie=self.organisation, algemeen=self.general, documenttitel=title)
-        self.jobs.append(DocumentJob(kind, relpath, title, sessie, nummer, context))
+        return DocumentJob(kind, relpath, title, sessie, nummer, context)
 
-    def invitations(self, session: Session) -> None:
+    def invitations(self, session: Session) -> Iterator[DocumentJob]:
         theme = self.index.themes[session.sessie]
         for booking in self.index.bookings[session.sessie]:
             person = self.index.people[booking.personeelsnummer]
-            self.add(
+            yield self.job(
                 Kind.UITNODIGING,
                 f"{safe_part(session.sessie)}-{_person_stem(person)}",
                 f"Uitnodiging {theme.naam} {session.sessie} - {dutch.full_name(person)}",
@@ -163,12 +162,12 @@ class _Planner:
                 },
             )
 
-    def draaiboek(self, session: Session) -> None:
+    def draaiboek(self, session: Session) -> Iterator[DocumentJob]:
         theme = self.index.themes[session.sessie]
         members = self.index.members(session.sessie)
         inbrengers = [dutch.full_name(p) for p, rol in members if rol is Rol.INBRENGER]
         agenda = build_agenda(theme, session.start, session.duur_minuten, inbrengers)
-        self.add(
+        yield self.job(
             Kind.DRAAIBOEK,
             safe_part(session.sessie),
             f"Draaiboek {theme.naam} {session.sessie}",
@@ -188,10 +187,10 @@ class _Planner:
             },
         )
 
-    def advice(self, session: Session) -> None:
+    def advice(self, session: Session) -> Iterator[DocumentJob]:
         theme = self.index.themes[session.sessie]
         members = self.index.members(session.sessie)
-        self.add(
+        yield self.job(
             Kind.VERVOLGADVIES,
             safe_part(session.sessie),
             f"Vervolgadvies {theme.naam} {session.sessie}",
@@ -206,7 +205,7 @@ class _Planner:
             },
         )
 
-    def syllabi(self) -> None:
+    def syllabi(self) -> Iterator[DocumentJob]:
         index = self.index
         for person in self.cycle.people:
             bookings = index.by_person.get(person.personeelsnummer)
@@ -214,7 +213,7 @@ class _Planner:
                 continue
             own = sorted(bookings, key=lambda b: index.sessions[b.sessie].start)
             theme_keys = dict.fromkeys(index.themes[b.sessie].key for b in own)
-            self.add(
+            yield self.job(
                 Kind.SYLLABUS,
                 _person_stem(person),
                 f"Syllabus {self.cycle.organisation.cyclus} - {dutch.full_name(person)}",
@@ -231,8 +230,11 @@ class _Planner:
             )
 
 
-def plan_documents(cycle: Cycle, content: Content, kinds: Iterable[Kind] = ALL_KINDS) -> Plan:
-    """Every document of the run, in a stable order: by kind, then by workbook order."""
+def iter_documents(
+    cycle: Cycle, content: Content, kinds: Iterable[Kind] = ALL_KINDS
+) -> Iterator[DocumentJob]:
+    """Every document of the run, one at a time (a run of 100,000 documents never holds
+    all contexts at once), in a stable order: by kind, then by workbook order."""
     wanted = set(kinds)
     planner = _Planner(cycle, content)
     per_session = {
@@ -244,12 +246,37 @@ def plan_documents(cycle: Cycle, content: Content, kinds: Iterable[Kind] = ALL_K
         if kind not in wanted:
             continue
         if kind is Kind.SYLLABUS:
-            planner.syllabi()
+            yield from planner.syllabi()
             continue
         for session in cycle.sessions:
-            per_session[kind](session)
-    # Core properties' date: from the data (letter date, or the first session if
-    # earlier), never the clock, so a re-run gives the same bytes.
+            yield from per_session[kind](session)
+
+
+def count_documents(cycle: Cycle, kinds: Iterable[Kind] = ALL_KINDS) -> int:
+    """How many documents iter_documents will give, without planning them."""
+    wanted = set(kinds)
+    booked = {b.personeelsnummer for b in cycle.bookings}
+    per_kind = {
+        Kind.UITNODIGING: len(cycle.bookings),
+        Kind.DRAAIBOEK: len(cycle.sessions),
+        Kind.VERVOLGADVIES: len(cycle.sessions),
+        Kind.SYLLABUS: sum(1 for p in cycle.people if p.personeelsnummer in booked),
+    }
+    return sum(n for kind, n in per_kind.items() if kind in wanted)
+
+
+def cycle_folder(cycle: Cycle) -> str:
+    return safe_part(cycle.organisation.cyclus)
+
+
+def document_date(cycle: Cycle) -> dt.datetime:
+    """Core properties' date: from the data (letter date, or the first session if
+    earlier), never the clock, so a re-run gives the same bytes."""
     moment = dt.datetime.combine(cycle.organisation.briefdatum, dt.time(9, 0))
-    first = min((s.start for s in cycle.sessions), default=moment)
-    return Plan(safe_part(cycle.organisation.cyclus), tuple(planner.jobs), min(first, moment))
+    return min([moment, *(s.start for s in cycle.sessions)])
+
+
+def plan_documents(cycle: Cycle, content: Content, kinds: Iterable[Kind] = ALL_KINDS) -> Plan:
+    """All jobs at once: for small cycles (the template check's sample, tests, the bench)."""
+    jobs = tuple(iter_documents(cycle, content, kinds))
+    return Plan(cycle_folder(cycle), jobs, document_date(cycle))
