@@ -28,15 +28,15 @@ from markupsafe import Markup
 
 from .errors import TemplateProblem
 from .plan import SignatureImage
+from .ziparchive import Base, Entry
 
-# Fixed timestamp for every zip member: the same input gives the same bytes.
-ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+# Parts rendered per document are compressed fast: a few percent larger, much quicker.
+RENDERED_LEVEL = 1
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DOCUMENT_PART = "word/document.xml"
 CORE_PART = "docProps/core.xml"
 _TAG = re.compile(r"\{[{%#]")
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
-_PARAGRAPH_MARK = re.compile(r"\n<w:p([ >])")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
 _XML_TAGS = re.compile(r"<[^>]+>")
 
@@ -94,6 +94,16 @@ def undefined_message(message: str) -> str:
     return f"onbekende variabele ({message})"
 
 
+def _error_paragraph(env: jinja2.Environment, source: str) -> str:
+    """The paragraph holding a syntax error: compile again with one paragraph per line."""
+    marked = _PARAGRAPH_START.sub(r"\n<w:p\1", source)
+    try:
+        env.from_string(marked)
+    except jinja2.TemplateSyntaxError as exc:
+        return paragraph_text(marked, exc.lineno)
+    return ""
+
+
 def paragraph_text(source: str, lineno: int | None) -> str:
     """The visible text around a Jinja error: each paragraph is one line of the source."""
     if lineno is None:
@@ -108,13 +118,6 @@ class PreparedPart:
     source: str  # patched XML as compiled, kept for error messages and the template check
     template: jinja2.Template
     fix_tables: bool
-
-
-def _zip_info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o600 << 16
-    return info
 
 
 class PreparedTemplate:
@@ -174,28 +177,31 @@ class PreparedTemplate:
     def _prepare_parts(self, env: jinja2.Environment) -> list[PreparedPart]:
         prepared = []
         for name, xml in self._tagged_parts():
-            source = _PARAGRAPH_START.sub(r"\n<w:p\1", self._tpl.patch_xml(xml))
+            # docxtpl puts each paragraph on its own line while rendering and takes the
+            # line breaks out again afterwards; they only serve error messages, so the
+            # source is compiled without them and they are added when reporting an error.
+            source = self._tpl.patch_xml(xml)
             try:
                 template = env.from_string(source)
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateProblem(
                     f"Jinja-syntaxfout: {exc.message}",
                     self.name,
-                    f"in de alinea '{paragraph_text(source, exc.lineno)}'",
+                    f"in de alinea '{_error_paragraph(env, source)}'",
                 ) from None
             prepared.append(PreparedPart(name, source, template, "{%tc" in source))
         return prepared
 
-    def _base_archive(self, rendered: set[str]) -> bytes:
-        """Every member that no document changes, packed once with fixed timestamps."""
+    def _base_archive(self, rendered: set[str]) -> Base:
+        """Every member that no document changes, compressed once."""
         package = io.BytesIO()
         self._tpl.docx.save(package)
-        out = io.BytesIO()
-        with zipfile.ZipFile(package) as src, zipfile.ZipFile(out, "w") as dst:
-            for info in src.infolist():
-                if info.filename not in rendered:
-                    dst.writestr(_zip_info(info.filename), src.read(info.filename))
-        return out.getvalue()
+        with zipfile.ZipFile(package) as source:
+            return Base(
+                Entry.deflate(info.filename, source.read(info.filename))
+                for info in source.infolist()
+                if info.filename not in rendered
+            )
 
     def render_part(self, part: PreparedPart, context: Mapping[str, Any]) -> str:
         try:
@@ -206,7 +212,6 @@ class PreparedTemplate:
             raise TemplateProblem(f"niet toegestaan in een sjabloon: {exc}", self.name) from None
         except jinja2.TemplateError as exc:
             raise TemplateProblem(f"fout bij het invullen: {exc}", self.name) from None
-        xml = _PARAGRAPH_MARK.sub(r"<w:p\1", xml)
         if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal Jinja delimiters
             xml = (
                 xml.replace("{_{", "{{")
@@ -225,14 +230,12 @@ class PreparedTemplate:
         """One finished .docx as bytes."""
         if self.signature is not None or context.get("handtekening") is not None:
             context = {**context, "handtekening": self.signature or ""}
-        members = [(p.name, self._encode(p, self.render_part(p, context))) for p in self.parts]
-        members.append((CORE_PART, core_xml(props)))
-        out = io.BytesIO(self.base)
-        out.seek(0, io.SEEK_END)
-        with zipfile.ZipFile(out, "a") as archive:
-            for name, data in members:
-                archive.writestr(_zip_info(name), data)
-        return out.getvalue()
+        members = [
+            Entry.deflate(p.name, self._encode(p, self.render_part(p, context)), RENDERED_LEVEL)
+            for p in self.parts
+        ]
+        members.append(Entry.deflate(CORE_PART, core_xml(props), RENDERED_LEVEL))
+        return self.base.with_members(members)
 
     @staticmethod
     def _encode(part: PreparedPart, xml: str) -> bytes:
