@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -393,3 +393,29 @@ def _write_toelichting(worksheet: Worksheet, themes: Sequence[str]) -> None:
 
 def _lines(text: str, per_line: int) -> int:
     return max(1, -(-len(text) // per_line))
+
+
+def fill_workbook(
+    workbook: Workbook,
+    organisatie: Mapping[str, object],
+    rows: Mapping[str, Sequence[Mapping[str, object]]],
+) -> None:
+    """Fill an empty workbook: Organisatie values by veld, and rows (by header name) per
+    sheet below the header, keeping the prepared cell formats. For the example workbook
+    and the benchmark's synthetic ones."""
+    sheet = workbook[schema.ORGANISATIE.name]
+    known = {column.name for column in schema.ORGANISATIE.columns}
+    unknown = set(organisatie) - known
+    if unknown:
+        raise ValueError(f"unknown Organisatie fields: {sorted(unknown)}")
+    for row in range(2, sheet.max_row + 1):
+        veld = sheet.cell(row=row, column=1).value
+        if veld in organisatie:
+            sheet.cell(row=row, column=2, value=organisatie[veld])
+    for name, values in rows.items():
+        worksheet = workbook[name]
+        columns = header_columns(worksheet)
+        for offset, row_values in enumerate(values):
+            for column, value in row_values.items():
+                if value is not None and value != "":
+                    worksheet.cell(row=2 + offset, column=columns[column], value=value)

@@ -327,34 +327,25 @@ def synthetic_cycle(documents: int, templates_dir: Path = TEMPLATES) -> Syntheti
     return Synthetic(sessies, deelnemers, indeling, uitkomsten, expected_counts(people))
 
 
-def _fill(worksheet: Any, rows: Sequence[dict[str, Any]]) -> None:
-    from pipeline.workbook_new import header_columns
-
-    columns = header_columns(worksheet)
-    for offset, row in enumerate(rows):
-        for name, value in row.items():
-            if value is not None and value != "":
-                worksheet.cell(row=2 + offset, column=columns[name], value=value)
-
-
 def write_synthetic_workbook(
     folder: Path, documents: int, templates_dir: Path = TEMPLATES
 ) -> tuple[Path, Synthetic]:
     """Write `werkboek.xlsx` and its signature image into `folder`."""
     from pipeline import schema
-    from pipeline.workbook_new import build_empty_workbook, save_workbook
+    from pipeline.workbook_new import build_empty_workbook, fill_workbook, save_workbook
 
     data = synthetic_cycle(documents, templates_dir)
     workbook = build_empty_workbook(THEMES)
-    organisatie = workbook[schema.ORGANISATIE.name]
-    for row in range(2, organisatie.max_row + 1):
-        veld = organisatie.cell(row=row, column=1).value
-        if veld in ORGANISATIE:
-            organisatie.cell(row=row, column=2, value=ORGANISATIE[veld])
-    _fill(workbook[schema.SESSIES.name], data.sessies)
-    _fill(workbook[schema.DEELNEMERS.name], data.deelnemers)
-    _fill(workbook[schema.INDELING.name], data.indeling)
-    _fill(workbook[schema.UITKOMSTEN.name], data.uitkomsten)
+    fill_workbook(
+        workbook,
+        ORGANISATIE,
+        {
+            schema.SESSIES.name: data.sessies,
+            schema.DEELNEMERS.name: data.deelnemers,
+            schema.INDELING.name: data.indeling,
+            schema.UITKOMSTEN.name: data.uitkomsten,
+        },
+    )
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SIGNATURE, folder / ORGANISATIE["handtekening"])
     path = folder / "werkboek.xlsx"

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline import schema  # noqa: E402
 from pipeline.workbook_new import (  # noqa: E402
     build_empty_workbook,
-    header_columns,
+    fill_workbook,
     save_workbook,
 )
 
@@ -834,61 +834,42 @@ def check_data() -> None:
 # ----------------------------------------------------------------------- workbook
 
 
-def fill_rows(worksheet: Any, rows: list[dict[str, Any]]) -> None:
-    """Write rows (by header name) below the header, keeping the prepared cell formats."""
-    columns = header_columns(worksheet)
-    for offset, row in enumerate(rows):
-        for name, value in row.items():
-            if value is None or value == "":
-                continue
-            worksheet.cell(row=2 + offset, column=columns[name], value=value)
-
-
 def build_workbook() -> Any:
     workbook = build_empty_workbook(THEMES)
-
-    organisatie = workbook[schema.ORGANISATIE.name]
-    for row in range(2, organisatie.max_row + 1):
-        veld = organisatie.cell(row=row, column=1).value
-        if veld in ORGANISATIE:
-            organisatie.cell(row=row, column=2, value=ORGANISATIE[veld])
-    unknown = set(ORGANISATIE) - {column.name for column in schema.ORGANISATIE.columns}
-    assert not unknown, unknown
-
-    names = [column.name for column in schema.SESSIES.columns]
-    fill_rows(workbook[schema.SESSIES.name], [dict(zip(names, s, strict=True)) for s in SESSIES])
-
-    fill_rows(
-        workbook[schema.DEELNEMERS.name],
-        [
-            {
-                "personeelsnummer": nummer,
-                "voornaam": voornaam,
-                "tussenvoegsel": tussenvoegsel,
-                "achternaam": achternaam,
-                "aanhef": aanhef,
-                "functie": functie,
-                "afdeling": afdeling,
-                "email": email(voornaam, tussenvoegsel, achternaam),
-                "adres": adres,
-                "postcode": postcode,
-                "plaats": plaats,
-            }
-            for (
-                nummer,
-                voornaam,
-                tussenvoegsel,
-                achternaam,
-                aanhef,
-                functie,
-                afdeling,
-                adres,
-                postcode,
-                plaats,
-            ) in DEELNEMERS
-        ],
+    sessies = [column.name for column in schema.SESSIES.columns]
+    uitkomsten = [column.name for column in schema.UITKOMSTEN.columns]
+    fill_workbook(
+        workbook,
+        ORGANISATIE,
+        {
+            schema.SESSIES.name: [dict(zip(sessies, s, strict=True)) for s in SESSIES],
+            schema.DEELNEMERS.name: [_person_row(p) for p in DEELNEMERS],
+            schema.INDELING.name: _bookings(),
+            schema.UITKOMSTEN.name: [dict(zip(uitkomsten, u, strict=True)) for u in UITKOMSTEN],
+        },
     )
+    return workbook
 
+
+def _person_row(person: tuple[Any, ...]) -> dict[str, Any]:
+    names = (
+        "personeelsnummer",
+        "voornaam",
+        "tussenvoegsel",
+        "achternaam",
+        "aanhef",
+        "functie",
+        "afdeling",
+        "adres",
+        "postcode",
+        "plaats",
+    )
+    row = dict(zip(names, person, strict=True))
+    row["email"] = email(row["voornaam"], row["tussenvoegsel"], row["achternaam"])
+    return row
+
+
+def _bookings() -> list[dict[str, Any]]:
     number_of = {full_name(p[1], p[2], p[3]): p[0] for p in DEELNEMERS}
     bookings: list[dict[str, Any]] = []
     for code, (inbrengers, deelnemers) in INDELING.items():
@@ -902,13 +883,7 @@ def build_workbook() -> Any:
         bookings += [
             {"sessie": code, "personeelsnummer": number_of[name], "rol": rol} for name in deelnemers
         ]
-    fill_rows(workbook[schema.INDELING.name], bookings)
-
-    names = [column.name for column in schema.UITKOMSTEN.columns]
-    fill_rows(
-        workbook[schema.UITKOMSTEN.name], [dict(zip(names, u, strict=True)) for u in UITKOMSTEN]
-    )
-    return workbook
+    return bookings
 
 
 # ---------------------------------------------------------------------- signature
