@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, cli_nl
+from .bundle import BUNDLE_KIND
 from .errors import IntervisieError, OutputError, Problem, TemplatesInvalid, WorkbookInvalid
 from .generate import check, generate
 from .plan import ALL_KINDS, Kind
@@ -165,9 +166,21 @@ def controleer(werkboek: Path, templates_dir: Path) -> None:
     metavar="N",
     help="Aantal processen voor grote runs (standaard: aantal processorkernen, max 4).",
 )
+@click.option(
+    "--afdrukbestand",
+    "print_bundles",
+    is_flag=True,
+    help="Maak ook per bezorgwijze (post, interne post) één Word-bestand met alle "
+    "uitnodigingen achter elkaar, om in één keer af te drukken (map afdrukken/).",
+)
 @_templates_option()
 def genereer(
-    werkboek: Path, output: Path, kinds: tuple[Kind, ...], workers: int | None, templates_dir: Path
+    werkboek: Path,
+    output: Path,
+    kinds: tuple[Kind, ...],
+    workers: int | None,
+    print_bundles: bool,
+    templates_dir: Path,
 ) -> None:
     """Controleer WERKBOEK en maak daarna de documenten.
 
@@ -175,6 +188,8 @@ def genereer(
     soort een map onder UITVOER/<cyclus>/, met manifest.csv en manifest.json. De vorige
     uitvoer van dezelfde cyclus wordt pas vervangen als alles gelukt is.
     """
+    if print_bundles and Kind.UITNODIGING not in kinds:
+        raise click.UsageError("--afdrukbestand hoort bij de soort uitnodiging.")
     bar: Any = None
 
     def on_plan(total: int) -> None:
@@ -195,12 +210,13 @@ def genereer(
                 on_plan=on_plan,
                 progress=lambda n: bar.update(n),
                 workers=workers,
+                print_bundles=print_bundles,
             )
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
     _report(result.warnings)
-    total = sum(result.counts.values())
+    total = sum(result.counts.get(kind.value, 0) for kind in ALL_KINDS)
     click.echo(f"Klaar: {total} documenten geschreven.")
     for kind in ALL_KINDS:
         if kind.value in result.counts:
@@ -220,6 +236,9 @@ def genereer(
     click.echo(f"Manifest: {result.target / 'manifest.csv'}")
     if result.archive:
         click.echo(f"Archief syllabi: {result.archive}")
+    for row in result.rows:
+        if row.soort == BUNDLE_KIND:
+            click.echo(f"Afdrukbestand: {result.target / row.pad}")
 
 
 @main.command(

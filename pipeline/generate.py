@@ -12,13 +12,16 @@ from pathlib import Path, PurePosixPath
 from . import __version__
 from .archive import archive_syllabi
 from .batch import Progress, Renderer, Task, default_workers, render_all
+from .bundle import BUNDLE_KIND, bundle_invitations
 from .errors import Problem
 from .manifest import (
     ManifestRow,
     manifest_csv,
     manifest_json,
+    sha256_bytes,
     sha256_file,
 )
+from .model import Cycle, Organisation
 from .plan import (
     ALL_KINDS,
     DocumentJob,
@@ -36,6 +39,8 @@ from .validate import CheckResult, check_workbook
 from .writer import StagedOutput, inside
 
 MANIFEST_CSV = PurePosixPath("manifest.csv")
+# Manifest order: the four kinds, then the print bundles.
+_ORDER = {**{kind.value: i for i, kind in enumerate(ALL_KINDS)}, BUNDLE_KIND: len(ALL_KINDS)}
 MANIFEST_JSON = PurePosixPath("manifest.json")
 
 
@@ -72,6 +77,7 @@ class _Ledger:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str, str]] = []
         self.internal: list[str] = []
+        self.internal_paths: set[str] = set()
 
     def tasks(
         self, jobs: Iterable[DocumentJob], organisation: str, cycle: str, created: str
@@ -87,12 +93,35 @@ class _Ledger:
             )
             if job.kind is Kind.UITNODIGING and not job.context["ontvanger"]["per_post"]:
                 self.internal.append(f"{job.context['ontvanger']['naam']} ({job.sessie})")
+                self.internal_paths.add(job.relpath.as_posix())
             yield Task(
                 job.kind, job.relpath, job.context, _properties(job, organisation, cycle, created)
             )
 
     def manifest_rows(self, digests: Sequence[str]) -> list[ManifestRow]:
         return [ManifestRow(*row, digest) for row, digest in zip(self.rows, digests, strict=True)]
+
+
+def _bundles(
+    staged: StagedOutput,
+    written: Sequence[ManifestRow],
+    ledger: _Ledger,
+    organisation: Organisation,
+    cycle: Cycle,
+) -> list[ManifestRow]:
+    letters = [row for row in written if row.soort == Kind.UITNODIGING.value]
+    rows = []
+    for relpath, data in bundle_invitations(
+        staged.staging,
+        letters,
+        ledger.internal_paths,
+        organisation.cyclus,
+        organisation.gemeente,
+        document_date(cycle),
+    ):
+        staged.write(PurePosixPath(relpath), data)
+        rows.append(ManifestRow(BUNDLE_KIND, "", "", relpath, sha256_bytes(data)))
+    return rows
 
 
 def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[ManifestRow]:
@@ -106,6 +135,8 @@ def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[Mani
     except (OSError, ValueError, KeyError, TypeError):
         return []  # an unreadable old manifest: nothing can be carried over safely
     names = {k.value for k in wanted}
+    if Kind.UITNODIGING in wanted:  # new letters make the old print bundles stale
+        names.add(BUNDLE_KIND)
     kept = []
     for entry in listed:
         try:
@@ -130,6 +161,7 @@ def generate(
     progress: Progress | None = None,
     on_plan: Callable[[int], None] | None = None,
     workers: int | None = None,
+    print_bundles: bool = False,
 ) -> RunResult:
     """Generate every document of `kinds`; raises an IntervisieError before writing
     anything when the templates or the workbook are not valid."""
@@ -159,8 +191,10 @@ def generate(
             workers if workers is not None else default_workers(),
         )
         written = ledger.manifest_rows(digests)
+        if print_bundles and Kind.UITNODIGING in wanted:
+            written += _bundles(staged, written, ledger, organisation, cycle)
         kept = _keep_other_kinds(staged, wanted)
-        rows = tuple(sorted(written + kept, key=lambda r: ALL_KINDS.index(Kind(r.soort))))
+        rows = tuple(sorted(written + kept, key=lambda r: _ORDER.get(r.soort, len(_ORDER))))
         used = [templates_dir / k.template for k in wanted] + list(content.files)
         staged.write(MANIFEST_CSV, manifest_csv(rows))
         staged.write(

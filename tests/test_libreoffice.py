@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.generate import RunResult
-
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) ontbreekt")
@@ -22,11 +20,15 @@ def pdf_pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
 
 
-def test_one_of_each_kind_converts_to_pdf(example_run: RunResult, tmp_path: Path) -> None:
+def test_one_of_each_kind_and_a_print_bundle_convert_to_pdf(tmp_path: Path) -> None:
+    from tests.generated import generate_example
+
+    run = generate_example(tmp_path / "uit", print_bundles=True)
     sources = [
-        next(iter(sorted((example_run.target / folder).glob("*.docx"))))
+        next(iter(sorted((run.target / folder).glob("*.docx"))))
         for folder in ("uitnodigingen", "draaiboeken", "syllabi", "vervolgadviezen")
     ]
+    sources.append(run.target / "afdrukken" / "uitnodigingen-interne-post.docx")
     assert SOFFICE is not None
     profile = tmp_path / "profiel"
     result = subprocess.run(
@@ -51,3 +53,5 @@ def test_one_of_each_kind_converts_to_pdf(example_run: RunResult, tmp_path: Path
         pdf = tmp_path / f"{source.stem}.pdf"
         assert pdf.exists(), f"{pdf.name} ontbreekt: {result.stdout} {result.stderr}"
         assert pdf_pages(pdf) >= 1
+    # Eight letters of two pages each, every one starting on a page of its own.
+    assert pdf_pages(tmp_path / "uitnodigingen-interne-post.pdf") == 16

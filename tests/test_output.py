@@ -181,3 +181,45 @@ def test_manifest_does_not_depend_on_the_day_of_the_run(tmp_path: Path) -> None:
     late = generate(EXAMPLE, tmp_path / "b", TEMPLATES, today=dt.date(2027, 12, 1), workers=1)
     assert any(w.depends_on_today for w in late.warnings)
     assert digests(early.target) == digests(late.target)
+
+
+def test_print_bundles_hold_every_letter_each_from_page_one(tmp_path: Path) -> None:
+    from docx.oxml.ns import qn
+
+    from tests.docx_text import open_docx
+
+    run = generate_example(tmp_path, print_bundles=True)
+    post = run.target / "afdrukken" / "uitnodigingen-per-post.docx"
+    internal = run.target / "afdrukken" / "uitnodigingen-interne-post.docx"
+    for bundle, letters in ((post, 59 - 8), (internal, 8)):
+        document = open_docx(bundle)
+        assert len(document.sections) == letters
+        for section in document.sections:
+            start = section._sectPr.find(qn("w:pgNumType")).get(qn("w:start"))
+            assert start == "1"
+        salutations = [
+            p.text for p in document.paragraphs if p.text.startswith(("Geachte", "Beste"))
+        ]
+        assert len(salutations) == letters
+    internal_text = "\n".join(p.text for p in open_docx(internal).paragraphs)
+    assert internal_text.count("INTERNE POST") == 8
+    assert "Karim el Idrissi" in internal_text
+    rows = [r for r in run.rows if r.soort == "afdrukbestand"]
+    assert [r.pad for r in rows] == [
+        "afdrukken/uitnodigingen-per-post.docx",
+        "afdrukken/uitnodigingen-interne-post.docx",
+    ]
+    again = generate_example(tmp_path / "opnieuw", print_bundles=True)
+    assert digests(again.target) == digests(run.target)
+
+
+def test_new_letters_drop_old_bundles_other_kinds_keep_them(tmp_path: Path) -> None:
+    from pipeline.plan import Kind
+
+    generate_example(tmp_path, print_bundles=True)
+    kept = generate_example(tmp_path, kinds=(Kind.DRAAIBOEK,))
+    assert (kept.target / "afdrukken" / "uitnodigingen-per-post.docx").exists()
+    assert kept.kept["afdrukbestand"] == 2
+    fresh = generate_example(tmp_path, kinds=(Kind.UITNODIGING,))
+    assert not (fresh.target / "afdrukken").exists()
+    assert "afdrukbestand" not in fresh.kept

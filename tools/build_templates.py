@@ -49,8 +49,12 @@ def _bottom_border(paragraph: Paragraph) -> None:
     ppr.append(borders)
 
 
-def house_style(kind_label: str) -> DocumentObject:
-    """A4, margins, fonts, the municipality as letterhead and a numbered footer."""
+def house_style(kind_label: str, page_count: bool = True) -> DocumentObject:
+    """A4, margins, fonts, the municipality as letterhead and a numbered footer.
+
+    Letters number their pages without the total: printed one after another in one file
+    (the print bundle), a total would count every letter's pages together.
+    """
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -84,8 +88,9 @@ def house_style(kind_label: str) -> DocumentObject:
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("{{ organisatie.cyclus }} · pagina ").font.size = Pt(9)
     _field(footer, "PAGE", "1")
-    footer.add_run(" van ").font.size = Pt(9)
-    _field(footer, "NUMPAGES", "1")
+    if page_count:
+        footer.add_run(" van ").font.size = Pt(9)
+        _field(footer, "NUMPAGES", "1")
     for run in footer.runs:
         run.font.size = Pt(9)
     return doc
@@ -214,7 +219,7 @@ def frame(paragraph: Paragraph, x_mm: float, y_mm: float, w_mm: float, h_mm: flo
 
 
 def uitnodiging() -> DocumentObject:
-    doc = house_style("Uitnodiging")
+    doc = house_style("Uitnodiging", page_count=False)
     # Sender, top right, small.
     tag(doc, "{%p for regel in organisatie.afzender_adres %}")
     sender = para(doc, "{{ regel }}")
