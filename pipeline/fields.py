@@ -204,7 +204,7 @@ class OrganisationFields(Fields):
         if name not in self.rows:
             return (
                 f"veld '{name}' ontbreekt; voeg een rij toe met in kolom veld '{name}' en in "
-                f"kolom waarde: {column.description[0].lower()}{column.description[1:]}"
+                f"kolom waarde de juiste gegevens ({column.description.rstrip('.')})."
             )
         return f"waarde van veld '{name}' is niet ingevuld; dit veld is verplicht."
 

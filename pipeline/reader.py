@@ -61,7 +61,9 @@ Value = str | int | float | bool | dt.date | dt.time | dt.datetime | None
 # Line breaks in all their spellings become "\n"; other control characters cannot be
 # written to a Word document and are dropped.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Everything XML 1.0 cannot carry (a .docx is XML): C0 controls but tab and line
+# breaks, DEL, lone surrogates (from '_xD800_'-style escapes) and U+FFFE/U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -372,7 +374,9 @@ def _cell_value(
     value: Any, sheet: str, row: int, column: str, letter: str, problems: list[Problem]
 ) -> Value:
     location = Location(sheet, row, column, letter)
-    if isinstance(value, _FormulaWithoutValue) or _is_formula(value):
+    # Every '='-text was replaced by its stored result in _fill_formula_results; one
+    # still starting with '=' is text typed as such ("'=..." in Excel), not a formula.
+    if isinstance(value, _FormulaWithoutValue | ArrayFormula | DataTableFormula):
         problems.append(Problem(FORMULA_WITHOUT_VALUE, location))
         return None
     if isinstance(value, str) and value.strip() in ERROR_CODES:

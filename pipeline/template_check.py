@@ -1,14 +1,14 @@
 """Check the .docx templates before a run: syntax, unknown names, forbidden constructs.
 
-Three looks at every template: Jinja must parse (errors name the paragraph); every
-top-level name must be one the pipeline provides for that kind; no attribute starting
-with '_' (the door to Python internals). Then each template is rendered once with a
-complete sample cycle in the sandbox, which catches unknown nested names as well.
+Four looks at every template: Jinja must parse (errors name the paragraph); every name,
+top-level or nested, in every branch, must be one the pipeline provides for that kind
+(see template_names); no attribute starting with '_' (the door to Python internals).
+Then each template is rendered once with a sample cycle in the sandbox.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,14 @@ from .errors import TemplateProblem, TemplatesInvalid
 from .plan import ALL_KINDS, DocumentJob, Kind, plan_documents
 from .render import PreparedTemplate, make_environment
 from .sample import sample_cycle
+from .template_names import shape_of, unknown_attributes
 from .themes import Content
 
 
-def _sample_jobs(content: Content) -> dict[Kind, DocumentJob]:
-    jobs: dict[Kind, DocumentJob] = {}
+def _sample_jobs(content: Content) -> dict[Kind, list[DocumentJob]]:
+    jobs: dict[Kind, list[DocumentJob]] = {kind: [] for kind in ALL_KINDS}
     for job in plan_documents(sample_cycle(content), content).jobs:
-        jobs.setdefault(job.kind, job)
+        jobs[job.kind].append(job)
     return jobs
 
 
@@ -41,9 +42,12 @@ def _forbidden(tree: nodes.Template) -> list[str]:
 
 
 def check_template(
-    path: Path, context: Mapping[str, Any], env: jinja2.Environment
+    path: Path, contexts: Sequence[Mapping[str, Any]], env: jinja2.Environment
 ) -> tuple[PreparedTemplate | None, list[TemplateProblem]]:
-    """The prepared template and every problem of it (none when it is fine)."""
+    """The prepared template and every problem of it (none when it is fine). `contexts`
+    are sample contexts of the template's kind; the first one is rendered for real."""
+    context = contexts[0]
+    shape = shape_of(contexts)
     try:
         prepared = PreparedTemplate(path, env)
     except TemplateProblem as problem:  # unreadable, or a syntax error
@@ -58,6 +62,12 @@ def check_template(
                     f"gebruikt de onbekende variabele '{name}'",
                     path.name,
                     f"in {part.name}; beschikbaar: {', '.join(sorted(context))}",
+                )
+            )
+        for dotted in unknown_attributes(tree, shape):
+            problems.append(
+                TemplateProblem(
+                    f"gebruikt de onbekende variabele '{dotted}'", path.name, f"in {part.name}"
                 )
             )
         for name in _forbidden(tree):
@@ -85,7 +95,8 @@ def _check_all(
     prepared: dict[Kind, PreparedTemplate] = {}
     problems: list[TemplateProblem] = []
     for kind in kinds:
-        template, found = check_template(templates_dir / kind.template, samples[kind].context, env)
+        contexts = [job.context for job in samples[kind]]
+        template, found = check_template(templates_dir / kind.template, contexts, env)
         problems += found
         if template is not None:
             prepared[kind] = template

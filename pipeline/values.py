@@ -21,6 +21,8 @@ _EXCEL_EPOCH_DATES = (dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1904
 _DATE_TEXT = re.compile(r"([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})")
 _TIME_TEXT = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})(?::([0-9]{2}))?")
 _INT_TEXT = re.compile(r"[+-]?[0-9]+")
+# Longer digit strings are no number anyone means (and Python refuses > 4300 digits).
+MAX_INT_DIGITS = 18
 _EMAIL = re.compile(r"[^@\s;,<>()\[\]\"]+@[\w-]+(?:\.[\w-]+)+")
 _POSTCODE = re.compile(r"([1-9][0-9]{3}) ?([A-Za-z]{2})")
 # PostNL never issues these letter combinations.
@@ -79,7 +81,7 @@ def show(value: CellValue) -> str:
         return value.strftime("%H:%M")
     if isinstance(value, bool):
         return "WAAR" if value else "ONWAAR"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -197,7 +199,10 @@ def parse_int(value: CellValue) -> int:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
-        return int(value.strip())
+        text = value.strip()
+        if len(text) > MAX_INT_DIGITS:
+            raise InvalidNumber(f"'{show(value)}' is geen bruikbaar geheel getal (te lang).")
+        return int(text)
     raise InvalidNumber(f"'{show(value)}' is geen geheel getal.")
 
 

@@ -36,10 +36,24 @@ def test_project_templates_are_clean(content: Content) -> None:
         ("{{ sessie.__class__ }}", "'__class__'"),
         ("Beste {{ onbekende_naam }}", "onbekende variabele 'onbekende_naam'"),
         ("{{ sessie.bestaat_niet }}", "bestaat_niet"),
+        (
+            "{% for d in deelnemers %}{% if d.rol == 'x' %}{{ d.afdelnig }}{% endif %}{% endfor %}",
+            "onbekende variabele 'd.afdelnig'",
+        ),
+        ("{% if not sessie.online %}{{ sessie.lokatie }}{% endif %}", "'sessie.lokatie'"),
         ("Een fout {% if %} in deze alinea", "in de alinea 'Een fout"),
         ("{% for x in sessie %}", "Jinja-syntaxfout"),
     ],
-    ids=["globals", "class", "unknown-top-level", "unknown-nested", "syntax", "unclosed"],
+    ids=[
+        "globals",
+        "class",
+        "unknown-top-level",
+        "unknown-nested",
+        "unknown-in-loop-branch",
+        "unknown-in-untaken-branch",
+        "syntax",
+        "unclosed",
+    ],
 )
 def test_broken_template_is_refused_with_its_name(
     tmp_path: Path, content: Content, text: str, expected: str

@@ -1,0 +1,129 @@
+"""Which names a template uses that the pipeline never provides, found without rendering.
+
+A trial render only follows the branches its sample takes; a misspelt name inside
+`{% if not ontvanger.per_post %}` would slip through. So the template's syntax tree is
+walked with the *shape* of the contexts (which keys every dict has, what a list holds),
+loop variables included, and every attribute the shape does not know is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import nodes
+
+
+@dataclass
+class Shape:
+    """What a context value looks like: a dict's keys, a list's items, or anything."""
+
+    keys: dict[str, Shape] | None = None  # a dict
+    items: Shape | None = None  # a list (None: never seen non-empty)
+    known: bool = True  # False: no claim can be made (loop helpers, filters, sets)
+
+    def merge(self, value: Any) -> Shape:
+        if isinstance(value, Mapping):
+            if self.keys is None:
+                self.keys = {}
+            for key, item in value.items():
+                self.keys.setdefault(str(key), Shape()).merge(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                if self.items is None:
+                    self.items = Shape()
+                self.items.merge(item)
+        return self
+
+    def attribute(self, name: str) -> Shape | None:
+        """The shape of `value.name`; None when this shape says it does not exist."""
+        if not self.known or self.keys is None:
+            return UNKNOWN
+        return self.keys.get(name)
+
+    def element(self) -> Shape:
+        return self.items if self.known and self.items is not None else UNKNOWN
+
+
+UNKNOWN = Shape(known=False)
+
+
+def shape_of(contexts: Iterable[Mapping[str, Any]]) -> Shape:
+    shape = Shape()
+    for context in contexts:
+        shape.merge(context)
+    return shape
+
+
+def _text(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        return f"{_text(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        return f"{_text(node.node)}.{node.arg.value}"
+    return "…"
+
+
+def _names(target: nodes.Node) -> list[str]:
+    """Every name a for/set target binds (`x`, or `a, b`)."""
+    if isinstance(target, nodes.Name):
+        return [target.name]
+    return [name.name for name in target.find_all(nodes.Name)]
+
+
+class _Walker:
+    def __init__(self, root: Shape) -> None:
+        self.root = root
+        self.unknown: list[str] = []
+
+    def resolve(self, node: nodes.Node, scope: Mapping[str, Shape]) -> Shape:
+        if isinstance(node, nodes.Name):
+            if node.name in scope:
+                return scope[node.name]
+            return self.root.attribute(node.name) or UNKNOWN  # top-level: checked by meta
+        if isinstance(node, nodes.Getattr):
+            attribute, owner_node = node.attr, node.node
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            attribute, owner_node = str(node.arg.value), node.node
+        else:
+            return UNKNOWN
+        owner = self.resolve(owner_node, scope)
+        found = owner.attribute(attribute)
+        if found is None:
+            self.unknown.append(_text(node))
+            return UNKNOWN
+        return found
+
+    def visit(self, node: nodes.Node, scope: dict[str, Shape]) -> None:
+        if isinstance(node, nodes.For):
+            self.visit(node.iter, scope)
+            inner = dict(scope, loop=UNKNOWN)
+            element = self.resolve(node.iter, scope).element()
+            if isinstance(node.target, nodes.Name):
+                inner[node.target.name] = element
+            for target in _names(node.target):
+                inner.setdefault(target, UNKNOWN)
+            for child in (*node.body, *node.else_):
+                self.visit(child, inner)
+            if node.test is not None:
+                self.visit(node.test, inner)
+            return
+        if isinstance(node, nodes.Assign | nodes.AssignBlock):
+            for target in _names(node.target):
+                scope[target] = UNKNOWN
+        if isinstance(node, nodes.Getattr | nodes.Getitem):
+            self.resolve(node, scope)
+            if isinstance(node, nodes.Getitem):
+                self.visit(node.arg, scope)
+            return
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
+
+
+def unknown_attributes(tree: nodes.Template, root: Shape) -> list[str]:
+    """Dotted names (`ontvanger.afdelnig`) the template reads but the contexts lack."""
+    walker = _Walker(root)
+    walker.visit(tree, {})
+    return sorted(set(walker.unknown))
