@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import dutch
-from .agenda import AgendaItem
+from .agenda import AgendaItem, flexible_minutes
 from .model import Aanhef, Begeleiding, Cycle, Outcome, Person, Session, Vorm
 from .themes import Content, General, Theme
 
@@ -92,13 +92,29 @@ def theme(theme: Theme) -> dict[str, Any]:
         "stappen": [
             {
                 "titel": s.titel,
-                "minuten": minutes(s.minuten) if s.minuten is not None else "resterende tijd",
+                "minuten": text,
                 "uitleg": s.begeleider,
                 "rondes": s.herhaal is not None,
             }
-            for s in theme.stappen
+            for s, text in zip(theme.stappen, _step_minutes(theme), strict=True)
         ],
     }
+
+
+def _step_minutes(theme: Theme) -> list[str]:
+    """Each step's minutes as a reader sees them; a step that takes the rest of the
+    session shows what it gets in a session of the theme's default length."""
+    rounds = 1 if theme.heeft_rondes else 0
+    flexible = iter(flexible_minutes(theme, theme.default_minutes(rounds), rounds))
+    texts = []
+    for step in theme.stappen:
+        if step.herhaal is not None:
+            texts.append(f"{theme.ronde_minuten} min per inbrenger")
+        elif step.minuten is not None:
+            texts.append(minutes(step.minuten))
+        else:
+            texts.append(f"ca. {minutes(next(flexible))}")
+    return texts
 
 
 def session(session: Session, theme: Theme, size: int) -> dict[str, Any]:

@@ -280,7 +280,7 @@ def uitnodiging() -> DocumentObject:
         ],
     )
     doc.add_heading("Voorbereiding", level=2)
-    para(doc, "{{ thema.voorbereiding }}")
+    para(doc, "{{ thema.voorbereiding }} De praktijkvragen staan in de syllabus.")
     tag(doc, "{%p if inbrenger %}")
     para(
         doc,
@@ -473,7 +473,14 @@ def syllabus() -> DocumentObject:
     tag(doc, "{%p for thema in themas %}")
     doc.add_heading("{{ thema.naam }}", level=2)
     para(doc, "{{ thema.voorbereiding }}")
-    loop_list(doc, "thema.praktijkvragen", "{{ item }}", style="List Number")
+    # Inside the loop over themes one Word list would number on across themes
+    # (1-5, 6-10, ...): the number is written out instead.
+    tag(doc, "{%p for item in thema.praktijkvragen %}")
+    question = para(doc, "{{ loop.index }}.\t{{ item }}")
+    question.paragraph_format.left_indent = Mm(8)
+    question.paragraph_format.first_line_indent = Mm(-8)
+    question.paragraph_format.tab_stops.add_tab_stop(Mm(8))
+    tag(doc, "{%p endfor %}")
     para(doc, "Voor extra focus: {{ thema.focusvraag }}", bold=True)
     tag(doc, "{%p endfor %}")
     doc.add_heading("Praktisch", level=1)
