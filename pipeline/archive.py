@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, describe_os_error
 from .manifest import ManifestRow, manifest_csv
 from .writer import FILE_MODE, make_private_dirs
 
@@ -64,6 +64,6 @@ def archive_syllabi(
     except OSError as exc:
         raise OutputError(
             f"de documenten staan klaar, maar het archief '{target}' kon niet worden "
-            f"geschreven: {exc}"
+            f"geschreven: {describe_os_error(exc)}"
         ) from None
     return target

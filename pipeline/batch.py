@@ -16,7 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import OutputError
+from .errors import OutputError, describe_os_error
 from .manifest import sha256_bytes
 from .plan import Kind, SignatureImage
 from .render import CoreProperties, PreparedTemplate, make_environment
@@ -82,7 +82,9 @@ def _render_chunk(staging: Path, tasks: Sequence[Task]) -> list[str]:
         try:
             write_file(staging, task.relpath, data)
         except OSError as exc:
-            raise OutputError(f"kan '{task.relpath}' niet schrijven: {exc}") from None
+            raise OutputError(
+                f"kan '{task.relpath}' niet schrijven: {describe_os_error(exc)}"
+            ) from None
         digests.append(sha256_bytes(data))
     return digests
 

@@ -14,7 +14,15 @@ import click
 
 from . import __version__, cli_nl
 from .bundle import BUNDLE_KIND
-from .errors import IntervisieError, OutputError, Problem, TemplatesInvalid, WorkbookInvalid
+from .errors import (
+    IntervisieError,
+    OutputError,
+    Problem,
+    TemplatesInvalid,
+    WorkbookInvalid,
+    describe_os_error,
+    plural,
+)
 from .generate import check, generate
 from .plan import ALL_KINDS, Kind
 from .template_check import check_templates
@@ -57,6 +65,12 @@ def _report(problems: Sequence[Problem]) -> None:
         click.echo(f"WAARSCHUWING: {problem}", err=True)
 
 
+def _workers(value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= 64:
+        raise click.BadParameter(f"{value} ligt niet tussen 1 en 64.")
+    return value
+
+
 def _parse_kinds(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> tuple[Kind, ...]:
@@ -73,22 +87,23 @@ def _parse_kinds(
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
+def _errors(writes: bool = False) -> Iterator[None]:
     """Map our exceptions to Dutch messages and exit codes; nothing else is caught."""
+    nothing_written = " Er is niets geschreven." if writes else ""
     try:
         yield
     except WorkbookInvalid as exc:
         _report(exc.problems)
         click.echo(
-            f"Het werkboek is niet in orde: {len(exc.errors)} fout(en), "
-            f"{len(exc.warnings)} waarschuwing(en). Er is niets geschreven.",
+            f"Het werkboek is niet in orde: {plural(len(exc.errors), 'fout', 'fouten')}, "
+            f"{plural(len(exc.warnings), 'waarschuwing', 'waarschuwingen')}.{nothing_written}",
             err=True,
         )
         sys.exit(exc.exit_code)
     except TemplatesInvalid as exc:
         for problem in exc.problems:
             click.echo(f"FOUT: {problem}", err=True)
-        click.echo(f"{exc} Er is niets geschreven.", err=True)
+        click.echo(f"{exc}{nothing_written}", err=True)
         sys.exit(exc.exit_code)
     except IntervisieError as exc:
         click.echo(f"FOUT: {exc}", err=True)
@@ -131,7 +146,7 @@ def controleer(werkboek: Path, templates_dir: Path) -> None:
         click.echo(
             f"Het werkboek is in orde: {len(cycle.sessions)} sessies, {len(cycle.people)} "
             f"deelnemers, {len(cycle.bookings)} indelingen, "
-            f"{len(result.warnings)} waarschuwing(en)."
+            f"{plural(len(result.warnings), 'waarschuwing', 'waarschuwingen')}."
         )
 
 
@@ -161,7 +176,8 @@ def controleer(werkboek: Path, templates_dir: Path) -> None:
 @click.option(
     "--processen",
     "workers",
-    type=click.IntRange(1, 64),
+    type=int,
+    callback=lambda _ctx, _param, value: _workers(value),
     default=None,
     metavar="N",
     help="Aantal processen voor grote runs (standaard: aantal processorkernen, max 4).",
@@ -199,7 +215,7 @@ def genereer(
         )
         bar.__enter__()
 
-    with _errors():
+    with _errors(writes=True):
         try:
             result = generate(
                 werkboek,
@@ -264,7 +280,7 @@ def nieuw_werkboek(pad: Path, overschrijf: bool, templates_dir: Path) -> None:
         except ValueError as exc:  # a theme name that cannot go into a dropdown
             raise IntervisieError(f"kan de keuzelijst voor 'thema' niet maken: {exc}") from None
         except OSError as exc:
-            raise OutputError(f"kan '{pad}' niet schrijven: {exc}") from None
+            raise OutputError(f"kan '{pad}' niet schrijven: {describe_os_error(exc)}") from None
     click.echo(f"Leeg werkboek geschreven: {pad}")
 
 

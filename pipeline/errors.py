@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -51,6 +52,32 @@ def format_message(message: str, location: Location | None) -> str:
     return f"{location}: {message}" if location is not None else message
 
 
+_OS_ERRORS = {
+    errno.EACCES: "geen toegang (rechten)",
+    errno.EPERM: "niet toegestaan (rechten)",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "de schijfruimte (quotum) is op",
+    errno.EROFS: "de schijf is alleen-lezen",
+    errno.ENOENT: "bestaat niet",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.EISDIR: "is een map",
+    errno.EEXIST: "bestaat al",
+    errno.ENAMETOOLONG: "de naam is te lang",
+}
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """'1 fout', '3 fouten'."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An operating-system error in Dutch: the cause, not Python's English text."""
+    reason = _OS_ERRORS.get(exc.errno or 0, f"systeemfout {exc.errno}")
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{reason}{where}"
+
+
 class IntervisieError(Exception):
     """Base class of every error this project raises on purpose."""
 
@@ -74,7 +101,7 @@ class WorkbookInvalid(IntervisieError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         errors = [p for p in problems if p.severity is Severity.ERROR]
-        super().__init__(f"Het werkboek bevat {len(errors)} fout(en).")
+        super().__init__(f"Het werkboek bevat {plural(len(errors), 'fout', 'fouten')}.")
         self.problems = tuple(problems)
 
     @property
@@ -106,7 +133,7 @@ class TemplatesInvalid(IntervisieError):
     """The template check found problems; carries all of them."""
 
     def __init__(self, problems: Sequence[TemplateProblem]) -> None:
-        super().__init__(f"De sjablonen bevatten {len(problems)} probleem/problemen.")
+        super().__init__(f"De sjablonen bevatten {plural(len(problems), 'probleem', 'problemen')}.")
         self.problems = tuple(problems)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from . import __version__
@@ -126,7 +126,8 @@ def _bundles(
 
 def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[ManifestRow]:
     """A run limited with --soort replaces only those kinds: carry the rest over from the
-    previous output, as its manifest lists them (files that still match their sha256)."""
+    previous output, every file its manifest lists that is still there (a file HR edited
+    since is kept as it is now, with its new sha256)."""
     previous = staged.target / MANIFEST_JSON.name
     if len(wanted) == len(ALL_KINDS) or not previous.is_file():
         return []
@@ -144,10 +145,11 @@ def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[Mani
             source = inside(staged.target, PurePosixPath(row.pad))
         except (TypeError, ValueError, OSError):
             continue
-        if row.soort in names or not source.is_file() or sha256_file(source) != row.sha256:
+        if row.soort in names or not source.is_file():
             continue
-        staged.write(PurePosixPath(row.pad), source.read_bytes())
-        kept.append(row)
+        data = source.read_bytes()
+        staged.write(PurePosixPath(row.pad), data)
+        kept.append(replace(row, sha256=sha256_bytes(data)))
     return kept
 
 

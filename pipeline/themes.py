@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import TemplateProblem
+from .errors import TemplateProblem, describe_os_error
 
 CONTENT_DIR = "inhoud"
 THEMES_DIR = "themas"
@@ -238,7 +238,7 @@ def _load_toml(path: Path) -> _Reader:
         raise TemplateProblem("inhoudsbestand ontbreekt", path.name) from None
     except OSError as exc:
         raise TemplateProblem(
-            "inhoudsbestand kan niet worden gelezen", path.name, exc.strerror
+            "inhoudsbestand kan niet worden gelezen", path.name, describe_os_error(exc)
         ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TemplateProblem("inhoudsbestand is geen geldige TOML", path.name, str(exc)) from None

@@ -218,6 +218,10 @@ def _parse_signature(folder: Path, value: CellValue) -> Path:
         raise InvalidValue(
             f"handtekening '{show(text)}' kan niet worden gelezen; controleer het pad."
         ) from None
+    if not found and path.is_dir():
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is een map; geef het pad van het afbeeldingsbestand."
+        )
     if not found:
         raise InvalidValue(
             f"handtekening '{show(text)}' bestaat niet (gezocht: {path}); geef het pad ten "

@@ -16,7 +16,7 @@ from types import TracebackType
 
 from lxml import etree
 
-from .errors import OutputError
+from .errors import OutputError, describe_os_error
 
 DIR_MODE = 0o700  # personal data: the owner only
 FILE_MODE = 0o600
@@ -74,31 +74,67 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+STAGING = ".staging-"
+PREVIOUS = ".vorige-"
+
+
+def _alive(pid_text: str) -> bool:
+    """Whether the process that named a folder still runs (then it is not ours to touch)."""
+    if not pid_text.isdigit():
+        return False
+    if int(pid_text) == os.getpid():
+        return False  # our own leftover from an earlier run in this process
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class StagedOutput:
     """Context manager: `with StagedOutput(root, folder) as staged: ...; staged.publish()`."""
 
     def __init__(self, root: Path, folder: str) -> None:
         self.root = root
+        self.folder = folder
         self.target = inside(root, PurePosixPath(folder))
-        self.staging = root / f".{folder}.staging-{os.getpid()}"
-        self._old = root / f".{folder}.vorige-{os.getpid()}"
+        self.staging = root / f".{folder}{STAGING}{os.getpid()}"
+        self._old = root / f".{folder}{PREVIOUS}{os.getpid()}"
         self.published = False
+
+    def _recover(self) -> None:
+        """Tidy up after a run that was killed: a run stopped between the two renames of
+        publish() left the previous output under its 'vorige' name; put it back. Staging
+        folders of runs that no longer exist are removed."""
+        for leftover in sorted(self.root.glob(f".{self.folder}{PREVIOUS}*")):
+            if not self.target.exists():
+                os.replace(leftover, self.target)
+            elif not _alive(leftover.name.rsplit("-", 1)[-1]):
+                shutil.rmtree(leftover, ignore_errors=True)
+        for leftover in self.root.glob(f".{self.folder}{STAGING}*"):
+            if not _alive(leftover.name.rsplit("-", 1)[-1]):
+                shutil.rmtree(leftover, ignore_errors=True)
 
     def __enter__(self) -> StagedOutput:
         try:
             make_private_dirs(self.root)
+            self._recover()
             if self.staging.exists():
                 shutil.rmtree(self.staging)
             self.staging.mkdir(mode=DIR_MODE)
         except OSError as exc:
-            raise OutputError(f"kan de uitvoermap '{self.root}' niet aanmaken: {exc}") from None
+            raise OutputError(
+                f"kan niet schrijven in de uitvoermap '{self.root}': {describe_os_error(exc)}"
+            ) from None
         return self
 
     def write(self, relpath: PurePosixPath, data: bytes) -> Path:
         try:
             return write_file(self.staging, relpath, data)
         except OSError as exc:
-            raise OutputError(f"kan '{relpath}' niet schrijven: {exc}") from None
+            raise OutputError(f"kan '{relpath}' niet schrijven: {describe_os_error(exc)}") from None
 
     def publish(self) -> None:
         """Swap the staging folder in; the old output is removed only after the swap."""
@@ -109,7 +145,7 @@ class StagedOutput:
         except OSError as exc:
             if self._old.exists() and not self.target.exists():
                 os.replace(self._old, self.target)
-            raise OutputError(f"kan de uitvoer niet publiceren: {exc}") from None
+            raise OutputError(f"kan de uitvoer niet publiceren: {describe_os_error(exc)}") from None
         shutil.rmtree(self._old, ignore_errors=True)
         self.published = True
 

@@ -62,12 +62,15 @@ def test_controleer_reports_every_problem_with_location(tmp_path: Path) -> None:
     code, out, err = run("controleer", str(path))
     assert code == 1
     assert out == ""
-    lines = [line for line in err.splitlines() if line.startswith("FOUT: ")]
-    assert len(lines) >= 3
-    assert any(line.startswith("FOUT: blad 'Sessies', rij 2, kolom 'datum'") for line in lines)
-    assert any(line.startswith("FOUT: blad 'Deelnemers', rij 3, kolom 'email'") for line in lines)
-    assert any(line.startswith("FOUT: blad 'Indeling', rij 2, kolom 'rol'") for line in lines)
-    assert "Er is niets geschreven." in err
+    assert err.splitlines() == [
+        "FOUT: blad 'Sessies', rij 2, kolom 'datum' (C): datum '31-02-2027' bestaat niet; "
+        "verwacht dd-mm-jjjj, bijvoorbeeld 09-03-2027.",
+        "FOUT: blad 'Deelnemers', rij 3, kolom 'email' (H): e-mailadres 'geen-adres' is "
+        "ongeldig; verwacht een adres als naam@gemeente.nl.",
+        "FOUT: blad 'Indeling', rij 2, kolom 'rol' (C): 'toeschouwer' is geen geldige keuze; "
+        "kies deelnemer of inbrenger.",
+        "Het werkboek is niet in orde: 3 fouten, 0 waarschuwingen.",
+    ]
     assert "Traceback" not in err
 
 

@@ -223,3 +223,30 @@ def test_new_letters_drop_old_bundles_other_kinds_keep_them(tmp_path: Path) -> N
     fresh = generate_example(tmp_path, kinds=(Kind.UITNODIGING,))
     assert not (fresh.target / "afdrukken").exists()
     assert "afdrukbestand" not in fresh.kept
+
+
+def test_a_run_killed_between_the_renames_is_recovered(tmp_path: Path) -> None:
+    first = generate_example(tmp_path)
+    before = digests(first.target)
+    # What a kill between the two os.replace calls of publish() leaves behind.
+    first.target.rename(tmp_path / f".{first.target.name}.vorige-999999999")
+    (tmp_path / f".{first.target.name}.staging-999999999").mkdir()
+    from pipeline.writer import StagedOutput
+
+    with StagedOutput(tmp_path, first.target.name):
+        pass
+    assert digests(first.target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", first.target.name]
+
+
+def test_soort_keeps_a_document_hr_edited(tmp_path: Path) -> None:
+    from pipeline.plan import Kind
+
+    full = generate_example(tmp_path)
+    edited = full.target / "draaiboeken" / "draaiboek-lr-01.docx"
+    edited.write_bytes(edited.read_bytes() + b"\0")
+    partial = generate_example(tmp_path, kinds=(Kind.UITNODIGING,))
+    assert edited.exists()
+    assert partial.kept["draaiboek"] == 9
+    row = next(r for r in partial.rows if r.pad == "draaiboeken/draaiboek-lr-01.docx")
+    assert row.sha256 == hashlib.sha256(edited.read_bytes()).hexdigest()
