@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import stat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -250,3 +251,31 @@ def test_soort_keeps_a_document_hr_edited(tmp_path: Path) -> None:
     assert partial.kept["draaiboek"] == 9
     row = next(r for r in partial.rows if r.pad == "draaiboeken/draaiboek-lr-01.docx")
     assert row.sha256 == hashlib.sha256(edited.read_bytes()).hexdigest()
+
+
+def _disk_full_for_syllabi(root: Path, relpath: PurePosixPath, data: bytes) -> Path:
+    """write_file as a full disk sees it, for the syllabi (runs inside a worker)."""
+    from pipeline.writer import write_file
+
+    if relpath.name.startswith("syllabus-"):
+        raise OSError(errno.ENOSPC, "No space left on device", str(relpath))
+    return write_file(root, relpath, data)
+
+
+def test_failure_in_a_worker_leaves_previous_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline import batch
+    from pipeline.generate import generate
+    from tests.conftest import TEMPLATES
+    from tests.generated import TODAY
+
+    previous = generate_example(tmp_path)
+    before = digests(previous.target)
+    monkeypatch.setattr(batch, "write_file", _disk_full_for_syllabi)
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(batch, "CHUNK", 10)
+    with pytest.raises(OutputError, match="de schijf is vol"):
+        generate(EXAMPLE, tmp_path, TEMPLATES, today=TODAY, workers=2)
+    assert digests(previous.target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", previous.target.name]
