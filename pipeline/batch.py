@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -106,7 +107,8 @@ def default_workers() -> int:
 
 def _pool(renderer: Renderer, workers: int) -> ProcessPoolExecutor:
     global _worker
-    if "fork" in multiprocessing.get_all_start_methods():
+    # Fork only where it is the platform's safe default (Linux); macOS and Windows spawn.
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         _worker = renderer  # inherited by the forked workers
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     return ProcessPoolExecutor(

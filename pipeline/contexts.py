@@ -235,7 +235,8 @@ def method(content: Content) -> dict[str, Any]:
     """The general problem round, described in every syllabus."""
     method = next((t for t in content.themes.values() if t.heeft_rondes), None)
     if method is None:
-        return {"aanwezig": False, "rondestappen": [], "ronde_minuten": 0, "naam": ""}
+        # The same keys as below: a template may name them whether or not there is a method.
+        return {"aanwezig": False, "rondestappen": [], "ronde_minuten": 0, "naam": "", "uitleg": ""}
     return {
         "aanwezig": True,
         "naam": method.naam,

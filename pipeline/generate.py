@@ -75,7 +75,7 @@ class _Ledger:
     (without its hash yet) and, for letters, whether they go by internal post."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str]] = []
+        self.rows: list[ManifestRow] = []  # sha256 filled in once rendered
         self.internal: list[str] = []
         self.internal_paths: set[str] = set()
 
@@ -84,11 +84,12 @@ class _Ledger:
     ) -> Iterator[Task]:
         for job in jobs:
             self.rows.append(
-                (
+                ManifestRow(
                     job.kind.value,
                     job.sessie or "",
                     job.personeelsnummer or "",
                     job.relpath.as_posix(),
+                    sha256="",
                 )
             )
             if job.kind is Kind.UITNODIGING and not job.context["ontvanger"]["per_post"]:
@@ -99,7 +100,7 @@ class _Ledger:
             )
 
     def manifest_rows(self, digests: Sequence[str]) -> list[ManifestRow]:
-        return [ManifestRow(*row, digest) for row, digest in zip(self.rows, digests, strict=True)]
+        return [replace(row, sha256=digest) for row, digest in zip(self.rows, digests, strict=True)]
 
 
 def _bundles(

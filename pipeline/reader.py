@@ -53,7 +53,8 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 
 FORMULA_WITHOUT_VALUE = (
-    "formule zonder berekende waarde; open het werkboek in Excel en sla het opnieuw op."
+    "formule zonder (of met een lege) berekende waarde; typ de waarde in, of open het "
+    "werkboek in Excel en sla het opnieuw op."
 )
 
 Value = str | int | float | bool | dt.date | dt.time | dt.datetime | None

@@ -57,20 +57,17 @@ class CoreProperties:
 
 
 def core_xml(props: CoreProperties) -> bytes:
-    def text(value: str) -> str:
-        return escape(value)
-
     return (
         XML_DECLARATION
         + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
         'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{text(props.title)}</dc:title>"
-        f"<dc:subject>{text(props.subject)}</dc:subject>"
-        f"<dc:creator>{text(props.author)}</dc:creator>"
-        f"<cp:keywords>{text(props.keywords)}</cp:keywords>"
-        f"<cp:lastModifiedBy>{text(props.author)}</cp:lastModifiedBy>"
+        f"<dc:title>{escape(props.title)}</dc:title>"
+        f"<dc:subject>{escape(props.subject)}</dc:subject>"
+        f"<dc:creator>{escape(props.author)}</dc:creator>"
+        f"<cp:keywords>{escape(props.keywords)}</cp:keywords>"
+        f"<cp:lastModifiedBy>{escape(props.author)}</cp:lastModifiedBy>"
         "<cp:revision>1</cp:revision>"
         "<dc:language>nl-NL</dc:language>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{props.created}</dcterms:created>'
@@ -212,6 +209,10 @@ class PreparedTemplate:
             raise TemplateProblem(f"niet toegestaan in een sjabloon: {exc}", self.name) from None
         except jinja2.TemplateError as exc:
             raise TemplateProblem(f"fout bij het invullen: {exc}", self.name) from None
+        except Exception as exc:  # arithmetic or type errors in a template's expressions
+            raise TemplateProblem(
+                f"fout bij het invullen: {type(exc).__name__}: {exc}", self.name
+            ) from None
         if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal Jinja delimiters
             xml = (
                 xml.replace("{_{", "{{")

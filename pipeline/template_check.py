@@ -56,7 +56,10 @@ def check_template(
     provided = set(context) | set(env.globals)
     for part in prepared.parts:
         tree = env.parse(part.source)
-        for name in sorted(meta.find_undeclared_variables(tree) - provided):
+        # Jinja counts a name set inside an {% if %} as read from outside; every name the
+        # template binds itself (set, for, macro arguments) is its own, not unknown.
+        bound = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+        for name in sorted(meta.find_undeclared_variables(tree) - provided - bound):
             problems.append(
                 TemplateProblem(
                     f"gebruikt de onbekende variabele '{name}'",

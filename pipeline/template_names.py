@@ -38,7 +38,7 @@ class Shape:
 
     def attribute(self, name: str) -> Shape | None:
         """The shape of `value.name`; None when this shape says it does not exist."""
-        if not self.known or self.keys is None:
+        if not self.known or self.keys is None or name in _DICT_METHODS:
             return UNKNOWN
         return self.keys.get(name)
 
@@ -47,6 +47,8 @@ class Shape:
 
 
 UNKNOWN = Shape(known=False)
+# What the sandbox lets a template call on a dict (`organisatie.items()`).
+_DICT_METHODS = frozenset({"items", "keys", "values", "get"})
 
 
 def shape_of(contexts: Iterable[Mapping[str, Any]]) -> Shape:
@@ -73,12 +75,20 @@ def _names(target: nodes.Node) -> list[str]:
     return [name.name for name in target.find_all(nodes.Name)]
 
 
+def _bound_names(node: nodes.Macro | nodes.CallBlock | nodes.With) -> list[str]:
+    targets: list[nodes.Node] = (
+        list(node.targets) if isinstance(node, nodes.With) else list(node.args)
+    )
+    names = [name for target in targets for name in _names(target)]
+    return [*names, "caller", "varargs", "kwargs"]
+
+
 class _Walker:
     def __init__(self, root: Shape) -> None:
         self.root = root
         self.unknown: list[str] = []
 
-    def resolve(self, node: nodes.Node, scope: Mapping[str, Shape]) -> Shape:
+    def resolve(self, node: nodes.Node, scope: dict[str, Shape]) -> Shape:
         if isinstance(node, nodes.Name):
             if node.name in scope:
                 return scope[node.name]
@@ -87,7 +97,9 @@ class _Walker:
             attribute, owner_node = node.attr, node.node
         elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
             attribute, owner_node = str(node.arg.value), node.node
-        else:
+        else:  # a filter, call, test, ...: no shape, but its parts are checked
+            for child in node.iter_child_nodes():
+                self.visit(child, scope)
             return UNKNOWN
         owner = self.resolve(owner_node, scope)
         found = owner.attribute(attribute)
@@ -97,10 +109,17 @@ class _Walker:
         return found
 
     def visit(self, node: nodes.Node, scope: dict[str, Shape]) -> None:
+        if isinstance(node, nodes.Macro | nodes.CallBlock | nodes.With):
+            # Arguments and with-targets are whatever the caller passes: no claims.
+            inner = dict(scope)
+            for name in _bound_names(node):
+                inner[name] = UNKNOWN
+            for child in node.iter_child_nodes():
+                self.visit(child, inner)
+            return
         if isinstance(node, nodes.For):
-            self.visit(node.iter, scope)
-            inner = dict(scope, loop=UNKNOWN)
             element = self.resolve(node.iter, scope).element()
+            inner = dict(scope, loop=UNKNOWN)
             if isinstance(node.target, nodes.Name):
                 inner[node.target.name] = element
             for target in _names(node.target):

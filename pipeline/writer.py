@@ -85,11 +85,11 @@ def _alive(pid_text: str) -> bool:
     if int(pid_text) == os.getpid():
         return False  # our own leftover from an earlier run in this process
     try:
-        os.kill(int(pid_text), 0)
+        os.kill(int(pid_text), 0)  # PermissionError: it runs, as another user
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
     return True
 
 
@@ -108,14 +108,18 @@ class StagedOutput:
         """Tidy up after a run that was killed: a run stopped between the two renames of
         publish() left the previous output under its 'vorige' name; put it back. Staging
         folders of runs that no longer exist are removed."""
-        for leftover in sorted(self.root.glob(f".{self.folder}{PREVIOUS}*")):
-            if not self.target.exists():
-                os.replace(leftover, self.target)
-            elif not _alive(leftover.name.rsplit("-", 1)[-1]):
-                shutil.rmtree(leftover, ignore_errors=True)
-        for leftover in self.root.glob(f".{self.folder}{STAGING}*"):
-            if not _alive(leftover.name.rsplit("-", 1)[-1]):
-                shutil.rmtree(leftover, ignore_errors=True)
+
+        def dead(pattern: str) -> list[Path]:
+            found = self.root.glob(f".{self.folder}{pattern}*")
+            return [p for p in found if not _alive(p.name.rsplit("-", 1)[-1])]
+
+        previous = sorted(dead(PREVIOUS), key=lambda p: p.stat().st_mtime, reverse=True)
+        if previous and not self.target.exists():
+            # The newest is the output the killed run was replacing; older ones are
+            # left over from earlier kills and were already superseded.
+            os.replace(previous.pop(0), self.target)
+        for leftover in previous + dead(STAGING):
+            shutil.rmtree(leftover, ignore_errors=True)
 
     def __enter__(self) -> StagedOutput:
         try:

@@ -18,6 +18,7 @@ _LOCAL = struct.Struct("<4s5H3L2H")
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
 _VERSION = 20  # 2.0: deflate
+_MADE_BY = (3 << 8) | _VERSION  # made on Unix: external_attr holds a Unix mode
 _DEFLATED = 8
 _UTF8_NAMES = 0x0800
 _EXTERNAL_ATTR = 0o600 << 16  # rw for the owner, as a unix mode
@@ -68,7 +69,7 @@ class Entry:
     def central(self, offset: int) -> bytes:
         header = _CENTRAL.pack(
             b"PK\x01\x02",
-            _VERSION,
+            _MADE_BY,
             _VERSION,
             self.flags,
             _DEFLATED,

@@ -202,6 +202,9 @@ def test_print_bundles_hold_every_letter_each_from_page_one(tmp_path: Path) -> N
             p.text for p in document.paragraphs if p.text.startswith(("Geachte", "Beste"))
         ]
         assert len(salutations) == letters
+    assert (
+        open_docx(post).core_properties.title == "Uitnodigingen per post - Intervisie voorjaar 2027"
+    )
     internal_text = "\n".join(p.text for p in open_docx(internal).paragraphs)
     assert internal_text.count("INTERNE POST") == 8
     assert "Karim el Idrissi" in internal_text
@@ -279,3 +282,26 @@ def test_failure_in_a_worker_leaves_previous_output_untouched(
         generate(EXAMPLE, tmp_path, TEMPLATES, today=TODAY, workers=2)
     assert digests(previous.target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", previous.target.name]
+
+
+def test_recovery_restores_the_newest_and_leaves_live_runs_alone(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from pipeline.writer import StagedOutput
+
+    run = generate_example(tmp_path)
+    name = run.target.name
+    newest = digests(run.target)
+    older = tmp_path / f".{name}.vorige-999999998"
+    older.mkdir()
+    (older / "oud.txt").write_text("oud")
+    os.utime(older, (time.time() - 3600, time.time() - 3600))
+    run.target.rename(tmp_path / f".{name}.vorige-999999999")
+    live = tmp_path / f".{name}.staging-{os.getppid()}"  # a process that is running
+    live.mkdir()
+    with StagedOutput(tmp_path, name):
+        pass
+    assert digests(run.target) == newest
+    assert not older.exists()
+    assert live.exists()

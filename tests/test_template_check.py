@@ -82,3 +82,44 @@ def test_a_file_that_is_not_a_docx_is_reported(tmp_path: Path, content: Content)
     problems = check_templates(folder, content)
     assert [p.template for p in problems] == ["syllabus.docx"]
     assert "geen geldig Word-document" in str(problems[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{% if sessie.online %}{% set w = "online" %}{% else %}{% set w = "zaal" %}{% endif %}'
+        "{{ w }}",
+        "{% for k, v in organisatie.items() %}{{ k }}{% endfor %}{{ organisatie.get('x', '') }}",
+        "{% macro regel(p) %}{{ p.naam }}{% endmacro %}"
+        "{% for d in deelnemers %}{{ regel(d) }}{% endfor %}",
+        "{% with eerste = deelnemers[0] %}{{ eerste.naam }}{% endwith %}",
+        "{% for d in deelnemers %}{{ loop.index }}. {{ d.naam }}{% if loop.last %}.{% endif %}"
+        "{% endfor %}",
+        "{{ deelnemers|map(attribute='naam')|join(', ') }}",
+        "{% for s in stappen %}{% for r in s.rondes %}{{ r.inbrenger }}{% endfor %}{% endfor %}",
+    ],
+    ids=["set-in-branches", "dict-methods", "macro", "with", "loop", "filters", "nested-loops"],
+)
+def test_valid_constructs_are_accepted(tmp_path: Path, content: Content, text: str) -> None:
+    folder = copy_templates(tmp_path)
+    add_paragraph(folder / "draaiboek.docx", text)
+    assert check_templates(folder, content) == []
+
+
+def test_a_misspelt_name_inside_a_filter_in_an_untaken_branch_is_found(
+    tmp_path: Path, content: Content
+) -> None:
+    folder = copy_templates(tmp_path)
+    add_paragraph(
+        folder / "uitnodiging.docx",
+        "{% if not ontvanger.per_post %}{{ (ontvanger.afdelnig or '')|upper }}{% endif %}",
+    )
+    problems = [str(p) for p in check_templates(folder, content)]
+    assert any("ontvanger.afdelnig" in p for p in problems), problems
+
+
+def test_a_python_error_in_a_template_is_a_dutch_problem(tmp_path: Path, content: Content) -> None:
+    folder = copy_templates(tmp_path)
+    add_paragraph(folder / "draaiboek.docx", "{{ deelnemers|length / 0 }}")
+    problems = [str(p) for p in check_templates(folder, content)]
+    assert problems and "fout bij het invullen" in problems[0]

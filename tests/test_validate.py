@@ -575,7 +575,7 @@ ERROR_CASES: list[tuple[str, Mutation, Location, str]] = [
         "formula-without-value",
         lambda b, d: b.set("Sessies", 2, "begeleider", "=A1"),
         S(2, "begeleider", "I"),
-        "formule zonder berekende waarde",
+        "formule zonder (of met een lege) berekende waarde",
     ),
     (
         "excel-error-value",
