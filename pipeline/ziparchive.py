@@ -50,9 +50,10 @@ class Entry:
         flags = 0 if name.isascii() else _UTF8_NAMES
         return cls(encoded, flags, zlib.crc32(data), compressed, len(data))
 
-    def local(self) -> bytes:
-        header = _LOCAL.pack(
-            b"PK\x03\x04",
+    def _fields(self) -> tuple[int, ...]:
+        """The fields local header and central record share, from 'version needed' on:
+        flags, method, time, date, crc-32, sizes and name length."""
+        return (
             _VERSION,
             self.flags,
             _DEFLATED,
@@ -62,29 +63,17 @@ class Entry:
             len(self.compressed),
             self.size,
             len(self.name),
-            0,
         )
+
+    def local(self) -> bytes:
+        extra_length = 0
+        header = _LOCAL.pack(b"PK\x03\x04", *self._fields(), extra_length)
         return header + self.name + self.compressed
 
     def central(self, offset: int) -> bytes:
+        # extra length, comment length, disk number, internal attributes: all zero
         header = _CENTRAL.pack(
-            b"PK\x01\x02",
-            _MADE_BY,
-            _VERSION,
-            self.flags,
-            _DEFLATED,
-            _DOS_TIME,
-            _DOS_DATE,
-            self.crc,
-            len(self.compressed),
-            self.size,
-            len(self.name),
-            0,
-            0,
-            0,
-            0,
-            _EXTERNAL_ATTR,
-            offset,
+            b"PK\x01\x02", _MADE_BY, *self._fields(), 0, 0, 0, 0, _EXTERNAL_ATTR, offset
         )
         return header + self.name
 
