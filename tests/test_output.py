@@ -305,3 +305,24 @@ def test_recovery_restores_the_newest_and_leaves_live_runs_alone(tmp_path: Path)
     assert digests(run.target) == newest
     assert not older.exists()
     assert live.exists()
+
+
+def test_letters_from_different_packages_are_combined_with_docxcompose(
+    example_run,  # type: ignore[no-untyped-def]
+) -> None:
+    import datetime as dt
+
+    from pipeline.bundle import _join_same_package, combine_letters
+    from pipeline.render import CoreProperties
+    from tests.docx_text import open_docx
+
+    letter = next(iter(sorted((example_run.target / "uitnodigingen").glob("*.docx"))))
+    other = next(iter(sorted((example_run.target / "vervolgadviezen").glob("*.docx"))))
+    props = CoreProperties(
+        "t", "s", "a", "k", dt.datetime(2027, 1, 1).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    assert _join_same_package([letter, other], props) is None
+    combined = open_docx(combine_letters([letter, other, letter], props))
+    assert len(combined.sections) == 3
+    text = "\n".join(p.text for p in combined.paragraphs)
+    assert text.count("Met vriendelijke groet,") == 2 and "Advies" in text
