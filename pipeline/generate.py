@@ -13,7 +13,7 @@ from . import __version__
 from .archive import archive_syllabi
 from .batch import Progress, Renderer, Task, default_workers, render_all
 from .bundle import BUNDLE_KIND, bundle_invitations
-from .errors import Problem
+from .errors import OutputError, Problem, describe_os_error
 from .manifest import (
     ManifestRow,
     manifest_csv,
@@ -148,7 +148,12 @@ def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[Mani
             continue
         if row.soort in names or not source.is_file():
             continue
-        data = source.read_bytes()
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise OutputError(
+                f"kan '{row.pad}' uit de vorige run niet overnemen: {describe_os_error(exc)}"
+            ) from None
         staged.write(PurePosixPath(row.pad), data)
         kept.append(replace(row, sha256=sha256_bytes(data)))
     return kept

@@ -232,17 +232,16 @@ class PreparedTemplate:
         if self.signature is not None or context.get("handtekening") is not None:
             context = {**context, "handtekening": self.signature or ""}
         members = [
-            Entry.deflate(p.name, self._encode(p, self.render_part(p, context)), RENDERED_LEVEL)
+            Entry.deflate(p.name, _with_declaration(self.render_part(p, context)), RENDERED_LEVEL)
             for p in self.parts
         ]
         members.append(Entry.deflate(CORE_PART, core_xml(props), RENDERED_LEVEL))
         return self.base.with_members(members)
 
-    @staticmethod
-    def _encode(part: PreparedPart, xml: str) -> bytes:
-        if xml.startswith("<?xml"):
-            return xml.encode("utf-8")
-        return (XML_DECLARATION + xml).encode("utf-8")
+
+def _with_declaration(xml: str) -> bytes:
+    """A rendered part as bytes, with the XML declaration Word expects."""
+    return (xml if xml.startswith("<?xml") else XML_DECLARATION + xml).encode("utf-8")
 
 
 def render_with_docxtpl(path: Path, context: Mapping[str, Any], out: Path) -> None:
