@@ -12,9 +12,10 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, cli_nl
-from .bundle import BUNDLE_KIND
-from .errors import (
+from pipeline import __version__, cli_nl
+from pipeline.content.themes import load_content
+from pipeline.documents.plan import ALL_KINDS, Kind
+from pipeline.errors import (
     IntervisieError,
     OutputError,
     Problem,
@@ -23,11 +24,10 @@ from .errors import (
     describe_os_error,
     plural,
 )
-from .generate import check, generate
-from .plan import ALL_KINDS, Kind
-from .template_check import check_templates
-from .themes import load_content
-from .workbook_new import write_empty_workbook
+from pipeline.output.bundle import BUNDLE_KIND
+from pipeline.render.check import check_templates
+from pipeline.run import check, generate
+from pipeline.workbook.empty import write_empty_workbook
 
 cli_nl.install()
 

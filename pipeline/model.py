@@ -114,3 +114,14 @@ class Cycle:
     people: tuple[Person, ...]
     bookings: tuple[Booking, ...]
     outcomes: tuple[Outcome, ...]
+
+
+SIGNATURE_WIDTH_MM = 45
+
+
+@dataclass(frozen=True)
+class SignatureImage:
+    """Placeholder the renderer swaps for the inline picture of the signature."""
+
+    path: Path
+    width_mm: int = SIGNATURE_WIDTH_MM

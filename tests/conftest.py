@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.themes import Content, load_content
+from pipeline.content.themes import Content, load_content
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

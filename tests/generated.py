@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipeline.generate import RunResult, generate
+from pipeline.run import RunResult, generate
 from tests.conftest import EXAMPLE, TEMPLATES
 
 # Fixed 'today' so the past-date warning does not depend on the day the tests run.

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.plan import plan_documents
-from pipeline.themes import Content
-from pipeline.validate import check_workbook
+from pipeline.content.themes import Content
+from pipeline.documents.plan import plan_documents
+from pipeline.workbook.check import check_workbook
 from tools.bench import sample_indices, write_synthetic_workbook
 
 TODAY = dt.date(2027, 1, 15)

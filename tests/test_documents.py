@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.generate import RunResult
+from pipeline.run import RunResult
 from tests.docx_text import body_lines, header_footer_text, open_docx
 
 GOLDEN = Path(__file__).parent / "golden"

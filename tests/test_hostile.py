@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import IntervisieError
-from pipeline.generate import generate
+from pipeline.run import generate
 from tests.conftest import TEMPLATES
 from tests.docx_text import body_lines
 from tests.workbooks import TODAY, Book

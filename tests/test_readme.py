@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.plan import ALL_KINDS
-from pipeline.schema import SHEETS
+from pipeline.documents.plan import ALL_KINDS
+from pipeline.workbook.schema import SHEETS
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -16,8 +16,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from pipeline import schema
-from pipeline.themes import Content, General, RoundStep, Step, Suggestion, Theme
+from pipeline.content.themes import Content, General, RoundStep, Step, Suggestion, Theme
+from pipeline.workbook import schema
 
 TODAY = dt.date(2027, 1, 15)
 

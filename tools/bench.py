@@ -254,7 +254,7 @@ def synthetic_cycle(documents: int, templates_dir: Path = TEMPLATES) -> Syntheti
     Every person attends two sessions, one in each of two rounds; the second round
     starts after the first has ended, so nobody is booked into overlapping sessions.
     """
-    from pipeline.themes import load_content
+    from pipeline.content.themes import load_content
 
     content = load_content(templates_dir)
     people = people_for(documents)
@@ -331,8 +331,8 @@ def write_synthetic_workbook(
     folder: Path, documents: int, templates_dir: Path = TEMPLATES
 ) -> tuple[Path, Synthetic]:
     """Write `werkboek.xlsx` and its signature image into `folder`."""
-    from pipeline import schema
-    from pipeline.workbook_new import build_empty_workbook, fill_workbook, save_workbook
+    from pipeline.workbook import schema
+    from pipeline.workbook.empty import build_empty_workbook, fill_workbook, save_workbook
 
     data = synthetic_cycle(documents, templates_dir)
     workbook = build_empty_workbook(THEMES)
@@ -463,10 +463,10 @@ def docxtpl_baseline(workbook: Path, output: Path, wanted: int) -> None:
 
     Writes `resultaat.json` into `output`: phase times, render time and the sample.
     """
-    from pipeline.plan import plan_documents
-    from pipeline.render import render_with_docxtpl
-    from pipeline.themes import load_content
-    from pipeline.validate import check_workbook
+    from pipeline.content.themes import load_content
+    from pipeline.documents.plan import plan_documents
+    from pipeline.render.prepared import render_with_docxtpl
+    from pipeline.workbook.check import check_workbook
 
     started = time.perf_counter()
     content = load_content(TEMPLATES)
@@ -625,7 +625,7 @@ def _pipeline_workers(workers: int | None) -> str:
     """The number of processes `intervisie genereer` will use (its own default if unset)."""
     if workers:
         return str(workers)
-    for module_name in ("pipeline.batch", "pipeline.generate"):
+    for module_name in ("pipeline.output.batch", "pipeline.run"):
         try:
             default = getattr(importlib.import_module(module_name), "default_workers", None)
         except ImportError:

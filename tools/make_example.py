@@ -23,8 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import schema  # noqa: E402
-from pipeline.workbook_new import (  # noqa: E402
+from pipeline.workbook import schema  # noqa: E402
+from pipeline.workbook.empty import (  # noqa: E402
     build_empty_workbook,
     fill_workbook,
     save_workbook,

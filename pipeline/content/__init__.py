@@ -1,0 +1,1 @@
+"""Method content per theme (TOML under templates/inhoud) and the timed agenda."""

@@ -1,0 +1,370 @@
+"""Method content per theme, read from TOML files under `templates/inhoud/`.
+
+The content files are data; this module only checks their shape and exposes it as
+frozen records. A broken content file is a TemplateProblem naming the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import TemplateProblem, describe_os_error
+
+CONTENT_DIR = "inhoud"
+THEMES_DIR = "themas"
+GENERAL_FILE = "algemeen.toml"
+REPEAT_PER_INBRENGER = "inbrenger"
+# The method's limits on group size (werkboek contract): content may narrow, never widen.
+CONTRACT_MIN_GROUP = 3
+CONTRACT_MAX_GROUP = 10
+
+
+@dataclass(frozen=True)
+class Step:
+    titel: str
+    minuten: int | None  # None: takes (a share of) the remainder of the session
+    minimaal: int  # lower bound when it takes the remainder
+    begeleider: str  # what the facilitator says and does
+    analyse: bool
+    grote_groep: bool  # the large-group rule applies to this step
+    herhaal: str | None  # "inbrenger": expands into one round per inbrenger
+
+
+@dataclass(frozen=True)
+class RoundStep:
+    titel: str
+    minuten: int
+    eigenaar: str  # the case owner's part
+    groep: str  # the group's part
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    titel: str
+    tekst: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    key: str  # file stem, lower case: "leerruimte"
+    naam: str  # display name: "Leerruimte"
+    pijler: bool  # a pillar of sustainable employability (not the general method)
+    duur_minuten: int | None  # default length; None: derived from the rounds
+    min_deelnemers: int
+    max_deelnemers: int
+    ideaal_min: int | None  # advised group size (warning outside it)
+    ideaal_max: int | None
+    uitleg: str  # what the theme means
+    doel: str
+    voorbereiding: str  # what a participant prepares
+    prikkelende_vragen: tuple[str, ...]
+    analyse_categorieen: tuple[str, ...]
+    analyse_vraag: str
+    beeldvorming: tuple[str, ...]
+    praktijkvragen: tuple[str, ...]
+    focusvraag: str
+    vervolgsuggesties: tuple[Suggestion, ...]
+    onderscheid_titel: str  # heading for `onderscheid`
+    onderscheid: str  # Leerruimte: room to learn versus training on offer; else ""
+    stappen: tuple[Step, ...]
+    ronde: tuple[RoundStep, ...]
+    source: str  # file name, for messages
+
+    @property
+    def heeft_analyse(self) -> bool:
+        return any(step.analyse for step in self.stappen)
+
+    @property
+    def heeft_rondes(self) -> bool:
+        return any(step.herhaal == REPEAT_PER_INBRENGER for step in self.stappen)
+
+    @property
+    def ronde_minuten(self) -> int:
+        return sum(step.minuten for step in self.ronde)
+
+    def minimum_minutes(self, rounds: int) -> int:
+        """Shortest session that fits every fixed step, the rounds and the flexible minima."""
+        total = 0
+        for step in self.stappen:
+            if step.herhaal == REPEAT_PER_INBRENGER:
+                total += rounds * self.ronde_minuten
+            elif step.minuten is not None:
+                total += step.minuten
+            else:
+                total += step.minimaal
+        return total
+
+    def default_minutes(self, rounds: int) -> int:
+        return self.duur_minuten if self.duur_minuten is not None else self.minimum_minutes(rounds)
+
+
+@dataclass(frozen=True)
+class Role:
+    naam: str
+    omschrijving: str
+
+
+@dataclass(frozen=True)
+class General:
+    """Content shared by every document: what intervisie is, rules, roles, skills."""
+
+    wat_is: str
+    doelen: tuple[str, ...]
+    wat_het_niet_is: tuple[str, ...]
+    spelregels: tuple[str, ...]
+    rollen: tuple[Role, ...]
+    vaardigheden: tuple[str, ...]
+    vertrouwelijkheid: str
+    duurzame_inzetbaarheid: str
+    grote_groep_regel: str
+    grote_groep_vanaf: int  # group size from which more sessions are advised
+    vervolg_checklist: tuple[str, ...]
+    advies_grote_groep: str
+    advies_zonder_uitkomsten: str
+    programma: str
+
+
+@dataclass(frozen=True)
+class Content:
+    general: General
+    themes: Mapping[str, Theme]  # by key
+    files: tuple[Path, ...]  # every file read, for the manifest
+
+    def theme(self, name: str) -> Theme | None:
+        """By file name or display name, case-insensitively ('leerruimte', 'Leerruimte')."""
+        wanted = name.strip().casefold()
+        found = self.themes.get(wanted)
+        if found is None:
+            found = next((t for t in self.themes.values() if t.naam.casefold() == wanted), None)
+        return found
+
+
+class _Reader:
+    """Typed access to one TOML table, raising TemplateProblem with the file name."""
+
+    def __init__(self, data: Mapping[str, Any], source: str, where: str = "") -> None:
+        self.data, self.source, self.where = data, source, where
+        self.read: set[str] = set()
+        self.children: list[_Reader] = []
+
+    def _place(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def _fail(self, key: str, expected: str) -> TemplateProblem:
+        if key not in self.data:
+            return TemplateProblem(f"veld '{self._place(key)}' ontbreekt ({expected})", self.source)
+        return TemplateProblem(f"veld '{self._place(key)}' moet {expected} zijn", self.source)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return self.data.get(key, default)
+
+    def ensure_all_read(self) -> None:
+        """A misspelt key would silently be lost: refuse keys nobody asked for."""
+        unknown = sorted(set(self.data) - self.read)
+        if unknown:
+            raise TemplateProblem(
+                f"onbekend veld '{self._place(unknown[0])}'"
+                + (
+                    " (let op: velden na een [[tabel]]-kop horen bij die tabel)"
+                    if self.children or self.where
+                    else ""
+                ),
+                self.source,
+            )
+        for child in self.children:
+            child.ensure_all_read()
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self.get(key, default)
+        if not isinstance(value, str) or (default is None and not value.strip()):
+            raise self._fail(key, "een niet-lege tekst")
+        return value.strip()
+
+    def texts(self, key: str, allow_empty: bool = False) -> tuple[str, ...]:
+        value = self.get(key, [] if allow_empty else None)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self._fail(key, "een lijst met teksten")
+        if not value and not allow_empty:
+            raise self._fail(key, "een niet-lege lijst met teksten")
+        return tuple(v.strip() for v in value)
+
+    def integer(self, key: str, default: int | None = None, minimum: int = 0) -> int | None:
+        value = self.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self._fail(key, f"een geheel getal van {minimum} of meer")
+        return value
+
+    def required_integer(self, key: str, minimum: int = 1) -> int:
+        value = self.integer(key, minimum=minimum)
+        if value is None:
+            raise self._fail(key, f"een geheel getal van {minimum} of meer")
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.get(key)
+        if value is not None and value not in allowed:
+            raise self._fail(key, " of ".join(f"'{a}'" for a in allowed))
+        return value  # type: ignore[no-any-return]
+
+    def flag(self, key: str) -> bool:
+        value = self.get(key, False)
+        if not isinstance(value, bool):
+            raise self._fail(key, "true of false")
+        return value
+
+    def tables(self, key: str, allow_empty: bool = False) -> list[_Reader]:
+        value = self.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self._fail(key, "een lijst van tabellen ([[...]])")
+        if not value and not allow_empty:
+            raise self._fail(key, "een niet-lege lijst van tabellen ([[...]])")
+        readers = [_Reader(v, self.source, f"{key}[{i + 1}]") for i, v in enumerate(value)]
+        self.children.extend(readers)
+        return readers
+
+
+def _load_toml(path: Path) -> _Reader:
+    try:
+        with path.open("rb") as handle:
+            return _Reader(tomllib.load(handle), path.name)
+    except FileNotFoundError:
+        raise TemplateProblem("inhoudsbestand ontbreekt", path.name) from None
+    except OSError as exc:
+        raise TemplateProblem(
+            "inhoudsbestand kan niet worden gelezen", path.name, describe_os_error(exc)
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise TemplateProblem("inhoudsbestand is geen geldige TOML", path.name, str(exc)) from None
+
+
+def _theme(path: Path) -> Theme:
+    doc = _load_toml(path)
+    stappen = tuple(
+        Step(
+            titel=t.text("titel"),
+            minuten=t.integer("minuten", minimum=1),
+            minimaal=t.integer("minimaal", 1, minimum=1) or 1,
+            begeleider=t.text("begeleider"),
+            analyse=t.flag("analyse"),
+            grote_groep=t.flag("grote_groep"),
+            herhaal=t.choice("herhaal", (REPEAT_PER_INBRENGER,)),
+        )
+        for t in doc.tables("stappen")
+    )
+    ronde = tuple(
+        RoundStep(
+            t.text("titel"), t.required_integer("minuten"), t.text("eigenaar"), t.text("groep")
+        )
+        for t in doc.tables("ronde", allow_empty=True)
+    )
+    theme = Theme(
+        key=path.stem.lower(),
+        naam=doc.text("naam"),
+        pijler=doc.flag("pijler"),
+        duur_minuten=doc.integer("duur_minuten", minimum=1),
+        min_deelnemers=doc.required_integer("min_deelnemers"),
+        max_deelnemers=doc.required_integer("max_deelnemers"),
+        ideaal_min=doc.integer("ideaal_min", minimum=1),
+        ideaal_max=doc.integer("ideaal_max", minimum=1),
+        uitleg=doc.text("uitleg"),
+        doel=doc.text("doel"),
+        voorbereiding=doc.text("voorbereiding"),
+        prikkelende_vragen=doc.texts("prikkelende_vragen"),
+        analyse_categorieen=doc.texts("analyse_categorieen", allow_empty=True),
+        analyse_vraag=doc.text("analyse_vraag", ""),
+        beeldvorming=doc.texts("beeldvorming", allow_empty=True),
+        praktijkvragen=doc.texts("praktijkvragen"),
+        focusvraag=doc.text("focusvraag"),
+        vervolgsuggesties=tuple(
+            Suggestion(t.text("titel"), t.text("tekst")) for t in doc.tables("vervolgsuggesties")
+        ),
+        onderscheid_titel=doc.text("onderscheid_titel", ""),
+        onderscheid=doc.text("onderscheid", ""),
+        stappen=stappen,
+        ronde=ronde,
+        source=path.name,
+    )
+    doc.ensure_all_read()
+    _check_theme(theme)
+    return theme
+
+
+def _check_theme(theme: Theme) -> None:
+    """Consistency a per-field check cannot see."""
+    path_name = theme.source
+    if not CONTRACT_MIN_GROUP <= theme.min_deelnemers <= theme.max_deelnemers <= CONTRACT_MAX_GROUP:
+        raise TemplateProblem(
+            f"verwacht {CONTRACT_MIN_GROUP} <= min_deelnemers <= max_deelnemers <= "
+            f"{CONTRACT_MAX_GROUP} (de grenzen van de methode)",
+            path_name,
+        )
+    if not any(s.minuten is None and s.herhaal is None for s in theme.stappen):
+        raise TemplateProblem(
+            "minstens één stap zonder minuten is nodig; die krijgt de resterende tijd, zodat "
+            "het tijdschema precies op de eindtijd eindigt",
+            path_name,
+        )
+    if theme.onderscheid and not theme.onderscheid_titel:
+        raise TemplateProblem("onderscheid vraagt om een onderscheid_titel", path_name)
+    if (theme.ideaal_min is None) != (theme.ideaal_max is None):
+        raise TemplateProblem("geef ideaal_min en ideaal_max allebei, of geen van beide", path_name)
+    if (
+        theme.ideaal_min is not None
+        and theme.ideaal_max is not None
+        and not (
+            theme.min_deelnemers <= theme.ideaal_min <= theme.ideaal_max <= theme.max_deelnemers
+        )
+    ):
+        raise TemplateProblem(
+            "verwacht min_deelnemers <= ideaal_min <= ideaal_max <= max_deelnemers", path_name
+        )
+    if theme.heeft_analyse and not (theme.analyse_vraag and theme.analyse_categorieen):
+        raise TemplateProblem(
+            "een analysestap vraagt om analyse_vraag en analyse_categorieen", path_name
+        )
+    if theme.heeft_rondes and not theme.ronde:
+        raise TemplateProblem("stappen herhalen per inbrenger maar [[ronde]] ontbreekt", path_name)
+    if theme.duur_minuten is not None and theme.duur_minuten < theme.minimum_minutes(1):
+        raise TemplateProblem("duur_minuten is korter dan de som van de stappen", path_name)
+
+
+def _general(path: Path) -> General:
+    doc = _load_toml(path)
+    general = General(
+        wat_is=doc.text("wat_is"),
+        doelen=doc.texts("doelen"),
+        wat_het_niet_is=doc.texts("wat_het_niet_is"),
+        spelregels=doc.texts("spelregels"),
+        rollen=tuple(Role(t.text("naam"), t.text("omschrijving")) for t in doc.tables("rollen")),
+        vaardigheden=doc.texts("vaardigheden"),
+        vertrouwelijkheid=doc.text("vertrouwelijkheid"),
+        duurzame_inzetbaarheid=doc.text("duurzame_inzetbaarheid"),
+        grote_groep_regel=doc.text("grote_groep_regel"),
+        grote_groep_vanaf=doc.required_integer("grote_groep_vanaf"),
+        vervolg_checklist=doc.texts("vervolg_checklist"),
+        advies_grote_groep=doc.text("advies_grote_groep"),
+        advies_zonder_uitkomsten=doc.text("advies_zonder_uitkomsten"),
+        programma=doc.text("programma"),
+    )
+    doc.ensure_all_read()
+    return general
+
+
+def load_content(templates_dir: Path) -> Content:
+    """Read `inhoud/algemeen.toml` and every `inhoud/themas/*.toml`."""
+    base = templates_dir / CONTENT_DIR
+    general_path = base / GENERAL_FILE
+    theme_paths = sorted((base / THEMES_DIR).glob("*.toml"))
+    if not theme_paths:
+        raise TemplateProblem(
+            f"geen themabestanden (*.toml) gevonden in {base / THEMES_DIR}", CONTENT_DIR
+        )
+    themes = {theme.key: theme for theme in map(_theme, theme_paths)}
+    return Content(_general(general_path), themes, (general_path, *theme_paths))

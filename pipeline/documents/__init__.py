@@ -1,0 +1,1 @@
+"""Stage 3: plan one context per document, with Dutch conventions and file names."""

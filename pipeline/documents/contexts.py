@@ -1,0 +1,246 @@
+"""Template contexts: workbook records and theme content as plain values.
+
+Every function here is pure and returns only str, int, bool, lists and dicts: what the
+docx templates may use, what pickles cheaply to worker processes, and what the template
+check compares a template's names against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pipeline.content.agenda import AgendaItem, flexible_minutes
+from pipeline.content.themes import Content, General, Theme
+from pipeline.documents import dutch
+from pipeline.model import Aanhef, Begeleiding, Cycle, Outcome, Person, Session, Vorm
+
+
+def one_line(text: str | None) -> str:
+    """Collapse line breaks: a value is one paragraph; multi-line data arrives as lists."""
+    return " ".join(text.split()) if text else ""
+
+
+def organisation(cycle: Cycle) -> dict[str, Any]:
+    org = cycle.organisation
+    return {
+        "gemeente": org.gemeente,
+        "plaats": org.plaats,
+        "afzender_adres": list(org.afzender_adres),
+        "contactpersoon": org.contactpersoon,
+        "contact_email": org.contact_email,
+        "contact_telefoon": org.contact_telefoon or "",
+        "gemeentesecretaris": org.gemeentesecretaris,
+        "functie_ondertekenaar": org.functie_ondertekenaar,
+        "cyclus": org.cyclus,
+        "briefdatum": dutch.long_date(org.briefdatum),
+    }
+
+
+def general(general: General) -> dict[str, Any]:
+    return {
+        "wat_is": general.wat_is,
+        "doelen": list(general.doelen),
+        "wat_het_niet_is": list(general.wat_het_niet_is),
+        "spelregels": list(general.spelregels),
+        "rollen": [{"naam": r.naam, "omschrijving": r.omschrijving} for r in general.rollen],
+        "vaardigheden": list(general.vaardigheden),
+        "vertrouwelijkheid": general.vertrouwelijkheid,
+        "duurzame_inzetbaarheid": general.duurzame_inzetbaarheid,
+        "grote_groep_regel": general.grote_groep_regel,
+        "vervolg_checklist": list(general.vervolg_checklist),
+        "advies_grote_groep": general.advies_grote_groep,
+        "advies_zonder_uitkomsten": general.advies_zonder_uitkomsten,
+        "programma": general.programma,
+    }
+
+
+def minutes(minutes: int) -> str:
+    return f"{minutes} min"
+
+
+def round_steps(theme: Theme) -> list[dict[str, Any]]:
+    return [
+        {"titel": s.titel, "minuten": s.minuten, "eigenaar": s.eigenaar, "groep": s.groep}
+        for s in theme.ronde
+    ]
+
+
+def theme(theme: Theme) -> dict[str, Any]:
+    return {
+        "naam": theme.naam,
+        "pijler": theme.pijler,
+        "uitleg": theme.uitleg,
+        "doel": theme.doel,
+        "voorbereiding": theme.voorbereiding,
+        "standaardvraag": theme.prikkelende_vragen[0],
+        "prikkelende_vragen": list(theme.prikkelende_vragen),
+        "heeft_analyse": theme.heeft_analyse,
+        "analyse_categorieen": list(theme.analyse_categorieen),
+        "analyse_vraag": theme.analyse_vraag,
+        "beeldvorming": list(theme.beeldvorming),
+        "praktijkvragen": list(theme.praktijkvragen),
+        "focusvraag": theme.focusvraag,
+        "vervolgsuggesties": [
+            {"titel": s.titel, "tekst": s.tekst} for s in theme.vervolgsuggesties
+        ],
+        "onderscheid_titel": theme.onderscheid_titel,
+        "onderscheid": theme.onderscheid,
+        "heeft_rondes": theme.heeft_rondes,
+        "ronde_minuten": theme.ronde_minuten,
+        "rondestappen": round_steps(theme),
+        "stappen": [
+            {
+                "titel": s.titel,
+                "minuten": text,
+                "uitleg": s.begeleider,
+                "rondes": s.herhaal is not None,
+            }
+            for s, text in zip(theme.stappen, _step_minutes(theme), strict=True)
+        ],
+    }
+
+
+def _step_minutes(theme: Theme) -> list[str]:
+    """Each step's minutes as a reader sees them; a step that takes the rest of the
+    session shows what it gets in a session of the theme's default length."""
+    rounds = 1 if theme.heeft_rondes else 0
+    flexible = iter(flexible_minutes(theme, theme.default_minutes(rounds), rounds))
+    texts = []
+    for step in theme.stappen:
+        if step.herhaal is not None:
+            texts.append(f"{theme.ronde_minuten} min per inbrenger")
+        elif step.minuten is not None:
+            texts.append(minutes(step.minuten))
+        else:
+            texts.append(f"ca. {minutes(next(flexible))}")
+    return texts
+
+
+def session(session: Session, theme: Theme, size: int) -> dict[str, Any]:
+    online = session.vorm is Vorm.ONLINE
+    return {
+        "code": session.sessie,
+        "thema": theme.naam,
+        "datum": dutch.long_date(session.datum),
+        "tijd": dutch.clock_range(session.start, session.end),
+        "begintijd": dutch.clock(session.start),
+        "eindtijd": dutch.clock(session.end),
+        "duur_minuten": session.duur_minuten,
+        "online": online,
+        "vorm": session.vorm.value,
+        "locatie": session.locatie or "",
+        "link": session.link or "",
+        "plaats": f"online via {session.link}" if online else (session.locatie or ""),
+        "begeleider": session.begeleider,
+        "begeleiding": session.begeleiding.value,
+        "begeleiding_tekst": (
+            "een begeleider van HR"
+            if session.begeleiding is Begeleiding.HR
+            else "een externe begeleider"
+        ),
+        "groepsgrootte": size,
+    }
+
+
+def person(person: Person) -> dict[str, Any]:
+    return {
+        "naam": dutch.full_name(person),
+        "achternaam": dutch.surname(person),
+        "aanhef_regel": dutch.salutation(person),
+        # 'Geachte heer/mevrouw' goes with 'u'; 'Beste' (neutraal) with 'je'.
+        "formeel": person.aanhef is not Aanhef.NEUTRAAL,
+        "functie": person.functie or "",
+        "afdeling": person.afdeling or "",
+        "email": person.email,
+        "per_post": person.postadres is not None,
+        "adresregels": (
+            [person.postadres.adres, f"{person.postadres.postcode}  {person.postadres.plaats}"]
+            if person.postadres
+            else []
+        ),
+    }
+
+
+def agenda_rows(items: Sequence[AgendaItem]) -> list[dict[str, Any]]:
+    """The agenda table: one row per step, one per round step for the general method."""
+    rows: list[dict[str, Any]] = []
+    for item in items:
+        if not item.rounds:
+            rows.append(
+                {
+                    "tijd": dutch.clock_range(item.slot.start, item.slot.end),
+                    "minuten": item.slot.minutes,
+                    "titel": item.step.titel,
+                }
+            )
+            continue
+        for rnd in item.rounds:
+            owner = f" ({rnd.inbrenger})" if rnd.inbrenger else ""
+            for rs in rnd.steps:
+                rows.append(
+                    {
+                        "tijd": dutch.clock_range(rs.slot.start, rs.slot.end),
+                        "minuten": rs.slot.minutes,
+                        "titel": f"Ronde {rnd.number}{owner}: {rs.step.titel}",
+                    }
+                )
+    return rows
+
+
+def agenda_steps(items: Sequence[AgendaItem]) -> list[dict[str, Any]]:
+    return [
+        {
+            "titel": item.step.titel,
+            "tijd": dutch.clock_range(item.slot.start, item.slot.end),
+            "minuten": item.slot.minutes,
+            "uitleg": item.step.begeleider,
+            "grote_groep": item.step.grote_groep,
+            "analyse": item.step.analyse,
+            "rondes": [
+                {
+                    "nummer": rnd.number,
+                    "inbrenger": rnd.inbrenger or "nog te kiezen bij de start",
+                    "tijd": dutch.clock_range(rnd.slot.start, rnd.slot.end),
+                    "stappen": [
+                        {
+                            "tijd": dutch.clock_range(rs.slot.start, rs.slot.end),
+                            "minuten": rs.slot.minutes,
+                            "titel": rs.step.titel,
+                            "eigenaar": rs.step.eigenaar,
+                            "groep": rs.step.groep,
+                        }
+                        for rs in rnd.steps
+                    ],
+                }
+                for rnd in item.rounds
+            ],
+        }
+        for item in items
+    ]
+
+
+def outcome(outcome: Outcome | None) -> dict[str, Any]:
+    if outcome is None:
+        return {"aanwezig": False, "knelpunten": [], "wat_helpt": [], "afspraken": []}
+    return {
+        "aanwezig": True,
+        "knelpunten": [one_line(t) for t in outcome.knelpunten],
+        "wat_helpt": [one_line(t) for t in outcome.wat_helpt],
+        "afspraken": [one_line(t) for t in outcome.afspraken],
+    }
+
+
+def method(content: Content) -> dict[str, Any]:
+    """The general problem round, described in every syllabus."""
+    method = next((t for t in content.themes.values() if t.heeft_rondes), None)
+    if method is None:
+        # The same keys as below: a template may name them whether or not there is a method.
+        return {"aanwezig": False, "rondestappen": [], "ronde_minuten": 0, "naam": "", "uitleg": ""}
+    return {
+        "aanwezig": True,
+        "naam": method.naam,
+        "rondestappen": round_steps(method),
+        "ronde_minuten": method.ronde_minuten,
+        "uitleg": method.uitleg,
+    }

@@ -1,0 +1,266 @@
+"""Plan the run: one DocumentJob (template, context, path) per document to write.
+
+Contexts hold only plain values (str, int, bool, lists, dicts) so they pickle cheaply
+to worker processes and so the template check knows every name a template may use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import PurePosixPath
+from typing import Any
+
+from pipeline.content.agenda import build_agenda
+from pipeline.content.themes import Content, Theme
+from pipeline.documents import contexts, dutch
+from pipeline.documents.filenames import UniquePaths, safe_part
+from pipeline.model import Booking, Cycle, Person, Rol, Session, SignatureImage
+
+
+class Kind(Enum):
+    UITNODIGING = "uitnodiging"
+    DRAAIBOEK = "draaiboek"
+    SYLLABUS = "syllabus"
+    VERVOLGADVIES = "vervolgadvies"
+
+    @property
+    def template(self) -> str:
+        return f"{self.value}.docx"
+
+    @property
+    def folder(self) -> str:
+        return _FOLDERS[self]
+
+
+_FOLDERS = {
+    Kind.UITNODIGING: "uitnodigingen",
+    Kind.DRAAIBOEK: "draaiboeken",
+    Kind.SYLLABUS: "syllabi",
+    Kind.VERVOLGADVIES: "vervolgadviezen",
+}
+ALL_KINDS = tuple(Kind)
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    kind: Kind
+    relpath: PurePosixPath  # relative to the cycle's output folder
+    title: str
+    sessie: str | None
+    personeelsnummer: str | None
+    context: Mapping[str, Any] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Plan:
+    jobs: tuple[DocumentJob, ...]
+
+
+class _Index:
+    """Lookups and shared context parts, built once per run (plans reach 10,000s of
+    documents; contexts share these dicts instead of rebuilding them per document)."""
+
+    def __init__(self, cycle: Cycle, content: Content) -> None:
+        self.people = {p.personeelsnummer: p for p in cycle.people}
+        self.sessions = {s.sessie: s for s in cycle.sessions}
+        self.outcomes = {o.sessie: o for o in cycle.outcomes}
+        self.bookings: dict[str, list[Booking]] = defaultdict(list)
+        self.by_person: dict[str, list[Booking]] = defaultdict(list)
+        for booking in cycle.bookings:
+            self.bookings[booking.sessie].append(booking)
+            self.by_person[booking.personeelsnummer].append(booking)
+        self.themes: dict[str, Theme] = {}
+        for session in cycle.sessions:
+            theme = content.theme(session.thema)
+            if theme is None:  # validate() guarantees this never happens
+                raise KeyError(session.thema)
+            self.themes[session.sessie] = theme
+        self.theme_context = {t.key: contexts.theme(t) for t in content.themes.values()}
+        self.session_context = {
+            s.sessie: contexts.session(s, self.themes[s.sessie], len(self.bookings[s.sessie]))
+            for s in cycle.sessions
+        }
+        self.person_context = {p.personeelsnummer: contexts.person(p) for p in cycle.people}
+        self.question = {
+            s.sessie: contexts.one_line(s.prikkelende_vraag)
+            or self.themes[s.sessie].prikkelende_vragen[0]
+            for s in cycle.sessions
+        }
+
+    def members(self, sessie: str) -> list[tuple[Person, Rol]]:
+        """The session's people with their role, sorted by surname."""
+        pairs = [(self.people[b.personeelsnummer], b.rol) for b in self.bookings[sessie]]
+        return sorted(pairs, key=lambda pair: dutch.sort_key(pair[0]))
+
+
+def _person_stem(person: Person) -> str:
+    return safe_part(
+        f"{person.personeelsnummer}-{person.achternaam}-{person.tussenvoegsel or ''}"
+        f"-{person.voornaam}"
+    )
+
+
+class _Planner:
+    """Builds the jobs of one run; one method per kind of document."""
+
+    def __init__(self, cycle: Cycle, content: Content) -> None:
+        self.cycle, self.content = cycle, content
+        self.index = _Index(cycle, content)
+        self.organisation = contexts.organisation(cycle)
+        self.general = contexts.general(content.general)
+        self.method = contexts.method(content)
+        handtekening = cycle.organisation.handtekening
+        self.signature = SignatureImage(handtekening) if handtekening else None
+        self.paths = UniquePaths()
+
+    def job(
+        self,
+        kind: Kind,
+        stem: str,
+        title: str,
+        sessie: str | None,
+        nummer: str | None,
+        context: dict[str, Any],
+    ) -> DocumentJob:
+        relpath = self.paths.claim(kind.folder, f"{kind.value}-{stem}", ".docx")
+        context.update(organisatie=self.organisation, algemeen=self.general, documenttitel=title)
+        return DocumentJob(kind, relpath, title, sessie, nummer, context)
+
+    def invitations(self, session: Session) -> Iterator[DocumentJob]:
+        theme = self.index.themes[session.sessie]
+        for booking in self.index.bookings[session.sessie]:
+            person = self.index.people[booking.personeelsnummer]
+            yield self.job(
+                Kind.UITNODIGING,
+                f"{safe_part(session.sessie)}-{_person_stem(person)}",
+                f"Uitnodiging {theme.naam} {session.sessie} - {dutch.full_name(person)}",
+                session.sessie,
+                person.personeelsnummer,
+                {
+                    "ontvanger": self.index.person_context[person.personeelsnummer],
+                    "sessie": self.index.session_context[session.sessie],
+                    "thema": self.index.theme_context[theme.key],
+                    "prikkelende_vraag": self.index.question[session.sessie],
+                    "inbrenger": booking.rol is Rol.INBRENGER,
+                    "handtekening": self.signature,
+                },
+            )
+
+    def draaiboek(self, session: Session) -> Iterator[DocumentJob]:
+        theme = self.index.themes[session.sessie]
+        members = self.index.members(session.sessie)
+        inbrengers = [dutch.full_name(p) for p, rol in members if rol is Rol.INBRENGER]
+        agenda = build_agenda(theme, session.start, session.duur_minuten, inbrengers)
+        yield self.job(
+            Kind.DRAAIBOEK,
+            safe_part(session.sessie),
+            f"Draaiboek {theme.naam} {session.sessie}",
+            session.sessie,
+            None,
+            {
+                "sessie": self.index.session_context[session.sessie],
+                "thema": self.index.theme_context[theme.key],
+                "deelnemers": [
+                    {**self.index.person_context[p.personeelsnummer], "rol": rol.value}
+                    for p, rol in members
+                ],
+                "inbrengers": inbrengers,
+                "agenda": contexts.agenda_rows(agenda),
+                "stappen": contexts.agenda_steps(agenda),
+                "prikkelende_vraag": self.index.question[session.sessie],
+            },
+        )
+
+    def advice(self, session: Session) -> Iterator[DocumentJob]:
+        theme = self.index.themes[session.sessie]
+        members = self.index.members(session.sessie)
+        yield self.job(
+            Kind.VERVOLGADVIES,
+            safe_part(session.sessie),
+            f"Vervolgadvies {theme.naam} {session.sessie}",
+            session.sessie,
+            None,
+            {
+                "sessie": self.index.session_context[session.sessie],
+                "thema": self.index.theme_context[theme.key],
+                "deelnemers": [dutch.full_name(p) for p, _ in members],
+                "grote_groep": len(members) >= self.content.general.grote_groep_vanaf,
+                "uitkomsten": contexts.outcome(self.index.outcomes.get(session.sessie)),
+            },
+        )
+
+    def syllabi(self) -> Iterator[DocumentJob]:
+        index = self.index
+        for person in self.cycle.people:
+            bookings = index.by_person.get(person.personeelsnummer)
+            if not bookings:
+                continue
+            own = sorted(bookings, key=lambda b: index.sessions[b.sessie].start)
+            theme_keys = dict.fromkeys(index.themes[b.sessie].key for b in own)
+            yield self.job(
+                Kind.SYLLABUS,
+                _person_stem(person),
+                f"Syllabus {self.cycle.organisation.cyclus} - {dutch.full_name(person)}",
+                None,
+                person.personeelsnummer,
+                {
+                    "lezer": index.person_context[person.personeelsnummer],
+                    "sessies": [
+                        {**index.session_context[b.sessie], "rol": b.rol.value} for b in own
+                    ],
+                    "themas": [index.theme_context[key] for key in theme_keys],
+                    "methode": self.method,
+                },
+            )
+
+
+def iter_documents(
+    cycle: Cycle, content: Content, kinds: Iterable[Kind] = ALL_KINDS
+) -> Iterator[DocumentJob]:
+    """Every document of the run, one at a time (a run of 100,000 documents never holds
+    all contexts at once), in a stable order: by kind, then by workbook order."""
+    wanted = set(kinds)
+    planner = _Planner(cycle, content)
+    per_session = {
+        Kind.UITNODIGING: planner.invitations,
+        Kind.DRAAIBOEK: planner.draaiboek,
+        Kind.VERVOLGADVIES: planner.advice,
+    }
+    for kind in ALL_KINDS:
+        if kind not in wanted:
+            continue
+        if kind is Kind.SYLLABUS:
+            yield from planner.syllabi()
+            continue
+        for session in cycle.sessions:
+            yield from per_session[kind](session)
+
+
+def count_documents(cycle: Cycle, kinds: Iterable[Kind] = ALL_KINDS) -> int:
+    """How many documents iter_documents will give, without planning them."""
+    wanted = set(kinds)
+    booked = {b.personeelsnummer for b in cycle.bookings}
+    per_kind = {
+        Kind.UITNODIGING: len(cycle.bookings),
+        Kind.DRAAIBOEK: len(cycle.sessions),
+        Kind.VERVOLGADVIES: len(cycle.sessions),
+        Kind.SYLLABUS: sum(1 for p in cycle.people if p.personeelsnummer in booked),
+    }
+    return sum(n for kind, n in per_kind.items() if kind in wanted)
+
+
+def document_date(cycle: Cycle) -> dt.datetime:
+    """Core properties' date: from the data (letter date, or the first session if
+    earlier), never the clock, so a re-run gives the same bytes."""
+    moment = dt.datetime.combine(cycle.organisation.briefdatum, dt.time(9, 0))
+    return min([moment, *(s.start for s in cycle.sessions)])
+
+
+def plan_documents(cycle: Cycle, content: Content, kinds: Iterable[Kind] = ALL_KINDS) -> Plan:
+    """All jobs at once: for small cycles (the template check's sample, tests, the bench)."""
+    jobs = tuple(iter_documents(cycle, content, kinds))
+    return Plan(jobs)

@@ -1,0 +1,53 @@
+"""Owner-only, path-safe file writing: the I/O primitives every writing stage shares."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+from pipeline.errors import OutputError
+
+DIR_MODE = 0o700  # personal data: the owner only
+FILE_MODE = 0o600
+
+
+def inside(root: Path, relpath: PurePosixPath) -> Path:
+    """Resolve relpath under root, refusing anything that would end up outside it."""
+    if relpath.is_absolute() or ".." in relpath.parts:
+        raise OutputError(f"onveilig pad voor uitvoer: '{relpath}'")
+    path = root.joinpath(*relpath.parts)
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise OutputError(f"onveilig pad voor uitvoer: '{relpath}'")
+    return path
+
+
+def make_private_dirs(folder: Path) -> None:
+    """mkdir -p where every folder it creates (not only the last) is owner-only."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=DIR_MODE, exist_ok=True)
+
+
+def write_file(root: Path, relpath: PurePosixPath, data: bytes) -> Path:
+    """Write one file under root, owner-only, creating folders as needed."""
+    path = inside(root, relpath)
+    make_private_dirs(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """A single file published with os.replace (temporary name in the same folder)."""
+    make_private_dirs(path.parent)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write_file(path.parent, PurePosixPath(temporary.name), data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

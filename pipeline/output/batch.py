@@ -1,0 +1,171 @@
+"""Render and write many documents: in this process for small runs, a pool for large ones.
+
+Workers are forked from this process where the platform allows it, so they inherit the
+prepared templates instead of preparing them again; elsewhere (spawn) each worker
+prepares them once in its initializer.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from pipeline.errors import OutputError, describe_os_error
+from pipeline.output.manifest import sha256_bytes
+from pipeline.documents.plan import Kind
+from pipeline.model import SignatureImage
+from pipeline.render.prepared import CoreProperties, PreparedTemplate, make_environment
+from pipeline.files import write_file
+from pipeline.output.staging import StagedOutput, verify_docx
+
+# Below this many documents a worker pool costs more than it saves.
+PARALLEL_FROM = 400
+CHUNK = 250
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Task:
+    kind: Kind
+    relpath: PurePosixPath
+    context: Mapping[str, object]
+    props: CoreProperties
+
+
+class Renderer:
+    """The run's prepared templates; only letters carry the signature image."""
+
+    def __init__(
+        self, templates: Mapping[Kind, PreparedTemplate], signature: SignatureImage | None
+    ) -> None:
+        self.templates = dict(templates)
+        if signature is not None and Kind.UITNODIGING in self.templates:
+            self.templates[Kind.UITNODIGING] = self.templates[Kind.UITNODIGING].with_signature(
+                signature
+            )
+        self.signature = signature
+
+    @classmethod
+    def load(cls, paths: Mapping[Kind, Path], signature: SignatureImage | None) -> Renderer:
+        env = make_environment()
+        return cls({kind: PreparedTemplate(path, env) for kind, path in paths.items()}, signature)
+
+    @property
+    def paths(self) -> dict[Kind, Path]:
+        return {kind: template.path for kind, template in self.templates.items()}
+
+    def render(self, task: Task) -> bytes:
+        data = self.templates[task.kind].render(task.context, task.props)
+        verify_docx(data, str(task.relpath))
+        return data
+
+
+_worker: Renderer | None = None
+
+
+def _init_worker(paths: Mapping[Kind, Path], signature: SignatureImage | None) -> None:
+    global _worker
+    _worker = Renderer.load(paths, signature)
+
+
+def _render_chunk(staging: Path, tasks: Sequence[Task]) -> list[str]:
+    if _worker is None:
+        raise OutputError("intern: werkproces niet voorbereid")
+    digests = []
+    for task in tasks:
+        data = _worker.render(task)
+        try:
+            write_file(staging, task.relpath, data)
+        except OSError as exc:
+            raise OutputError(
+                f"kan '{task.relpath}' niet schrijven: {describe_os_error(exc)}"
+            ) from None
+        digests.append(sha256_bytes(data))
+    return digests
+
+
+def _chunks(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    chunk: list[Task] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def default_workers() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
+def _pool(renderer: Renderer, workers: int) -> ProcessPoolExecutor:
+    global _worker
+    # Fork only where it is the platform's safe default (Linux); macOS and Windows spawn.
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        _worker = renderer  # inherited by the forked workers
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(renderer.paths, renderer.signature),
+    )
+
+
+def render_all(
+    tasks: Iterable[Task],
+    total: int,
+    staged: StagedOutput,
+    renderer: Renderer,
+    progress: Progress | None,
+    workers: int,
+) -> list[str]:
+    """Write every task into the staging folder; the sha256 of each, in task order.
+
+    Tasks are consumed as they come and at most a few chunks are in flight, so memory
+    does not grow with the number of documents.
+    """
+    digests: list[str] = []
+    if workers <= 1 or total < PARALLEL_FROM:
+        for task in tasks:
+            data = renderer.render(task)
+            staged.write(task.relpath, data)
+            digests.append(sha256_bytes(data))
+            if progress:
+                progress(1)
+        return digests
+    global _worker
+    in_flight: deque[Future[list[str]]] = deque()
+
+    def collect_oldest() -> None:  # in order: the manifest follows the plan
+        chunk_digests = in_flight.popleft().result()
+        digests.extend(chunk_digests)
+        if progress:
+            progress(len(chunk_digests))
+
+    pool = _pool(renderer, workers)
+    try:
+        for chunk in _chunks(tasks, CHUNK):
+            in_flight.append(pool.submit(_render_chunk, staged.staging, chunk))
+            if len(in_flight) >= 2 * workers:
+                collect_oldest()
+        while in_flight:
+            collect_oldest()
+    except BrokenProcessPool:
+        raise OutputError(
+            "een werkproces is onverwacht gestopt (te weinig geheugen?); probeer het "
+            "opnieuw met --processen 1"
+        ) from None
+    finally:
+        pool.shutdown(cancel_futures=True)
+        _worker = None
+    return digests

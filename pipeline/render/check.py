@@ -1,0 +1,123 @@
+"""Check the .docx templates before a run: syntax, unknown names, forbidden constructs.
+
+Four looks at every template: Jinja must parse (errors name the paragraph); every name,
+top-level or nested, in every branch, must be one the pipeline provides for that kind
+(see template_names); no attribute starting with '_' (the door to Python internals).
+Then each template is rendered once with a sample cycle in the sandbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+
+from pipeline.content.themes import Content
+from pipeline.documents.plan import ALL_KINDS, DocumentJob, Kind, plan_documents
+from pipeline.documents.sample import sample_cycle
+from pipeline.errors import TemplateProblem, TemplatesInvalid
+from pipeline.render.names import shape_of, unknown_attributes
+from pipeline.render.prepared import PreparedTemplate, make_environment
+
+
+def _sample_jobs(content: Content) -> dict[Kind, list[DocumentJob]]:
+    jobs: dict[Kind, list[DocumentJob]] = {kind: [] for kind in ALL_KINDS}
+    for job in plan_documents(sample_cycle(content), content).jobs:
+        jobs[job.kind].append(job)
+    return jobs
+
+
+def _forbidden(tree: nodes.Template) -> list[str]:
+    found = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else None
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            name = str(node.arg.value)
+        if name is not None and name.startswith("_"):
+            found.append(name)
+    return found
+
+
+def check_template(
+    path: Path, contexts: Sequence[Mapping[str, Any]], env: jinja2.Environment
+) -> tuple[PreparedTemplate | None, list[TemplateProblem]]:
+    """The prepared template and every problem of it (none when it is fine). `contexts`
+    are sample contexts of the template's kind; the first one is rendered for real."""
+    context = contexts[0]
+    shape = shape_of(contexts)
+    try:
+        prepared = PreparedTemplate(path, env)
+    except TemplateProblem as problem:  # unreadable, or a syntax error
+        return None, [problem]
+    problems: list[TemplateProblem] = []
+    provided = set(context) | set(env.globals)
+    for part in prepared.parts:
+        tree = env.parse(part.source)
+        # Jinja counts a name set inside an {% if %} as read from outside; every name the
+        # template binds itself (set, for, macro arguments) is its own, not unknown.
+        bound = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+        for name in sorted(meta.find_undeclared_variables(tree) - provided - bound):
+            problems.append(
+                TemplateProblem(
+                    f"gebruikt de onbekende variabele '{name}'",
+                    path.name,
+                    f"in {part.name}; beschikbaar: {', '.join(sorted(context))}",
+                )
+            )
+        for dotted in unknown_attributes(tree, shape):
+            problems.append(
+                TemplateProblem(
+                    f"gebruikt de onbekende variabele '{dotted}'", path.name, f"in {part.name}"
+                )
+            )
+        for name in _forbidden(tree):
+            problems.append(
+                TemplateProblem(
+                    f"gebruikt '{name}': attributen die met '_' beginnen zijn niet toegestaan",
+                    path.name,
+                    f"in {part.name}",
+                )
+            )
+        if problems:
+            continue
+        try:
+            prepared.render_part(part, context)
+        except TemplateProblem as problem:
+            problems.append(problem)
+    return prepared, problems
+
+
+def _check_all(
+    templates_dir: Path, content: Content, kinds: Iterable[Kind]
+) -> tuple[dict[Kind, PreparedTemplate], list[TemplateProblem]]:
+    env = make_environment()
+    samples = _sample_jobs(content)
+    prepared: dict[Kind, PreparedTemplate] = {}
+    problems: list[TemplateProblem] = []
+    for kind in kinds:
+        contexts = [job.context for job in samples[kind]]
+        template, found = check_template(templates_dir / kind.template, contexts, env)
+        problems += found
+        if template is not None:
+            prepared[kind] = template
+    return prepared, problems
+
+
+def check_templates(
+    templates_dir: Path, content: Content, kinds: Iterable[Kind] = ALL_KINDS
+) -> list[TemplateProblem]:
+    """Every problem of the templates of `kinds` (`sjablonen controleer`)."""
+    return _check_all(templates_dir, content, kinds)[1]
+
+
+def ensure_templates(
+    templates_dir: Path, content: Content, kinds: Iterable[Kind]
+) -> dict[Kind, PreparedTemplate]:
+    """The checked templates, prepared, ready to render; or TemplatesInvalid."""
+    prepared, problems = _check_all(templates_dir, content, kinds)
+    if problems:
+        raise TemplatesInvalid(problems)
+    return prepared

@@ -1,0 +1,234 @@
+"""One batch run: check, plan, render, write (staged), manifest and archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from pipeline import __version__
+from pipeline.content.themes import Content, load_content
+from pipeline.documents.plan import (
+    ALL_KINDS,
+    DocumentJob,
+    Kind,
+    count_documents,
+    document_date,
+    iter_documents,
+)
+from pipeline.errors import OutputError, Problem, describe_os_error
+from pipeline.files import inside
+from pipeline.model import Cycle, Organisation, SignatureImage
+from pipeline.output.archive import archive_syllabi
+from pipeline.output.batch import Progress, Renderer, Task, default_workers, render_all
+from pipeline.output.bundle import BUNDLE_KIND, bundle_invitations
+from pipeline.output.folders import cycle_folder
+from pipeline.output.manifest import (
+    ManifestRow,
+    manifest_csv,
+    manifest_json,
+    sha256_bytes,
+    sha256_file,
+)
+from pipeline.output.staging import StagedOutput
+from pipeline.render.check import ensure_templates
+from pipeline.render.prepared import CoreProperties
+from pipeline.workbook.check import CheckResult, check_workbook
+
+MANIFEST_CSV = PurePosixPath("manifest.csv")
+# Manifest order: the four kinds, then the print bundles.
+_ORDER = {**{kind.value: i for i, kind in enumerate(ALL_KINDS)}, BUNDLE_KIND: len(ALL_KINDS)}
+MANIFEST_JSON = PurePosixPath("manifest.json")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    target: Path
+    counts: dict[str, int]  # documents written by this run, per kind
+    kept: dict[str, int]  # documents of other kinds kept from the previous run (--soort)
+    warnings: tuple[Problem, ...]
+    internal_delivery: tuple[str, ...]  # "name (sessie)" of invitations sent by internal post
+    archive: Path | None
+    rows: tuple[ManifestRow, ...]  # every file in the manifest, kept ones included
+
+
+def check(workbook: Path, templates_dir: Path, today: dt.date) -> tuple[Content, CheckResult]:
+    content = load_content(templates_dir)
+    return content, check_workbook(workbook, content, today)
+
+
+def _properties(job: DocumentJob, organisation: str, cycle: str, created: str) -> CoreProperties:
+    return CoreProperties(
+        job.title,
+        f"{job.kind.value} - {cycle}",
+        organisation,
+        f"intervisie; {job.kind.value}; {cycle}",
+        created,
+    )
+
+
+class _Ledger:
+    """What the run must remember of each document once it is rendered: the manifest row
+    (without its hash yet) and, for letters, whether they go by internal post."""
+
+    def __init__(self) -> None:
+        self.rows: list[ManifestRow] = []  # sha256 filled in once rendered
+        self.internal: list[str] = []
+        self.internal_paths: set[str] = set()
+
+    def tasks(
+        self, jobs: Iterable[DocumentJob], organisation: str, cycle: str, created: str
+    ) -> Iterator[Task]:
+        for job in jobs:
+            self.rows.append(
+                ManifestRow(
+                    job.kind.value,
+                    job.sessie or "",
+                    job.personeelsnummer or "",
+                    job.relpath.as_posix(),
+                    sha256="",
+                )
+            )
+            if job.kind is Kind.UITNODIGING and not job.context["ontvanger"]["per_post"]:
+                self.internal.append(f"{job.context['ontvanger']['naam']} ({job.sessie})")
+                self.internal_paths.add(job.relpath.as_posix())
+            yield Task(
+                job.kind, job.relpath, job.context, _properties(job, organisation, cycle, created)
+            )
+
+    def manifest_rows(self, digests: Sequence[str]) -> list[ManifestRow]:
+        return [replace(row, sha256=digest) for row, digest in zip(self.rows, digests, strict=True)]
+
+
+def _bundles(
+    staged: StagedOutput,
+    written: Sequence[ManifestRow],
+    ledger: _Ledger,
+    organisation: Organisation,
+    cycle: Cycle,
+) -> list[ManifestRow]:
+    letters = [row for row in written if row.soort == Kind.UITNODIGING.value]
+    rows = []
+    for relpath, data in bundle_invitations(
+        staged.staging,
+        letters,
+        ledger.internal_paths,
+        organisation.cyclus,
+        organisation.gemeente,
+        document_date(cycle),
+    ):
+        staged.write(PurePosixPath(relpath), data)
+        rows.append(ManifestRow(BUNDLE_KIND, "", "", relpath, sha256_bytes(data)))
+    return rows
+
+
+def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[ManifestRow]:
+    """A run limited with --soort replaces only those kinds: carry the rest over from the
+    previous output, every file its manifest lists that is still there (a file HR edited
+    since is kept as it is now, with its new sha256)."""
+    previous = staged.target / MANIFEST_JSON.name
+    if len(wanted) == len(ALL_KINDS) or not previous.is_file():
+        return []
+    try:
+        listed = json.loads(previous.read_text(encoding="utf-8"))["documenten"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # an unreadable old manifest: nothing can be carried over safely
+    names = {k.value for k in wanted}
+    if Kind.UITNODIGING in wanted:  # new letters make the old print bundles stale
+        names.add(BUNDLE_KIND)
+    kept = []
+    for entry in listed:
+        try:
+            row = ManifestRow(**entry)
+            source = inside(staged.target, PurePosixPath(row.pad))
+        except (TypeError, ValueError, OSError):
+            continue
+        if row.soort in names or not source.is_file():
+            continue
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise OutputError(
+                f"kan '{row.pad}' uit de vorige run niet overnemen: {describe_os_error(exc)}"
+            ) from None
+        staged.write(PurePosixPath(row.pad), data)
+        kept.append(replace(row, sha256=sha256_bytes(data)))
+    return kept
+
+
+def generate(
+    workbook: Path,
+    output_root: Path,
+    templates_dir: Path,
+    *,
+    kinds: Sequence[Kind] = ALL_KINDS,
+    today: dt.date,
+    progress: Progress | None = None,
+    on_plan: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    print_bundles: bool = False,
+) -> RunResult:
+    """Generate every document of `kinds`; raises an IntervisieError before writing
+    anything when the templates or the workbook are not valid."""
+    content = load_content(templates_dir)
+    wanted = tuple(k for k in ALL_KINDS if k in kinds)
+    templates = ensure_templates(templates_dir, content, wanted)
+    checked = check_workbook(workbook, content, today)
+    cycle = checked.cycle
+    organisation = cycle.organisation
+    total = count_documents(cycle, wanted)
+    if on_plan:
+        on_plan(total)
+    signature = SignatureImage(organisation.handtekening) if organisation.handtekening else None
+    created = document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ledger = _Ledger()
+    tasks = ledger.tasks(
+        iter_documents(cycle, content, wanted), organisation.gemeente, organisation.cyclus, created
+    )
+    folder = cycle_folder(organisation.cyclus)
+    with StagedOutput(output_root, folder) as staged:
+        digests = render_all(
+            tasks,
+            total,
+            staged,
+            Renderer(templates, signature),
+            progress,
+            workers if workers is not None else default_workers(),
+        )
+        written = ledger.manifest_rows(digests)
+        if print_bundles and Kind.UITNODIGING in wanted:
+            written += _bundles(staged, written, ledger, organisation, cycle)
+        kept = _keep_other_kinds(staged, wanted)
+        rows = tuple(sorted(written + kept, key=lambda r: _ORDER.get(r.soort, len(_ORDER))))
+        used = [templates_dir / k.template for k in wanted] + list(content.files)
+        staged.write(MANIFEST_CSV, manifest_csv(rows))
+        staged.write(
+            MANIFEST_JSON,
+            manifest_json(
+                version=__version__,
+                cycle=organisation.cyclus,
+                workbook=workbook,
+                workbook_sha256=sha256_file(workbook),
+                templates=[(p.relative_to(templates_dir).as_posix(), sha256_file(p)) for p in used],
+                warnings=[str(w) for w in checked.warnings if not w.depends_on_today],
+                counts=dict(Counter(row.soort for row in rows)),
+                rows=rows,
+            ),
+        )
+        staged.publish()
+    archive = archive_syllabi(staged.target, output_root, folder, rows)
+    return RunResult(
+        staged.target,
+        dict(Counter(row.soort for row in written)),
+        dict(Counter(row.soort for row in kept)),
+        checked.warnings,
+        tuple(ledger.internal),
+        archive,
+        rows,
+    )
+
+
+__all__ = ["RunResult", "check", "generate"]

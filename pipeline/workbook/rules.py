@@ -1,0 +1,248 @@
+"""Rules that need more than one row: session length, group size, overlaps, warnings.
+
+They run on what the row readers in `validate` could parse, so that a fault in one
+row still lets every other rule speak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.content.themes import Theme
+from pipeline.model import Begeleiding, Booking, Person, Rol, Session, Vorm
+from pipeline.workbook.fields import Report, id_key, locate
+from pipeline.workbook.reader import RawSheet
+
+DATE_FORMAT = "%d-%m-%Y"
+
+
+@dataclass
+class SessionRow:
+    """One Sessies row as far as it parsed; `duur_minuten` is settled by `check_sessions`."""
+
+    sessie: str
+    row: int
+    complete: bool  # every cell of the row parsed
+    theme: Theme | None
+    datum: dt.date | None
+    begintijd: dt.time | None
+    duur: int | None  # as written; None: the theme's default
+    vorm: Vorm | None
+    locatie: str | None
+    link: str | None
+    begeleider: str | None
+    begeleiding: Begeleiding | None
+    prikkelende_vraag: str | None
+    duur_minuten: int | None = None
+
+    @property
+    def start(self) -> dt.datetime | None:
+        if self.datum is None or self.begintijd is None:
+            return None
+        return dt.datetime.combine(self.datum, self.begintijd)
+
+    @property
+    def end(self) -> dt.datetime | None:
+        if self.start is None or self.duur_minuten is None:
+            return None
+        return self.start + dt.timedelta(minutes=self.duur_minuten)
+
+    def describe(self) -> str:
+        """'LR-01 (09-03-2027 14:00-15:00)' for messages."""
+        if self.start is None or self.end is None:
+            return self.sessie
+        return (
+            f"{self.sessie} ({self.start.strftime(DATE_FORMAT)} "
+            f"{self.start:%H:%M}-{self.end:%H:%M})"
+        )
+
+    def to_session(self) -> Session | None:
+        if (
+            not self.complete
+            or self.theme is None
+            or self.datum is None
+            or self.begintijd is None
+            or self.duur_minuten is None
+            or self.vorm is None
+            or self.begeleider is None
+            or self.begeleiding is None
+        ):
+            return None
+        return Session(
+            sessie=self.sessie,
+            thema=self.theme.key,
+            datum=self.datum,
+            begintijd=self.begintijd,
+            duur_minuten=self.duur_minuten,
+            vorm=self.vorm,
+            locatie=self.locatie,
+            link=self.link,
+            begeleider=self.begeleider,
+            begeleiding=self.begeleiding,
+            prikkelende_vraag=self.prikkelende_vraag,
+            row=self.row,
+        )
+
+
+def check_sessions(
+    sessions: Sequence[SessionRow],
+    bookings: Sequence[Booking],
+    sheet: RawSheet,
+    report: Report,
+    groups_known: bool = True,
+) -> None:
+    """Length and group size of every session, given who is booked into it."""
+    groups: dict[str, list[Booking]] = defaultdict(list)
+    for booking in bookings:
+        groups[booking.sessie].append(booking)
+    for session in sessions:
+        if session.theme is None:
+            continue
+        group = groups.get(session.sessie, [])
+        inbrengers = sum(1 for booking in group if booking.rol is Rol.INBRENGER)
+        _settle_length(session, session.theme, inbrengers, sheet, report)
+        if groups_known:
+            _check_group(session, session.theme, len(group), inbrengers, sheet, report)
+
+
+def _settle_length(
+    session: SessionRow, theme: Theme, inbrengers: int, sheet: RawSheet, report: Report
+) -> None:
+    rounds = max(1, inbrengers) if theme.heeft_rondes else 1
+    minimum = theme.minimum_minutes(rounds)
+    length = session.duur if session.duur is not None else theme.default_minutes(rounds)
+    session.duur_minuten = length
+    if length >= minimum:
+        return
+    session.complete = False
+    if theme.heeft_rondes:
+        need = f"{rounds} {'ronde' if rounds == 1 else 'rondes'} van {theme.ronde_minuten} minuten"
+    else:
+        need = f"de stappen van het thema {theme.naam}"
+    if session.duur is not None:
+        message = f"duur_minuten {length} is te kort voor {need}; minimaal {minimum} minuten."
+    else:
+        message = (
+            f"de standaardduur van {theme.naam} ({length} minuten) is te kort voor {need}; "
+            f"vul duur_minuten in, minimaal {minimum} minuten."
+        )
+    report.error(message, locate(sheet, session.row, "duur_minuten"))
+
+
+def _check_group(
+    session: SessionRow,
+    theme: Theme,
+    size: int,
+    inbrengers: int,
+    sheet: RawSheet,
+    report: Report,
+) -> None:
+    where = locate(sheet, session.row, "sessie")
+    if not theme.min_deelnemers <= size <= theme.max_deelnemers:
+        report.error(
+            f"sessie {session.sessie} heeft {size} deelnemer(s) in het blad Indeling; "
+            f"het thema {theme.naam} vraagt minimaal {theme.min_deelnemers} en maximaal "
+            f"{theme.max_deelnemers} deelnemers.",
+            where,
+        )
+    elif _outside_ideal(theme, size):
+        report.warning(
+            f"sessie {session.sessie} heeft {size} deelnemers; voor {theme.naam} werkt een "
+            f"groep van {theme.ideaal_min or theme.min_deelnemers} tot "
+            f"{theme.ideaal_max or theme.max_deelnemers} deelnemers het best.",
+            where,
+        )
+    if theme.heeft_rondes and inbrengers == 0:
+        report.warning(
+            f"sessie {session.sessie} heeft geen inbrenger; {theme.naam} werkt met een ronde "
+            "per inbrenger. Geef in het blad Indeling minstens één deelnemer de rol "
+            "'inbrenger'. Nu is gerekend met één ronde.",
+            where,
+        )
+
+
+def _outside_ideal(theme: Theme, size: int) -> bool:
+    too_small = theme.ideaal_min is not None and size < theme.ideaal_min
+    too_large = theme.ideaal_max is not None and size > theme.ideaal_max
+    return too_small or too_large
+
+
+def check_overlaps(
+    sessions: Sequence[SessionRow], bookings: Sequence[Booking], sheet: RawSheet, report: Report
+) -> None:
+    """Nobody sits in two sessions at once; reported at the later Indeling row."""
+    timed = {s.sessie: s for s in sessions if s.start is not None and s.end is not None}
+    per_person: dict[str, list[Booking]] = defaultdict(list)
+    for booking in sorted(bookings, key=lambda b: b.row):
+        per_person[id_key(booking.personeelsnummer)].append(booking)
+    for own in per_person.values():
+        for index, later in enumerate(own):
+            for earlier in own[:index]:
+                first, second = timed.get(earlier.sessie), timed.get(later.sessie)
+                if first is not None and second is not None and _overlap(first, second):
+                    report.error(
+                        f"personeelsnummer {later.personeelsnummer} staat in sessie "
+                        f"{second.describe()}, die overlapt met sessie {first.describe()} "
+                        f"waarin deze persoon ook staat (rij {earlier.row}); niemand kan op "
+                        "twee plaatsen tegelijk zijn.",
+                        locate(sheet, later.row, "sessie"),
+                    )
+
+
+def _overlap(a: SessionRow, b: SessionRow) -> bool:
+    if a.start is None or a.end is None or b.start is None or b.end is None:
+        return False
+    return a.start < b.end and b.start < a.end
+
+
+def check_inbrengers(bookings: Sequence[Booking], sheet: RawSheet, report: Report) -> None:
+    """Warn when someone brings in a case in more than one session."""
+    first: dict[str, Booking] = {}
+    for booking in sorted(bookings, key=lambda b: b.row):
+        if booking.rol is not Rol.INBRENGER:
+            continue
+        key = id_key(booking.personeelsnummer)
+        if key in first:
+            earlier = first[key]
+            report.warning(
+                f"personeelsnummer {booking.personeelsnummer} is in deze cyclus al inbrenger "
+                f"in sessie {earlier.sessie} (rij {earlier.row}); geef liever een ander de "
+                "kans een casus in te brengen.",
+                locate(sheet, booking.row, "rol"),
+            )
+        else:
+            first[key] = booking
+
+
+def check_unbooked(
+    people: Sequence[Person], bookings: Sequence[Booking], sheet: RawSheet, report: Report
+) -> None:
+    """Warn about people who are in no session (they get no documents)."""
+    booked = {id_key(booking.personeelsnummer) for booking in bookings}
+    for person in people:
+        if id_key(person.personeelsnummer) not in booked:
+            name = " ".join(
+                part for part in (person.voornaam, person.tussenvoegsel, person.achternaam) if part
+            )
+            report.warning(
+                f"{name} ({person.personeelsnummer}) staat in geen enkele sessie in het blad "
+                "Indeling en krijgt dus geen documenten.",
+                locate(sheet, person.row, "personeelsnummer"),
+            )
+
+
+def check_dates(
+    sessions: Sequence[SessionRow], today: dt.date, sheet: RawSheet, report: Report
+) -> None:
+    """Warn about sessions dated before today."""
+    for session in sessions:
+        if session.datum is not None and session.datum < today:
+            report.warning(
+                f"datum {session.datum.strftime(DATE_FORMAT)} ligt in het verleden (vandaag is "
+                f"{today.strftime(DATE_FORMAT)}); controleer de datum.",
+                locate(sheet, session.row, "datum"),
+                depends_on_today=True,
+            )

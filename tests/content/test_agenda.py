@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.content.agenda import build_agenda
+from pipeline.content.themes import Content
+
+START = dt.datetime(2027, 3, 9, 14, 0)
+
+
+def flatten(items):  # type: ignore[no-untyped-def]
+    for item in items:
+        if item.rounds:
+            for rnd in item.rounds:
+                yield from (rs.slot for rs in rnd.steps)
+        else:
+            yield item.slot
+
+
+def test_leerruimte_has_seed_minutes_and_ends_on_time(content: Content) -> None:
+    agenda = build_agenda(content.themes["leerruimte"], START, 60, [])
+    minutes = [item.slot.minutes for item in agenda]
+    assert minutes[0] == 5 and minutes[1] == 20 and minutes[3] == 15 and minutes[4] == 15
+    assert sum(minutes) == 60
+    assert agenda[0].slot.start == START
+    assert agenda[-1].slot.end == START + dt.timedelta(minutes=60)
+    assert any(item.step.analyse for item in agenda)
+
+
+def test_autonomie_has_no_analysis_step(content: Content) -> None:
+    agenda = build_agenda(content.themes["autonomie"], START, 60, [])
+    assert not any(item.step.analyse for item in agenda)
+    assert [i.slot.minutes for i in agenda][:4] == [5, 20, 15, 15]
+
+
+def test_general_method_has_one_30_minute_round_per_inbrenger(content: Content) -> None:
+    theme = content.themes["intervisie"]
+    agenda = build_agenda(theme, START, 120, ["A", "B", "C"])
+    rounds = [rnd for item in agenda for rnd in item.rounds]
+    assert [r.inbrenger for r in rounds] == ["A", "B", "C"]
+    for rnd in rounds:
+        assert [rs.slot.minutes for rs in rnd.steps] == [3, 10, 10, 2, 5]
+        assert rnd.slot.minutes == 30
+    assert agenda[-1].slot.end == START + dt.timedelta(minutes=120)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    theme_key=st.sampled_from(["leerruimte", "autonomie", "participatie", "intervisie"]),
+    inbrengers=st.integers(min_value=0, max_value=4),
+    extra=st.integers(min_value=0, max_value=90),
+    start_minute=st.integers(min_value=0, max_value=23 * 60),
+)
+def test_agenda_has_no_gaps_and_ends_at_start_plus_length(
+    content: Content, theme_key: str, inbrengers: int, extra: int, start_minute: int
+) -> None:
+    theme = content.themes[theme_key]
+    names = [f"P{i}" for i in range(inbrengers)]
+    total = theme.minimum_minutes(max(inbrengers, 1) if theme.heeft_rondes else 0) + extra
+    start = dt.datetime(2027, 3, 9) + dt.timedelta(minutes=start_minute)
+    slots = list(flatten(build_agenda(theme, start, total, names)))
+    assert slots[0].start == start
+    for before, after in itertools.pairwise(slots):
+        assert before.end == after.start
+        assert before.minutes >= 1
+    assert slots[-1].end == start + dt.timedelta(minutes=total)

@@ -1,0 +1,111 @@
+"""The content files: facts from the seeds, and clear errors for a broken file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.content.themes import Content, load_content
+from pipeline.errors import TemplateProblem
+from tests.conftest import TEMPLATES
+
+
+def test_seed_facts(content: Content) -> None:
+    assert sorted(content.themes) == ["autonomie", "intervisie", "leerruimte", "participatie"]
+    for key in ("leerruimte", "autonomie", "participatie"):
+        theme = content.themes[key]
+        assert theme.pijler and theme.duur_minuten == 60
+        assert (theme.min_deelnemers, theme.max_deelnemers) == (3, 10)
+        assert len(theme.praktijkvragen) == 5 and theme.focusvraag
+        assert [s.minuten for s in theme.stappen][:2] == [5, 20]
+    assert content.themes["leerruimte"].heeft_analyse
+    assert content.themes["participatie"].heeft_analyse
+    assert not content.themes["autonomie"].heeft_analyse
+    assert content.themes["leerruimte"].onderscheid
+    method = content.themes["intervisie"]
+    assert [r.minuten for r in method.ronde] == [3, 10, 10, 2, 5]
+    assert (method.ideaal_min, method.ideaal_max) == (4, 6)
+    assert content.theme("LEERRUIMTE") is content.themes["leerruimte"]
+
+
+def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    folder = tmp_path / "sjablonen"
+    shutil.copytree(TEMPLATES, folder)
+    path = folder / "inhoud" / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("themas/leerruimte.toml", "naam = ", "naam_ = ", "veld 'naam' ontbreekt"),
+        (
+            "themas/leerruimte.toml",
+            "duur_minuten = 60",
+            'duur_minuten = "zestig"',
+            "'duur_minuten' moet een geheel getal",
+        ),
+        (
+            "themas/leerruimte.toml",
+            "grote_groep = true",
+            "grote_groepen = true",
+            "onbekend veld 'stappen[2].grote_groepen'",
+        ),
+        (
+            "themas/intervisie.toml",
+            'herhaal = "inbrenger"',
+            'herhaal = "inbrengers"',
+            "'stappen[2].herhaal'",
+        ),
+        (
+            "themas/leerruimte.toml",
+            'naam = "Leerruimte"',
+            'naam = "Leerruimte',
+            "geen geldige TOML",
+        ),
+        (
+            "themas/leerruimte.toml",
+            "duur_minuten = 60",
+            "duur_minuten = 30",
+            "korter dan de som van de stappen",
+        ),
+        ("algemeen.toml", "vaardigheden = ", "vaardigheid = ", "veld 'vaardigheden' ontbreekt"),
+        (
+            "themas/leerruimte.toml",
+            "max_deelnemers = 10",
+            "max_deelnemers = 12",
+            "max_deelnemers <= 10",
+        ),
+        (
+            "themas/autonomie.toml",
+            "minimaal = 2",
+            "minuten = 5",
+            "minstens één stap zonder minuten",
+        ),
+    ],
+    ids=[
+        "missing",
+        "wrong-type",
+        "misspelt",
+        "bad-repeat",
+        "toml-syntax",
+        "too-short",
+        "general-missing",
+        "beyond-contract",
+        "no-flexible-step",
+    ],
+)
+def test_broken_content_names_file_and_field(
+    tmp_path: Path, file: str, old: str, new: str, expected: str
+) -> None:
+    folder = broken(tmp_path, file, old, new)
+    with pytest.raises(TemplateProblem) as info:
+        load_content(folder)
+    message = str(info.value)
+    assert Path(file).name in message
+    assert expected in message, message

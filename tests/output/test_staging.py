@@ -1,0 +1,328 @@
+"""The output side: staged and atomic, deterministic, owner-only, manifest and archive."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import stat
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from pipeline import run as generate_module
+from pipeline.errors import OutputError
+from tests.conftest import EXAMPLE
+from tests.generated import generate_example
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_two_runs_are_byte_identical(tmp_path: Path) -> None:
+    first = generate_example(tmp_path / "a")
+    second = generate_example(tmp_path / "b")
+    assert digests(first.target) == digests(second.target)
+    assert len(digests(first.target)) == 118 + 2
+
+
+def test_rerun_in_place_replaces_the_output_and_leaves_no_staging(tmp_path: Path) -> None:
+    first = generate_example(tmp_path)
+    before = digests(first.target)
+    second = generate_example(tmp_path)
+    assert digests(second.target) == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_failure_part_way_leaves_previous_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    previous = generate_example(tmp_path)
+    before = digests(previous.target)
+    (previous.target / "notitie-van-hr.txt").write_text("blijft staan")
+    before["notitie-van-hr.txt"] = hashlib.sha256(b"blijft staan").hexdigest()
+
+    original = generate_module.StagedOutput.write
+    calls = {"n": 0}
+
+    def failing_write(self, relpath, data):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 40:
+            raise OutputError("schijf vol (gesimuleerd)")
+        return original(self, relpath, data)
+
+    monkeypatch.setattr(generate_module.StagedOutput, "write", failing_write)
+    with pytest.raises(OutputError, match="schijf vol"):
+        generate_example(tmp_path)
+    assert calls["n"] == 40
+    assert digests(previous.target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", previous.target.name]
+
+
+def test_interrupt_part_way_writes_nothing_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = generate_module.StagedOutput.write
+    calls = {"n": 0}
+
+    def interrupted(self, relpath, data):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt
+        return original(self, relpath, data)
+
+    monkeypatch.setattr(generate_module.StagedOutput, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        generate_example(tmp_path / "uit")
+    assert list((tmp_path / "uit").iterdir()) == []
+
+
+def test_files_and_folders_are_owner_only(tmp_path: Path) -> None:
+    generate_example(tmp_path / "nieuw" / "uitvoer")
+    root = tmp_path / "nieuw"
+    for path in [root, *root.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+def test_manifest_json_records_inputs_templates_and_version(example_run) -> None:  # type: ignore[no-untyped-def]
+    record = json.loads((example_run.target / "manifest.json").read_text(encoding="utf-8"))
+    assert record["werkboek"]["sha256"] == hashlib.sha256(EXAMPLE.read_bytes()).hexdigest()
+    names = {t["naam"] for t in record["sjablonen"]}
+    assert {
+        "uitnodiging.docx",
+        "draaiboek.docx",
+        "syllabus.docx",
+        "vervolgadvies.docx",
+        "inhoud/algemeen.toml",
+        "inhoud/themas/leerruimte.toml",
+    } <= names
+    assert record["versie"]
+    assert record["aantallen"]["uitnodiging"] == 59
+    assert len(record["documenten"]) == 118
+    for row in record["documenten"][:10]:
+        data = (example_run.target / row["pad"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == row["sha256"]
+
+
+def test_syllabi_are_archived_once_per_distinct_content(tmp_path: Path) -> None:
+    import zipfile
+
+    first = generate_example(tmp_path)
+    second = generate_example(tmp_path)
+    assert first.archive == second.archive and first.archive is not None
+    with zipfile.ZipFile(first.archive) as archive:
+        names = archive.namelist()
+    assert len([n for n in names if n.startswith("syllabi/")]) == 41
+    assert "manifest.csv" in names
+    assert len(list(first.archive.parent.iterdir())) == 1
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_worker_pool_gives_the_same_bytes_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: str
+) -> None:
+    from pipeline.output import batch
+
+    monkeypatch.setattr(batch.multiprocessing, "get_all_start_methods", lambda: [start])
+    serial = generate_example(tmp_path / "serieel")
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(batch, "CHUNK", 7)
+    from pipeline.run import generate
+    from tests.conftest import TEMPLATES
+    from tests.generated import TODAY
+
+    pooled = generate(EXAMPLE, tmp_path / "pool", TEMPLATES, today=TODAY, workers=2)
+    assert digests(pooled.target) == digests(serial.target)
+
+
+def test_soort_replaces_only_its_kinds_and_keeps_the_rest(tmp_path: Path) -> None:
+    from pipeline.documents.plan import Kind
+
+    full = generate_example(tmp_path)
+    before = digests(full.target)
+    partial = generate_example(tmp_path, kinds=(Kind.DRAAIBOEK,))
+    assert partial.counts == {"draaiboek": 9}
+    assert partial.kept == {"uitnodiging": 59, "syllabus": 41, "vervolgadvies": 9}
+    after = digests(partial.target)
+    # manifest.json lists the templates this run used (only draaiboek.docx), so it differs.
+    assert after.pop("manifest.json") != before.pop("manifest.json")
+    assert after == before
+    assert len(partial.rows) == 118
+
+
+def test_only_invitations_carry_the_signature_image(example_run) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    for folder, expected in (
+        ("uitnodigingen", 1),
+        ("draaiboeken", 0),
+        ("syllabi", 0),
+        ("vervolgadviezen", 0),
+    ):
+        for path in sorted((example_run.target / folder).glob("*.docx")):
+            with zipfile.ZipFile(path) as archive:
+                media = [n for n in archive.namelist() if n.startswith("word/media/")]
+            assert len(media) == expected, path.name
+
+
+def test_manifest_does_not_depend_on_the_day_of_the_run(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from pipeline.run import generate
+    from tests.conftest import TEMPLATES
+
+    early = generate(EXAMPLE, tmp_path / "a", TEMPLATES, today=dt.date(2027, 1, 1), workers=1)
+    late = generate(EXAMPLE, tmp_path / "b", TEMPLATES, today=dt.date(2027, 12, 1), workers=1)
+    assert any(w.depends_on_today for w in late.warnings)
+    assert digests(early.target) == digests(late.target)
+
+
+def test_print_bundles_hold_every_letter_each_from_page_one(tmp_path: Path) -> None:
+    from docx.oxml.ns import qn
+
+    from tests.docx_text import open_docx
+
+    run = generate_example(tmp_path, print_bundles=True)
+    post = run.target / "afdrukken" / "uitnodigingen-per-post.docx"
+    internal = run.target / "afdrukken" / "uitnodigingen-interne-post.docx"
+    for bundle, letters in ((post, 59 - 8), (internal, 8)):
+        document = open_docx(bundle)
+        assert len(document.sections) == letters
+        for section in document.sections:
+            start = section._sectPr.find(qn("w:pgNumType")).get(qn("w:start"))
+            assert start == "1"
+        salutations = [
+            p.text for p in document.paragraphs if p.text.startswith(("Geachte", "Beste"))
+        ]
+        assert len(salutations) == letters
+    assert (
+        open_docx(post).core_properties.title == "Uitnodigingen per post - Intervisie voorjaar 2027"
+    )
+    internal_text = "\n".join(p.text for p in open_docx(internal).paragraphs)
+    assert internal_text.count("INTERNE POST") == 8
+    assert "Karim el Idrissi" in internal_text
+    rows = [r for r in run.rows if r.soort == "afdrukbestand"]
+    assert [r.pad for r in rows] == [
+        "afdrukken/uitnodigingen-per-post.docx",
+        "afdrukken/uitnodigingen-interne-post.docx",
+    ]
+    again = generate_example(tmp_path / "opnieuw", print_bundles=True)
+    assert digests(again.target) == digests(run.target)
+
+
+def test_new_letters_drop_old_bundles_other_kinds_keep_them(tmp_path: Path) -> None:
+    from pipeline.documents.plan import Kind
+
+    generate_example(tmp_path, print_bundles=True)
+    kept = generate_example(tmp_path, kinds=(Kind.DRAAIBOEK,))
+    assert (kept.target / "afdrukken" / "uitnodigingen-per-post.docx").exists()
+    assert kept.kept["afdrukbestand"] == 2
+    fresh = generate_example(tmp_path, kinds=(Kind.UITNODIGING,))
+    assert not (fresh.target / "afdrukken").exists()
+    assert "afdrukbestand" not in fresh.kept
+
+
+def test_a_run_killed_between_the_renames_is_recovered(tmp_path: Path) -> None:
+    first = generate_example(tmp_path)
+    before = digests(first.target)
+    # What a kill between the two os.replace calls of publish() leaves behind.
+    first.target.rename(tmp_path / f".{first.target.name}.vorige-999999999")
+    (tmp_path / f".{first.target.name}.staging-999999999").mkdir()
+    from pipeline.output.staging import StagedOutput
+
+    with StagedOutput(tmp_path, first.target.name):
+        pass
+    assert digests(first.target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", first.target.name]
+
+
+def test_soort_keeps_a_document_hr_edited(tmp_path: Path) -> None:
+    from pipeline.documents.plan import Kind
+
+    full = generate_example(tmp_path)
+    edited = full.target / "draaiboeken" / "draaiboek-lr-01.docx"
+    edited.write_bytes(edited.read_bytes() + b"\0")
+    partial = generate_example(tmp_path, kinds=(Kind.UITNODIGING,))
+    assert edited.exists()
+    assert partial.kept["draaiboek"] == 9
+    row = next(r for r in partial.rows if r.pad == "draaiboeken/draaiboek-lr-01.docx")
+    assert row.sha256 == hashlib.sha256(edited.read_bytes()).hexdigest()
+
+
+def _disk_full_for_syllabi(root: Path, relpath: PurePosixPath, data: bytes) -> Path:
+    """write_file as a full disk sees it, for the syllabi (runs inside a worker)."""
+    from pipeline.files import write_file
+
+    if relpath.name.startswith("syllabus-"):
+        raise OSError(errno.ENOSPC, "No space left on device", str(relpath))
+    return write_file(root, relpath, data)
+
+
+def test_failure_in_a_worker_leaves_previous_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.output import batch
+    from pipeline.run import generate
+    from tests.conftest import TEMPLATES
+    from tests.generated import TODAY
+
+    previous = generate_example(tmp_path)
+    before = digests(previous.target)
+    monkeypatch.setattr(batch, "write_file", _disk_full_for_syllabi)
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(batch, "CHUNK", 10)
+    with pytest.raises(OutputError, match="de schijf is vol"):
+        generate(EXAMPLE, tmp_path, TEMPLATES, today=TODAY, workers=2)
+    assert digests(previous.target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", previous.target.name]
+
+
+def test_recovery_restores_the_newest_and_leaves_live_runs_alone(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from pipeline.output.staging import StagedOutput
+
+    run = generate_example(tmp_path)
+    name = run.target.name
+    newest = digests(run.target)
+    older = tmp_path / f".{name}.vorige-999999998"
+    older.mkdir()
+    (older / "oud.txt").write_text("oud")
+    os.utime(older, (time.time() - 3600, time.time() - 3600))
+    run.target.rename(tmp_path / f".{name}.vorige-999999999")
+    live = tmp_path / f".{name}.staging-{os.getppid()}"  # a process that is running
+    live.mkdir()
+    with StagedOutput(tmp_path, name):
+        pass
+    assert digests(run.target) == newest
+    assert not older.exists()
+    assert live.exists()
+
+
+def test_letters_from_different_packages_are_combined_with_docxcompose(
+    example_run,  # type: ignore[no-untyped-def]
+) -> None:
+    import datetime as dt
+
+    from pipeline.output.bundle import _join_same_package, combine_letters
+    from pipeline.render.prepared import CoreProperties
+    from tests.docx_text import open_docx
+
+    letter = next(iter(sorted((example_run.target / "uitnodigingen").glob("*.docx"))))
+    other = next(iter(sorted((example_run.target / "vervolgadviezen").glob("*.docx"))))
+    props = CoreProperties(
+        "t", "s", "a", "k", dt.datetime(2027, 1, 1).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    assert _join_same_package([letter, other], props) is None
+    combined = open_docx(combine_letters([letter, other, letter], props))
+    assert len(combined.sections) == 3
+    text = "\n".join(p.text for p in combined.paragraphs)
+    assert text.count("Met vriendelijke groet,") == 2 and "Advies" in text
