@@ -21,7 +21,9 @@ Key = tuple[str, str, str, str]  # status, kind, session, personeelsnummer
 
 
 def run(book: Book | Path, out: Path, **options: object) -> RunResult:
-    workbook = book if isinstance(book, Path) else book.save(out.parent / f"werkboek-{out.name}.xlsx")
+    workbook = (
+        book if isinstance(book, Path) else book.save(out.parent / f"werkboek-{out.name}.xlsx")
+    )
     return generate(workbook, out, TEMPLATES, today=TODAY, workers=1, **options)  # type: ignore[arg-type]
 
 
@@ -36,7 +38,9 @@ def csv_changes(result: RunResult) -> set[Key]:
 
 
 def members(book: Book, sessie: str) -> list[str]:
-    return [str(r["personeelsnummer"]) for r in book.sheets["Indeling"].rows if r["sessie"] == sessie]
+    return [
+        str(r["personeelsnummer"]) for r in book.sheets["Indeling"].rows if r["sessie"] == sessie
+    ]
 
 
 def per_session(status: str, sessie: str, numbers: list[str]) -> set[Key]:
@@ -53,9 +57,13 @@ def test_first_run_is_all_new_and_a_rerun_is_byte_identical(tmp_path: Path) -> N
     assert {c.status for c in first.changes} == {"nieuw"}
     assert len([c for c in first.changes if c.row.soort == "uitnodiging"]) == 13
     assert csv_changes(first) == changes(first)
-    before = {p.relative_to(first.target): p.read_bytes() for p in first.target.rglob("*") if p.is_file()}
+    before = {
+        p.relative_to(first.target): p.read_bytes() for p in first.target.rglob("*") if p.is_file()
+    }
     again = run(book, tmp_path / "a", mail=True, print_bundles=True)
-    after = {p.relative_to(again.target): p.read_bytes() for p in again.target.rglob("*") if p.is_file()}
+    after = {
+        p.relative_to(again.target): p.read_bytes() for p in again.target.rglob("*") if p.is_file()
+    }
     assert before == after
     assert again.cycle_version == first.cycle_version == 1
 
@@ -70,8 +78,18 @@ def _facilitator(book: Book) -> None:
 
 def _swap(book: Book) -> None:
     """10002 (LR-01) and 10006 (AU-01) change places."""
-    book.set("Indeling", book.row_of("Indeling", sessie="LR-01", personeelsnummer=10002), "sessie", "AU-01")
-    book.set("Indeling", book.row_of("Indeling", sessie="AU-01", personeelsnummer=10006), "sessie", "LR-01")
+    book.set(
+        "Indeling",
+        book.row_of("Indeling", sessie="LR-01", personeelsnummer=10002),
+        "sessie",
+        "AU-01",
+    )
+    book.set(
+        "Indeling",
+        book.row_of("Indeling", sessie="AU-01", personeelsnummer=10006),
+        "sessie",
+        "LR-01",
+    )
 
 
 def _remove(book: Book) -> None:
@@ -84,13 +102,17 @@ IV = ["10009", "10010", "10011", "10012", "10001"]
 
 
 def _expected_swap() -> set[Key]:
-    found = {
-        ("nieuw", kind, "AU-01", "10002") for kind in ("uitnodiging", "agenda")
-    } | {("nieuw", kind, "LR-01", "10006") for kind in ("uitnodiging", "agenda")}
+    found = {("nieuw", kind, "AU-01", "10002") for kind in ("uitnodiging", "agenda")} | {
+        ("nieuw", kind, "LR-01", "10006") for kind in ("uitnodiging", "agenda")
+    }
     found |= {("vervallen", kind, "LR-01", "10002") for kind in ("uitnodiging", "agenda")}
     found |= {("vervallen", kind, "AU-01", "10006") for kind in ("uitnodiging", "agenda")}
     # The draaiboeken and advices list the participants; the two syllabi list the session.
-    found |= {("gewijzigd", kind, s, "") for kind in ("draaiboek", "vervolgadvies") for s in ("LR-01", "AU-01")}
+    found |= {
+        ("gewijzigd", kind, s, "")
+        for kind in ("draaiboek", "vervolgadvies")
+        for s in ("LR-01", "AU-01")
+    }
     found |= {("gewijzigd", "syllabus", "", n) for n in ("10002", "10006")}
     return found
 
