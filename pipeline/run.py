@@ -255,7 +255,8 @@ def generate(
         used = [templates_dir / k.template for k in wanted] + list(content.files)
         staged.write(MANIFEST_CSV, manifest_csv(rows))
         names = {p.personeelsnummer: dutch.full_name(p) for p in cycle.people}
-        staged.write(CHANGES_CSV, changes_csv(comparison.changes, names))
+        report = comparison.changes_among(rows)
+        staged.write(CHANGES_CSV, changes_csv(report, names))
         staged.write(
             MANIFEST_JSON,
             manifest_json(
@@ -280,7 +281,7 @@ def generate(
         tuple(ledger.internal),
         archive,
         rows,
-        tuple(comparison.changes),
+        tuple(report),
         comparison.version,
         tuple(mailing.warnings),
     )

@@ -121,11 +121,16 @@ class Comparison:
 
     @property
     def changes(self) -> list[Change]:
-        """What this cycle version changed: new and changed documents, then the gone."""
+        """What this cycle version changed among the planned rows, then the gone."""
+        return self.changes_among(self.rows)
+
+    def changes_among(self, rows: Iterable[ManifestRow]) -> list[Change]:
+        """The same over `rows`: with the rows a --soort run carried over, the report
+        stays complete for the cycle version."""
         found = [
             Change(CHANGED if row.versie else NEW, row)
-            for row in self.rows
-            if row.gewijzigd_in == self.version
+            for row in rows
+            if row.inhoud and row.gewijzigd_in == self.version
         ]
         return found + [Change(GONE, row) for row in self.gone if row.gewijzigd_in == self.version]
 
