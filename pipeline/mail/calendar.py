@@ -9,6 +9,7 @@ input gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -105,13 +106,18 @@ def _calendar(event: Event, method: str, sequence: int, stamp: dt.datetime) -> b
         alarm.add("description", f"Morgen: {event.summary}")
         alarm.add("trigger", -REMINDER)
         vevent.add_component(alarm)
+    calendar.add_component(_timezone(event.start.year, event.end.year))
     calendar.add_component(vevent)
-    # Only the years around the event: a compact VTIMEZONE that still has its DST rules.
-    calendar.add_missing_timezones(
-        first_date=dt.date(event.start.year - 1, 1, 1),
-        last_date=dt.date(event.end.year + 2, 1, 1),
-    )
     return bytes(calendar.to_ical())
+
+
+@functools.lru_cache(maxsize=16)
+def _timezone(first_year: int, last_year: int) -> icalendar.Timezone:
+    """The VTIMEZONE for the years around an event: compact, with its DST rules. Built
+    once per year range (it is most of the work of an invitation)."""
+    return icalendar.Timezone.from_tzid(
+        TIMEZONE, first_date=dt.date(first_year - 1, 1, 1), last_date=dt.date(last_year + 2, 1, 1)
+    )
 
 
 def request(event: Event, sequence: int, stamp: dt.datetime) -> bytes:
