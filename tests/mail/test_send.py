@@ -201,3 +201,54 @@ def test_killed_sender_resumes_and_nothing_arrives_twice(
     assert "8 verstuurd, 4 al eerder verstuurd" in result.output
     ids = recorder.message_ids()
     assert len(ids) == 13 and set(ids.values()) == {1}
+
+
+def test_login_with_the_password_from_the_environment(
+    tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    authority, pem = ca
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"hr", b"geheim")
+        return AuthResult(success=ok)
+
+    recorder = Recorder()
+    controller = Controller(
+        recorder,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=check,
+        auth_required=True,
+    )
+    controller.start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(pem))
+        folder = outbox(tmp_path)
+        args = ["--server", "127.0.0.1", "--poort", str(port), "--gebruiker", "hr", "--echt"]
+        monkeypatch.setenv("INTERVISIE_SMTP_WACHTWOORD", "geheim")
+        accepted = send(folder, *args)
+        assert accepted.exit_code == 0, accepted.output
+        assert len(recorder.message_ids()) == 13
+    finally:
+        controller.stop()
+
+
+def test_a_server_with_an_unknown_certificate_is_refused(
+    tmp_path: Path, smtp: tuple[Recorder, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder, _ = smtp
+    other = tmp_path / "andere-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(other))
+    monkeypatch.setenv("SSL_CERT_FILE", str(other))
+    result = send(outbox(tmp_path), "--echt")
+    assert result.exit_code == 3 and "het certificaat klopt niet" in result.output
+    assert recorder.messages == []
