@@ -52,10 +52,10 @@ def default_ledger(outbox: Path) -> Path:
     return outbox / "verzendlog.csv"
 
 
-def connect(server: Server) -> smtplib.SMTP:
+def _open(server: Server) -> smtplib.SMTP:
     context = ssl.create_default_context()
+    smtp: smtplib.SMTP | None = None
     try:
-        smtp: smtplib.SMTP
         if server.security == "smtps":
             smtp = smtplib.SMTP_SSL(
                 server.host, server.port, timeout=server.timeout, context=context
@@ -67,6 +67,16 @@ def connect(server: Server) -> smtplib.SMTP:
         if server.user:
             smtp.login(server.user, server.password or "")
         return smtp
+    except BaseException:
+        if smtp is not None:
+            smtp.close()
+        raise
+
+
+def connect(server: Server) -> smtplib.SMTP:
+    """An open, secured and logged-in connection; SendError in Dutch otherwise."""
+    try:
+        return _open(server)
     except smtplib.SMTPAuthenticationError:
         raise SendError(
             f"de server {server.host} weigert de aanmelding van '{server.user}'"
@@ -144,49 +154,58 @@ def send_outbox(
     """Send every message of `folder` not sent before; `open_connection` None is a dry run."""
     outcome = Outcome()
     smtp: smtplib.SMTP | None = None
-    with Ledger(ledger_path) as ledger:
-        earlier = ledger.last_results()
-        for message in read_outbox(folder):
-            name = message.path.name
-            before = earlier.get(message.message_id)
-            if before is not None and before.result == SENT:
-                outcome.already.append(name)
-                continue
-            if before is not None and before.result == REFUSED:
-                outcome.refused.append(f"{message.recipient}: eerder geweigerd, {before.detail}")
-                continue
-            if before is not None and before.result in (BUSY, UNCERTAIN) and not resend_uncertain:
-                outcome.uncertain.append(f"{name} ({message.recipient})")
-                continue
-            if open_connection is None:
-                outcome.would_send.append(f"{name} -> {message.recipient}")
-                continue
-            if smtp is None:
-                smtp = open_connection()
-            if outcome.sent or outcome.refused:
-                time.sleep(pause)  # throttle: most servers limit messages per minute
-            entry = Entry(message.message_id, message.recipient, message.sha256, name, BUSY)
-            ledger.record(entry)
-            try:
-                smtp.sendmail(message.sender, [message.recipient], message.data)
-            except smtplib.SMTPRecipientsRefused as exc:
-                code, text = next(iter(exc.recipients.values()))
-                _refused(ledger, entry, outcome, code, text)
-            except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-                _refused(ledger, entry, outcome, exc.smtp_code, exc.smtp_error)
-            except (OSError, smtplib.SMTPException) as exc:
-                ledger.record(_with(entry, UNCERTAIN, str(exc)))
-                outcome.uncertain.append(f"{name} ({message.recipient})")
-                outcome.stopped = f"de verbinding met de server is verbroken ({exc})"
-                break
-            else:
-                ledger.record(_with(entry, SENT))
-                outcome.sent.append(name)
-                if on_sent:
-                    on_sent(message)
-    if smtp is not None:
-        with contextlib.suppress(OSError, smtplib.SMTPException):
-            smtp.quit()
+    try:
+        with Ledger(ledger_path) as ledger:
+            earlier = ledger.last_results()
+            for message in read_outbox(folder):
+                name = message.path.name
+                before = earlier.get(message.message_id)
+                if before is not None and before.result == SENT:
+                    outcome.already.append(name)
+                    continue
+                if before is not None and before.result == REFUSED:
+                    outcome.refused.append(
+                        f"{message.recipient}: eerder geweigerd, {before.detail}"
+                    )
+                    continue
+                if (
+                    before is not None
+                    and before.result in (BUSY, UNCERTAIN)
+                    and not resend_uncertain
+                ):
+                    outcome.uncertain.append(f"{name} ({message.recipient})")
+                    continue
+                if open_connection is None:
+                    outcome.would_send.append(f"{name} -> {message.recipient}")
+                    continue
+                if smtp is None:
+                    smtp = open_connection()
+                if outcome.sent or outcome.refused:
+                    time.sleep(pause)  # throttle: most servers limit messages per minute
+                entry = Entry(message.message_id, message.recipient, message.sha256, name, BUSY)
+                ledger.record(entry)
+                try:
+                    smtp.sendmail(message.sender, [message.recipient], message.data)
+                except smtplib.SMTPRecipientsRefused as exc:
+                    code, text = next(iter(exc.recipients.values()))
+                    _refused(ledger, entry, outcome, code, text)
+                except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                    _refused(ledger, entry, outcome, exc.smtp_code, exc.smtp_error)
+                except (OSError, smtplib.SMTPException) as exc:
+                    ledger.record(_with(entry, UNCERTAIN, str(exc)))
+                    outcome.uncertain.append(f"{name} ({message.recipient})")
+                    outcome.stopped = f"de verbinding met de server is verbroken ({exc})"
+                    break
+                else:
+                    ledger.record(_with(entry, SENT))
+                    outcome.sent.append(name)
+                    if on_sent:
+                        on_sent(message)
+    finally:
+        if smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                smtp.quit()
+            smtp.close()
     return outcome
 
 

@@ -217,7 +217,8 @@ def test_login_with_the_password_from_the_environment(
 
     def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"hr", b"geheim")
-        return AuthResult(success=ok)
+        # An explicit message: aiosmtpd 1.4 does not answer a refusal without one.
+        return AuthResult(success=ok, handled=False, message=None if ok else "535 5.7.8 Onjuist")
 
     recorder = Recorder()
     controller = Controller(
@@ -234,6 +235,10 @@ def test_login_with_the_password_from_the_environment(
         monkeypatch.setenv("SSL_CERT_FILE", str(pem))
         folder = outbox(tmp_path)
         args = ["--server", "127.0.0.1", "--poort", str(port), "--gebruiker", "hr", "--echt"]
+        monkeypatch.setenv("INTERVISIE_SMTP_WACHTWOORD", "fout")
+        refused = send(folder, *args)
+        assert refused.exit_code == 3 and "weigert de aanmelding van 'hr'" in refused.output
+        assert recorder.messages == []
         monkeypatch.setenv("INTERVISIE_SMTP_WACHTWOORD", "geheim")
         accepted = send(folder, *args)
         assert accepted.exit_code == 0, accepted.output
