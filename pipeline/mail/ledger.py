@@ -66,8 +66,13 @@ class Ledger:
                 raise OutputError(
                     f"er loopt al een verzending met het verzendlog '{self.path}'"
                 ) from None
-        if os.fstat(self._fd).st_size == 0:
+        size = os.fstat(self._fd).st_size
+        if size == 0:
             self._append(HEADER)
+        elif os.pread(self._fd, 1, size - 1) != b"\n":
+            # A run killed halfway through a line: end that line, so the next record
+            # starts on its own line and is read correctly.
+            self._write(b"\r\n")
         return self
 
     def __exit__(
@@ -81,7 +86,9 @@ class Ledger:
     def _append(self, values: tuple[str, ...]) -> None:
         buffer = io.StringIO()
         csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(values)
-        data = buffer.getvalue().encode("utf-8")
+        self._write(buffer.getvalue().encode("utf-8"))
+
+    def _write(self, data: bytes) -> None:
         try:
             os.write(self._fd, data)
             os.fsync(self._fd)

@@ -108,32 +108,36 @@ class Outcome:
 @dataclass(frozen=True)
 class Message:
     path: Path
-    data: bytes
     message_id: str
     sender: str
     recipient: str
     sha256: str
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise OutputError(f"kan '{path}' niet lezen: {describe_os_error(exc)}") from None
+
+
 def read_outbox(folder: Path) -> Iterator[Message]:
     parser = BytesParser(policy=policy.SMTP)
     for path in sorted(folder.glob("*.eml")):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise OutputError(f"kan '{path}' niet lezen: {describe_os_error(exc)}") from None
+        data = _read(path)
         headers = parser.parsebytes(data, headersonly=True)
-        message_id = str(headers.get("Message-ID", "")).strip()
-        to, sender = headers.get("To"), headers.get("From")
-        if not message_id or to is None or sender is None:
-            raise OutputError(f"'{path.name}' mist Message-ID, From of To")
+        try:
+            message_id = str(headers.get("Message-ID", "")).strip()
+            to, sender = headers["To"].addresses[0], headers["From"].addresses[0]
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            message_id = ""
+        if not message_id or "@" not in to.addr_spec or "@" not in sender.addr_spec:
+            raise OutputError(
+                f"'{path.name}' is geen bericht van `genereer --mail`: Message-ID, From of To "
+                "ontbreekt of klopt niet; er is niets verstuurd"
+            )
         yield Message(
-            path,
-            data,
-            message_id,
-            sender.addresses[0].addr_spec,
-            to.addresses[0].addr_spec,
-            hashlib.sha256(data).hexdigest(),
+            path, message_id, sender.addr_spec, to.addr_spec, hashlib.sha256(data).hexdigest()
         )
 
 
@@ -157,8 +161,14 @@ def send_outbox(
     try:
         with Ledger(ledger_path) as ledger:
             earlier = ledger.last_results()
-            for message in read_outbox(folder):
+            seen: set[str] = set()
+            # Every message is checked before the first one goes.
+            for message in list(read_outbox(folder)):
                 name = message.path.name
+                if message.message_id in seen:  # the same message twice in the folder
+                    outcome.already.append(name)
+                    continue
+                seen.add(message.message_id)
                 before = earlier.get(message.message_id)
                 if before is not None and before.result == SENT:
                     outcome.already.append(name)
@@ -183,9 +193,12 @@ def send_outbox(
                 if outcome.sent or outcome.refused:
                     time.sleep(pause)  # throttle: most servers limit messages per minute
                 entry = Entry(message.message_id, message.recipient, message.sha256, name, BUSY)
+                data = _read(message.path)
+                if hashlib.sha256(data).hexdigest() != message.sha256:
+                    raise OutputError(f"'{name}' is tijdens het versturen veranderd")
                 ledger.record(entry)
                 try:
-                    smtp.sendmail(message.sender, [message.recipient], message.data)
+                    smtp.sendmail(message.sender, [message.recipient], data)
                 except smtplib.SMTPRecipientsRefused as exc:
                     code, text = next(iter(exc.recipients.values()))
                     _refused(ledger, entry, outcome, code, text)
