@@ -340,5 +340,5 @@ def sjablonen_controleer(map_: Path | None) -> None:
         if problems:
             raise TemplatesInvalid(problems)
     click.echo(
-        f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in ALL_KINDS)})."
+        f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in Kind)})."
     )

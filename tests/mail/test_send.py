@@ -257,3 +257,34 @@ def test_a_server_with_an_unknown_certificate_is_refused(
     result = send(outbox(tmp_path), "--echt")
     assert result.exit_code == 3 and "het certificaat klopt niet" in result.output
     assert recorder.messages == []
+
+
+def test_smtps_with_implicit_tls(
+    tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    authority, pem = ca
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, ssl_context=context)
+    controller.start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(pem))
+        folder = outbox(tmp_path)
+        result = send(
+            folder,
+            "--echt",
+            "--server",
+            "127.0.0.1",
+            "--poort",
+            str(port),
+            "--beveiliging",
+            "smtps",
+        )
+        assert result.exit_code == 0, result.output
+        assert len(recorder.message_ids()) == 13
+    finally:
+        controller.stop()

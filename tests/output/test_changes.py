@@ -170,6 +170,18 @@ def test_a_cancelled_booking_gets_a_letter_a_cancel_file_and_an_e_mail(tmp_path:
     assert "gaat deze sessie voor u niet door" in text and "IV-01" in text
     assert "dinsdag 16 maart 2027 van 09:30 - " in text
     assert "drs. A.M. Jansen" in text  # signed like the invitation
+    # The print bundles hold only what must go out again, the cancellation with them.
+    by_post = Document(str(result.target / "afdrukken" / "uitnodigingen-per-post.docx"))
+    internal = Document(str(result.target / "afdrukken" / "uitnodigingen-interne-post.docx"))
+    subjects = [
+        [p.text for p in doc.paragraphs if p.text.startswith("Onderwerp:")]
+        for doc in (by_post, internal)
+    ]
+    assert subjects[0] == ["Onderwerp: uitnodiging intervisie (probleemronde), IV-01"] * 3
+    assert sorted(subjects[1]) == [
+        "Onderwerp: afzegging intervisiesessie IV-01",
+        "Onderwerp: uitnodiging intervisie (probleemronde), IV-01",
+    ]
     mails = sorted(p.name for p in (result.target / "e-mail").glob("*.eml"))
     # Only what must go out again: the four changed letters (group size) and the cancellation.
     assert len(mails) == 5
