@@ -586,7 +586,8 @@ def afzegging() -> DocumentObject:
     para(
         doc,
         "Eerder {% if ontvanger.formeel %}hebt u{% else %}heb je{% endif %} een uitnodiging "
-        "ontvangen voor {{ sessie.omschrijving }} op {{ sessie.datum }} van {{ sessie.tijd }} "
+        "ontvangen voor de sessie {{ sessie.omschrijving }} op {{ sessie.datum }} van "
+        "{{ sessie.tijd }} "
         "uur{% if sessie.plaats %} ({{ sessie.plaats }}){% endif %}. Door een wijziging in de "
         "indeling gaat deze sessie voor {% if ontvanger.formeel %}u{% else %}jou{% endif %} "
         "niet door. De afspraak in {% if ontvanger.formeel %}uw{% else %}je{% endif %} agenda "
@@ -594,8 +595,8 @@ def afzegging() -> DocumentObject:
     )
     para(
         doc,
-        "Staat {% if ontvanger.formeel %}u{% else %}je{% endif %} ingedeeld voor een andere "
-        "sessie, dan {% if ontvanger.formeel %}ontvangt u{% else %}ontvang je{% endif %} "
+        "{% if ontvanger.formeel %}Bent u{% else %}Ben je{% endif %} ingedeeld voor een "
+        "andere sessie, dan {% if ontvanger.formeel %}ontvangt u{% else %}ontvang je{% endif %} "
         "daarvoor een aparte uitnodiging.",
     )
     para(

@@ -244,6 +244,8 @@ class Mailing:
             person = self.people[row.personeelsnummer]
             theme = self.content.theme(session.thema)
             name = theme.naam if theme else session.thema
+            # The general method is called Intervisie: no 'intervisie Intervisie'.
+            named = "" if name.casefold() == "intervisie" else f" {name}"
             start, end = session.start, session.end
             where = (
                 f"online via {session.link}"
@@ -253,7 +255,7 @@ class Mailing:
             paragraphs = (
                 dutch.salutation(person),
                 f"{_you(person, 'Graag nodig ik u', 'Graag nodig ik je')} uit voor de "
-                f"intervisiesessie {name} ({session.sessie}) op {dutch.long_date(start.date())}"
+                f"intervisiesessie{named} ({session.sessie}) op {dutch.long_date(start.date())}"
                 f" van {dutch.clock_range(start, end)} uur, {where}.",
                 f"In de bijlage {_you(person, 'vindt u', 'vind je')} de uitnodiging met alle "
                 "informatie en een agenda-afspraak. "
@@ -268,7 +270,7 @@ class Mailing:
                 sender_email=org.contact_email,
                 recipient_name=dutch.full_name(person),
                 recipient_email=person.email,
-                subject=f"Uitnodiging intervisie {name} op {dutch.long_date(start.date())}",
+                subject=f"Uitnodiging intervisie{named} op {dutch.long_date(start.date())}",
                 paragraphs=paragraphs,
                 letter=self._letter(letters[key(row)]),
                 calendar=(self.staged.staging / row.pad).read_bytes(),
@@ -292,7 +294,7 @@ class Mailing:
             you = "u" if formal else "je"
             paragraphs = (
                 greeting,
-                f"De intervisiesessie {event.summary} op {dutch.long_date(event.start.date())} "
+                f"De sessie {event.summary} op {dutch.long_date(event.start.date())} "
                 f"van {dutch.clock_range(event.start, event.end)} uur gaat voor {you} niet "
                 f"door. De bijgevoegde agenda-afzegging haalt de afspraak uit "
                 f"{'uw' if formal else 'je'} agenda.",
@@ -305,7 +307,7 @@ class Mailing:
                 sender_email=org.contact_email,
                 recipient_name=event.attendee.name,
                 recipient_email=event.attendee.email,
-                subject=f"Afzegging intervisie {event.summary}",
+                subject=f"Afzegging: {event.summary} op {dutch.long_date(event.start.date())}",
                 paragraphs=paragraphs,
                 letter=self._letter(letter.pad) if letter else None,
                 calendar=(self.staged.staging / ics_row.pad).read_bytes(),

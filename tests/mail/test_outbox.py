@@ -55,6 +55,7 @@ def test_one_ready_message_per_invitation(tmp_path: Path) -> None:
     # Without a postal address (internal post) the e-mail still goes.
     internal = _read(next(folder.glob("uitnodiging-iv-01-10012-*.eml")))
     assert str(internal["To"]) == "Iris de Boer <iris@voorbeeldstad.nl>"
+    assert internal["Subject"] == "Uitnodiging intervisie op dinsdag 16 maart 2027"
 
 
 def test_same_input_same_bytes_and_a_change_gives_a_new_message_id(tmp_path: Path) -> None:
