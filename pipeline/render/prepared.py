@@ -27,8 +27,8 @@ from lxml import etree
 from markupsafe import Markup
 
 from pipeline.errors import TemplateProblem
+from pipeline.files import zip_with
 from pipeline.model import SignatureImage
-from pipeline.render.ziparchive import Base, Entry
 
 # Parts rendered per document are compressed fast: a few percent larger, much quicker.
 RENDERED_LEVEL = 1
@@ -189,15 +189,18 @@ class PreparedTemplate:
             prepared.append(PreparedPart(name, source, template, "{%tc" in source))
         return prepared
 
-    def _base_archive(self, rendered: set[str]) -> Base:
-        """Every member that no document changes, compressed once."""
+    def _base_archive(self, rendered: set[str]) -> bytes:
+        """A zip of every member that no document changes, compressed once."""
         package = io.BytesIO()
         self._tpl.docx.save(package)
         with zipfile.ZipFile(package) as source:
-            return Base(
-                Entry.deflate(info.filename, source.read(info.filename))
-                for info in source.infolist()
-                if info.filename not in rendered
+            return zip_with(
+                b"",
+                (
+                    (info.filename, source.read(info.filename))
+                    for info in source.infolist()
+                    if info.filename not in rendered
+                ),
             )
 
     def render_part(self, part: PreparedPart, context: Mapping[str, Any]) -> str:
@@ -231,12 +234,9 @@ class PreparedTemplate:
         """One finished .docx as bytes."""
         if self.signature is not None or context.get("handtekening") is not None:
             context = {**context, "handtekening": self.signature or ""}
-        members = [
-            Entry.deflate(p.name, _with_declaration(self.render_part(p, context)), RENDERED_LEVEL)
-            for p in self.parts
-        ]
-        members.append(Entry.deflate(CORE_PART, core_xml(props), RENDERED_LEVEL))
-        return self.base.with_members(members)
+        members = [(p.name, _with_declaration(self.render_part(p, context))) for p in self.parts]
+        members.append((CORE_PART, core_xml(props)))
+        return zip_with(self.base, members, RENDERED_LEVEL)
 
 
 def _with_declaration(xml: str) -> bytes:

@@ -307,22 +307,39 @@ def test_recovery_restores_the_newest_and_leaves_live_runs_alone(tmp_path: Path)
     assert live.exists()
 
 
-def test_letters_from_different_packages_are_combined_with_docxcompose(
+def test_letters_from_different_templates_are_not_bundled(
     example_run,  # type: ignore[no-untyped-def]
 ) -> None:
-    import datetime as dt
+    from pipeline.errors import OutputError
+    from pipeline.output.bundle import combine_letters
+    from pipeline.render.prepared import CoreProperties
 
-    from pipeline.output.bundle import _join_same_package, combine_letters
+    letter = sorted((example_run.target / "uitnodigingen").glob("*.docx"))[0]
+    other = sorted((example_run.target / "vervolgadviezen").glob("*.docx"))[0]
+    props = CoreProperties("t", "s", "a", "k", "2027-01-01T00:00:00Z")
+    with pytest.raises(OutputError, match="ander sjabloon"):
+        combine_letters([letter, other, letter], props)
+
+
+def test_letters_without_section_properties_are_bundled_on_new_pages(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.section import WD_SECTION
+    from docx.oxml.ns import qn
+
+    from pipeline.output.bundle import combine_letters
     from pipeline.render.prepared import CoreProperties
     from tests.docx_text import open_docx
 
-    letter = next(iter(sorted((example_run.target / "uitnodigingen").glob("*.docx"))))
-    other = next(iter(sorted((example_run.target / "vervolgadviezen").glob("*.docx"))))
-    props = CoreProperties(
-        "t", "s", "a", "k", dt.datetime(2027, 1, 1).strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
-    assert _join_same_package([letter, other], props) is None
-    combined = open_docx(combine_letters([letter, other, letter], props))
-    assert len(combined.sections) == 3
-    text = "\n".join(p.text for p in combined.paragraphs)
-    assert text.count("Met vriendelijke groet,") == 2 and "Advies" in text
+    paths = []
+    for name in ("een", "twee"):
+        document = docx.Document()
+        document.add_paragraph(f"Brief {name}")
+        body = document.element.body
+        body.remove(body.find(qn("w:sectPr")))
+        paths.append(tmp_path / f"{name}.docx")
+        document.save(str(paths[-1]))
+    props = CoreProperties("t", "s", "a", "k", "2027-01-01T00:00:00Z")
+    combined = open_docx(combine_letters(paths, props))
+    assert len(combined.sections) == 2
+    assert [p.text for p in combined.paragraphs if p.text] == ["Brief een", "Brief twee"]
+    assert combined.sections[1].start_type == WD_SECTION.NEW_PAGE
