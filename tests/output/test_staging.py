@@ -343,3 +343,37 @@ def test_letters_without_section_properties_are_bundled_on_new_pages(tmp_path: P
     assert len(combined.sections) == 2
     assert [p.text for p in combined.paragraphs if p.text] == ["Brief een", "Brief twee"]
     assert combined.sections[1].start_type == WD_SECTION.NEW_PAGE
+
+
+def _package(members: dict[str, bytes]) -> bytes:
+    from pipeline.files import zip_with
+
+    return zip_with(b"", members.items())
+
+
+_TYPES = b'<?xml version="1.0"?><Types xmlns="urn:x"/>'
+_BODY = b'<?xml version="1.0"?><w:document xmlns:w="urn:w"/>'
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"geen zip",
+        _package({"[Content_Types].xml": _TYPES}),
+        _package({"[Content_Types].xml": _TYPES, "word/document.xml": b"<w:document>"}),
+        _package({"[Content_Types].xml": b"<Types", "word/document.xml": _BODY}),
+        _package({"[Content_Types].xml": _TYPES, "word/document.xml": _BODY})[:-30],
+    ],
+    ids=["no-zip", "no-body", "broken-body", "broken-types", "cut-off"],
+)
+def test_a_broken_document_is_not_published(data: bytes) -> None:
+    from pipeline.output.staging import verify_docx
+
+    with pytest.raises(OutputError, match=r"'brief\.docx' is beschadigd"):
+        verify_docx(data, "brief.docx")
+
+
+def test_a_sound_document_passes_the_check() -> None:
+    from pipeline.output.staging import verify_docx
+
+    verify_docx(_package({"[Content_Types].xml": _TYPES, "word/document.xml": _BODY}), "b.docx")

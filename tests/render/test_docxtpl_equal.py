@@ -107,8 +107,12 @@ TEMPLATES_BUILT: list[tuple[str, Callable[[Document], None]]] = [
     ),
     (
         "rij-lus {%tr %} met tab en regeleinde in cellen",
-        table(("A", "B"), ("{%tr for r in rijen %}", ""), ("{{ r.a }}", "{{ r.b }}"),
-              ("{%tr endfor %}", "")),
+        table(
+            ("A", "B"),
+            ("{%tr for r in rijen %}", ""),
+            ("{{ r.a }}", "{{ r.b }}"),
+            ("{%tr endfor %}", ""),
+        ),
     ),
     (
         "kolom-lus {%tc %} (meer kolommen dan het raster)",
@@ -188,9 +192,7 @@ def _contexts(content: Content) -> dict[Kind, list[dict[str, Any]]]:
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS, ids=lambda k: k.value)
-def test_project_templates_give_docxtpls_xml(
-    content: Content, kind: Kind, tmp_path: Path
-) -> None:
+def test_project_templates_give_docxtpls_xml(content: Content, kind: Kind, tmp_path: Path) -> None:
     signature = SIGNATURE if kind is Kind.UITNODIGING else None
     for context in _contexts(content)[kind][:2]:
         if signature is not None:
