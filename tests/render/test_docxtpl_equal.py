@@ -50,10 +50,10 @@ def rendered_parts(data: bytes) -> dict[str, bytes]:
 
 
 def assert_same_as_docxtpl(
-    path: Path, context: dict[str, Any], signature: SignatureImage | None = None
+    path: Path, context: dict[str, Any], folder: Path, signature: SignatureImage | None = None
 ) -> bytes:
     fast = PreparedTemplate(path, make_environment(), signature).render(context, PROPS)
-    reference = path.with_name("docxtpl.docx")
+    reference = folder / "docxtpl.docx"
     render_with_docxtpl(path, context, reference)
     ours, theirs = rendered_parts(fast), rendered_parts(reference.read_bytes())
     assert ours.keys() == theirs.keys()
@@ -133,7 +133,7 @@ def test_small_templates_give_docxtpls_xml(
     build(document)
     path = tmp_path / "sjabloon.docx"
     document.save(str(path))
-    assert_same_as_docxtpl(path, CONTEXT)
+    assert_same_as_docxtpl(path, CONTEXT, tmp_path)
 
 
 @pytest.mark.parametrize("copies", [1, 3])
@@ -144,7 +144,7 @@ def test_images_in_a_loop_give_docxtpls_xml_with_unique_ids(tmp_path: Path, copi
     path = tmp_path / "sjabloon.docx"
     document.save(str(path))
     context = {"namen": ["x"] * copies, "handtekening": SIGNATURE}
-    data = assert_same_as_docxtpl(path, context, SIGNATURE)
+    data = assert_same_as_docxtpl(path, context, tmp_path, SIGNATURE)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         body = etree.fromstring(package.read("word/document.xml"))
     ids = [e.get("id") for e in body.iter("{*}docPr")]
@@ -197,4 +197,4 @@ def test_project_templates_give_docxtpls_xml(content: Content, kind: Kind, tmp_p
     for context in _contexts(content)[kind][:2]:
         if signature is not None:
             context["handtekening"] = signature
-        assert_same_as_docxtpl(TEMPLATES / kind.template, context, signature)
+        assert_same_as_docxtpl(TEMPLATES / kind.template, context, tmp_path, signature)
