@@ -26,7 +26,7 @@ from pipeline.errors import (
 )
 from pipeline.output.bundle import BUNDLE_KIND
 from pipeline.render.check import check_templates
-from pipeline.run import check, generate
+from pipeline.run import check, generate, restore_after_killed_runs
 from pipeline.workbook.empty import write_empty_workbook
 
 cli_nl.install()
@@ -132,14 +132,25 @@ def main() -> None:
     short_help="Controleer een werkboek en meld alle problemen.",
 )
 @_workbook_argument()
+@click.option(
+    "--uitvoer",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Uitvoermap van genereer: een map die een afgebroken run liet ontbreken, wordt "
+    "eerst teruggezet.",
+)
 @_templates_option()
-def controleer(werkboek: Path, templates_dir: Path) -> None:
+def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
     """Controleer WERKBOEK op alle regels en meld alle problemen tegelijk.
 
     Elke fout noemt blad, rij en kolom. Waarschuwingen staan erna. Afsluitcode 0 als het
     werkboek in orde is, 1 als er fouten zijn.
     """
     with _errors():
+        for folder in restore_after_killed_runs(output):
+            click.echo(f"Teruggezet na een afgebroken run: {folder}", err=True)
         _, result = check(werkboek, templates_dir, dt.date.today())
         _report(result.warnings)
         cycle = result.cycle

@@ -179,16 +179,22 @@ def _owned_target(
         yield
 
 
-def _recover(output_root: Path, folder: str) -> None:
-    """Tidy up after killed runs; the archive must be a real folder (following a link
-    would write personal data elsewhere)."""
+def restore_after_killed_runs(output_root: Path, own: str | None = None) -> list[Path]:
+    """Put back cycle folders a killed run left missing and remove what killed runs left
+    (any cycle in `output_root`); the folders restored."""
     try:
-        recover(output_root, folder)
+        return recover(output_root, own)
     except OSError as exc:
         raise OutputError(
             f"kan de uitvoermap '{output_root}' niet opruimen na een afgebroken run: "
             f"{describe_os_error(exc)}"
         ) from None
+
+
+def _recover(output_root: Path, folder: str) -> None:
+    """Tidy up after killed runs; the archive must be a real folder (following a link
+    would write personal data elsewhere)."""
+    restore_after_killed_runs(output_root, folder)
     archive = output_root / ARCHIVE_DIR
     if archive.is_symlink() or (archive.exists() and not archive.is_dir()):
         raise OutputError(
@@ -277,4 +283,4 @@ def generate(
     )
 
 
-__all__ = ["RunResult", "check", "generate"]
+__all__ = ["RunResult", "check", "generate", "restore_after_killed_runs"]
