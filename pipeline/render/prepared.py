@@ -22,12 +22,12 @@ import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
 from pipeline.errors import TemplateProblem
 from pipeline.model import SignatureImage
+from pipeline.render.sandbox import BoundedSandbox, TemplateLimit, render_bounded, time_budget
 from pipeline.render.ziparchive import Base, Entry
 
 # Parts rendered per document are compressed fast: a few percent larger, much quicker.
@@ -42,9 +42,10 @@ _XML_TAGS = re.compile(r"<[^>]+>")
 
 
 def make_environment() -> jinja2.Environment:
-    """Sandboxed (an HR-edited template must not reach Python internals), escaping every
-    value (docxtpl's default drops text after '&' or '<'), failing on undefined names."""
-    return ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    """Sandboxed (an HR-edited template must not reach Python internals) with bounds on
+    size and time, escaping every value (docxtpl's default drops text after '&' or '<'),
+    failing on undefined names."""
+    return BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,28 @@ def _error_paragraph(env: jinja2.Environment, source: str) -> str:
         env.from_string(marked)
     except jinja2.TemplateSyntaxError as exc:
         return paragraph_text(marked, exc.lineno)
+    return ""
+
+
+_LIMIT_SEARCH_SECONDS = 1.0
+
+
+def _limit_paragraph(env: jinja2.Environment, source: str, context: Mapping[str, Any]) -> str:
+    """Where a template went past a bound: render it again, one paragraph per line and
+    with a short budget, and read the line from the traceback Jinja rewrites."""
+    marked = _PARAGRAPH_START.sub(r"\n<w:p\1", source)
+    try:
+        with time_budget(_LIMIT_SEARCH_SECONDS, fresh=True):
+            render_bounded(env.from_string(marked), dict(context))
+    except Exception as exc:  # the same limit again, or any other failure
+        lineno = None
+        trace = exc.__traceback__
+        while trace is not None:
+            if trace.tb_frame.f_code.co_filename == "<template>":
+                lineno = trace.tb_lineno
+            trace = trace.tb_next
+        text = paragraph_text(marked, lineno)
+        return f", in de alinea '{text}'" if text else ""
     return ""
 
 
@@ -202,7 +225,18 @@ class PreparedTemplate:
 
     def render_part(self, part: PreparedPart, context: Mapping[str, Any]) -> str:
         try:
-            xml = part.template.render(context)
+            with time_budget():
+                xml = render_bounded(part.template, dict(context))
+        except TemplateLimit as exc:
+            raise TemplateProblem(
+                f"te zwaar om in te vullen: {exc}",
+                self.name,
+                f"in {part.name}{_limit_paragraph(self.env, part.source, context)}",
+            ) from None
+        except MemoryError:
+            raise TemplateProblem(
+                "te zwaar om in te vullen: er is niet genoeg geheugen", self.name, f"in {part.name}"
+            ) from None
         except jinja2.UndefinedError as exc:
             raise TemplateProblem(undefined_message(exc.message or ""), self.name) from None
         except SecurityError as exc:
@@ -231,10 +265,13 @@ class PreparedTemplate:
         """One finished .docx as bytes."""
         if self.signature is not None or context.get("handtekening") is not None:
             context = {**context, "handtekening": self.signature or ""}
-        members = [
-            Entry.deflate(p.name, _with_declaration(self.render_part(p, context)), RENDERED_LEVEL)
-            for p in self.parts
-        ]
+        with time_budget():  # one budget for the whole document
+            members = [
+                Entry.deflate(
+                    p.name, _with_declaration(self.render_part(p, context)), RENDERED_LEVEL
+                )
+                for p in self.parts
+            ]
         members.append(Entry.deflate(CORE_PART, core_xml(props), RENDERED_LEVEL))
         return self.base.with_members(members)
 
