@@ -36,6 +36,10 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DOCUMENT_PART = "word/document.xml"
 CORE_PART = "docProps/core.xml"
 _TAG = re.compile(r"\{[{%#]")
+NOTES_CONTENT_TYPES = frozenset(
+    f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"
+    for kind in ("footnotes", "endnotes")
+)
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
 _XML_TAGS = re.compile(r"<[^>]+>")
@@ -192,6 +196,11 @@ class PreparedTemplate:
             for _, part in self._tpl.get_headers_footers(uri):
                 xml = self._tpl.get_part_xml(part)
                 parts.append((str(part.partname).lstrip("/"), xml))
+        for package_part in doc.part.package.parts:  # footnotes and endnotes, like the body
+            if package_part.content_type in NOTES_CONTENT_TYPES:
+                blob = package_part.blob
+                xml = blob.decode("utf-8") if isinstance(blob, bytes) else str(blob)
+                parts.append((str(package_part.partname).lstrip("/"), xml))
         return [(name, xml) for name, xml in parts if _TAG.search(xml)]
 
     def _prepare_parts(self, env: jinja2.Environment) -> list[PreparedPart]:
