@@ -25,7 +25,7 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 from markupsafe import Markup
 
-from pipeline.errors import TemplateProblem
+from pipeline.errors import TemplateProblem, describe_os_error
 from pipeline.model import SignatureImage
 from pipeline.render.sandbox import BoundedSandbox, TemplateLimit, render_bounded, time_budget
 from pipeline.render.ziparchive import Base, Entry
@@ -155,6 +155,13 @@ class PreparedTemplate:
         self.env = env
         if not path.is_file():
             raise TemplateProblem(f"ontbreekt (gezocht: {path})", path.name)
+        try:  # permissions first: a file we may not read is not 'no valid Word document'
+            with path.open("rb"):
+                pass
+        except OSError as exc:
+            raise TemplateProblem(
+                f"kan niet worden gelezen: {describe_os_error(exc)}", path.name
+            ) from None
         try:
             tpl = DocxTemplate(str(path))
             tpl.init_docx()

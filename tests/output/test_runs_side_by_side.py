@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import stat
 import tempfile
 import threading
 import time
-import traceback
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,7 @@ from pipeline.output.lock import CycleLock
 from pipeline.run import generate
 from tests.conftest import EXAMPLE, TEMPLATES
 from tests.generated import TODAY, generate_example
+from tests.plain_user import as_plain_user
 from tests.workbooks import TODAY as BOOK_TODAY
 from tests.workbooks import Book
 
@@ -86,27 +84,6 @@ def test_a_run_of_another_cycle_restores_it_too(tmp_path: Path) -> None:
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
-def _as_plain_user(work: Callable[[], None]) -> None:
-    """Run `work` without root's power over permissions (a forked child as 'nobody')."""
-    if os.geteuid() != 0:
-        work()
-        return
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child reports through its exit code
-        code = 1
-        try:
-            os.setgid(65534)
-            os.setuid(65534)
-            work()
-            code = 0
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-
-
 def test_a_read_only_cycle_folder_leaves_no_old_copy_behind() -> None:
     base = Path(tempfile.mkdtemp(prefix="intervisie-alleen-lezen-"))
     try:
@@ -125,7 +102,7 @@ def test_a_read_only_cycle_folder_leaves_no_old_copy_behind() -> None:
             assert left == ["archief", FOLDER], left
             assert (second.target / "manifest.json").is_file()
 
-        _as_plain_user(work)
+        as_plain_user(work)
     finally:
         for folder in [base, *base.rglob("*")]:
             if folder.is_dir() and not folder.is_symlink():
