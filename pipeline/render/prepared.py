@@ -216,7 +216,7 @@ class PreparedTemplate:
             # docxtpl puts each paragraph on its own line while rendering and takes the
             # line breaks out again afterwards; they only serve error messages, so the
             # source is compiled without them and they are added when reporting an error.
-            source = self._tpl.patch_xml(xml)
+            source = _literal_delimiters(self._tpl.patch_xml(xml))
             try:
                 template = env.from_string(source)
             except jinja2.TemplateSyntaxError as exc:
@@ -263,13 +263,6 @@ class PreparedTemplate:
             raise TemplateProblem(
                 f"fout bij het invullen: {type(exc).__name__}: {exc}", self.name
             ) from None
-        if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal Jinja delimiters
-            xml = (
-                xml.replace("{_{", "{{")
-                .replace("}_}", "}}")
-                .replace("{_%", "{%")
-                .replace("%_}", "%}")
-            )
         if part.fix_tables:
             xml = etree.tostring(self._tpl.fix_tables(xml), encoding="unicode")
         if xml.count("<wp:docPr") > 1:  # an image inside a loop: ids must stay unique
@@ -290,6 +283,18 @@ class PreparedTemplate:
             ]
         members.append(Entry.deflate(CORE_PART, core_xml(props), RENDERED_LEVEL))
         return self.base.with_members(members)
+
+
+# docxtpl's escapes for literal Jinja delimiters in a template's text. They are turned
+# into literal text before compiling, never replaced in the output: a value from the
+# workbook that happens to contain '{_{' must come out as typed.
+_LITERAL_DELIMITERS = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+
+
+def _literal_delimiters(source: str) -> str:
+    return _LITERAL_DELIMITERS.sub(
+        lambda m: "{% raw %}" + m[0].replace("_", "") + "{% endraw %}", source
+    )
 
 
 def _with_declaration(xml: str) -> bytes:
