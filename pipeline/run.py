@@ -200,7 +200,7 @@ def _recover(output_root: Path, folder: str) -> None:
         raise OutputError(
             f"'{archive}' is geen gewone map (maar een snelkoppeling of een bestand); het "
             "archief met persoonsgegevens komt alleen in een echte map. Vervang het door "
-            "een map of kies met --uitvoer een andere uitvoermap"
+            "een map of kies met --uitvoer een andere uitvoermap. Er is niets geschreven."
         )
 
 

@@ -22,6 +22,10 @@ MANIFEST_NAMES = ("manifest.json", "manifest.csv")
 _SHOWN = 5  # files named in a refusal; the rest are counted
 
 
+def _refuse(message: str) -> OutputError:
+    return OutputError(f"{message}. Er is niets geschreven.")
+
+
 def same_cycle(first: str, second: str) -> bool:
     """Names that differ only in case, accents or spacing name the same cycle (they
     share a folder, see folders.cycle_folder)."""
@@ -99,13 +103,13 @@ def ensure_replaceable(
     elsewhere = "of kies met --uitvoer een andere uitvoermap"
     for what, path in protected.items():
         if _is_within(path, target):
-            raise OutputError(
+            raise _refuse(
                 f"{what} '{path}' staat in de map '{target}', die het programma bij elke "
                 f"run vervangt; zet {what} buiten die map (bijvoorbeeld naast de "
                 f"uitvoermap) {elsewhere}"
             )
     if target.is_symlink():
-        raise OutputError(
+        raise _refuse(
             f"'{target}' is een snelkoppeling (symbolische link) en geen gewone map; het "
             f"programma vervangt alleen een map die het zelf heeft gemaakt. Verwijder of "
             f"hernoem de snelkoppeling {elsewhere}"
@@ -113,19 +117,19 @@ def ensure_replaceable(
     if not target.exists():
         return
     if not target.is_dir():
-        raise OutputError(
+        raise _refuse(
             f"'{target}' is een bestand en geen map; hernoem of verplaats het {elsewhere}"
         )
     record = read_manifest(target)
     if record is None:
-        raise OutputError(
+        raise _refuse(
             f"de map '{target}' is niet door dit programma gemaakt (er staat geen "
             f"leesbaar manifest.json van intervisie-docs in) en wordt dus niet vervangen; "
             f"hernoem of verplaats die map {elsewhere}"
         )
     other = record.get("cyclus")
     if not isinstance(other, str) or not same_cycle(other, cycle):
-        raise OutputError(
+        raise _refuse(
             f"de map '{target}' bevat de documenten van een andere cyclus ('{other}') en "
             f"wordt niet vervangen; hernoem of verplaats die map {elsewhere}"
         )
@@ -147,13 +151,13 @@ def ensure_replaceable(
         elif name in replaced and sha256_file(path) != listed[name]:
             edited.append(name)
     if foreign:
-        raise OutputError(
+        raise _refuse(
             f"in de map '{target}' staan bestanden die het programma niet heeft gemaakt: "
             f"{_listing(foreign)}. Het programma verwijdert die niet; verplaats ze naar "
             f"een andere map en start de run opnieuw"
         )
     if edited:
-        raise OutputError(
+        raise _refuse(
             f"in de map '{target}' zijn documenten gewijzigd sinds de vorige run: "
             f"{_listing(edited)}. De run zou ze vervangen; bewaar de gewijzigde versie "
             f"buiten de map (of verwijder ze als u ze niet meer nodig hebt) en start de "
