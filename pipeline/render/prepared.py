@@ -3,8 +3,10 @@
 A template is prepared once: docxtpl's own XML clean-up (`patch_xml`) runs on every
 part that holds tags, Jinja compiles it in a sandbox, and every other zip member is
 packed once into a base archive. Rendering a document is then: render the tagged
-parts, append them to a copy of the base archive. The output matches what
-`DocxTemplate.render(..., autoescape=True)` makes (see tests/test_render.py).
+parts, append them to a copy of the base archive. The XML of body, headers and footers
+matches what `DocxTemplate.render(..., autoescape=True)` makes, including docxtpl's
+post-processing (literal {_{ escapes, tabs and line breaks in values, column loops,
+drawing ids); tests/render/test_docxtpl_equal.py compares them.
 """
 
 from __future__ import annotations
@@ -26,16 +28,16 @@ from lxml import etree
 from markupsafe import Markup
 
 from pipeline.errors import TemplateProblem, describe_os_error
+from pipeline.files import zip_with
 from pipeline.model import SignatureImage
 from pipeline.render.sandbox import BoundedSandbox, TemplateLimit, render_bounded, time_budget
-from pipeline.render.ziparchive import Base, Entry
 
 # Parts rendered per document are compressed fast: a few percent larger, much quicker.
 RENDERED_LEVEL = 1
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DOCUMENT_PART = "word/document.xml"
 CORE_PART = "docProps/core.xml"
-_TAG = re.compile(r"\{[{%#]")
+_TAG = re.compile(r"\{[{%#_]")  # a Jinja tag, or docxtpl's escape {_{ / {_%
 NOTES_CONTENT_TYPES = frozenset(
     f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"
     for kind in ("footnotes", "endnotes")
@@ -43,6 +45,10 @@ NOTES_CONTENT_TYPES = frozenset(
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
 _XML_TAGS = re.compile(r"<[^>]+>")
+# Characters docxtpl turns into Word markup in values: tab, line break, paragraph, page.
+# docxtpl's column loop ({%tc for ... %}); patch_xml turns it into plain {% %}.
+_COLUMN_LOOP = re.compile(r"\{%\s*tc\b")
+_LISTING = ("\t", "\n", "\a", "\f")
 
 
 def make_environment() -> jinja2.Environment:
@@ -189,10 +195,12 @@ class PreparedTemplate:
             raise TemplateProblem(
                 f"de handtekening '{signature.path.name}' kan niet worden ingevoegd", self.name
             ) from None
-        # The same run-breaking snippet docxtpl's InlineImage produces.
+        # The same run-breaking snippet docxtpl's InlineImage produces, without the
+        # indentation python-docx puts between the drawing's tags (insignificant
+        # whitespace, but it would make every letter take docxtpl's listing path).
         return Markup(
             "</w:t></w:r><w:r><w:drawing>"
-            + inline.xml
+            + etree.tostring(inline, encoding="unicode")
             + '</w:drawing></w:r><w:r><w:t xml:space="preserve">'
         )
 
@@ -225,18 +233,25 @@ class PreparedTemplate:
                     self.name,
                     f"in de alinea '{_error_paragraph(env, source)}'",
                 ) from None
-            prepared.append(PreparedPart(name, source, template, "{%tc" in source))
+            # docxtpl repairs the body's table grids after a column loop has run.
+            column_loop = _COLUMN_LOOP.search(_XML_TAGS.sub("", xml)) is not None
+            prepared.append(
+                PreparedPart(name, source, template, name == DOCUMENT_PART and column_loop)
+            )
         return prepared
 
-    def _base_archive(self, rendered: set[str]) -> Base:
-        """Every member that no document changes, compressed once."""
+    def _base_archive(self, rendered: set[str]) -> bytes:
+        """A zip of every member that no document changes, compressed once."""
         package = io.BytesIO()
         self._tpl.docx.save(package)
         with zipfile.ZipFile(package) as source:
-            return Base(
-                Entry.deflate(info.filename, source.read(info.filename))
-                for info in source.infolist()
-                if info.filename not in rendered
+            return zip_with(
+                b"",
+                (
+                    (info.filename, source.read(info.filename))
+                    for info in source.infolist()
+                    if info.filename not in rendered
+                ),
             )
 
     def render_part(self, part: PreparedPart, context: Mapping[str, Any]) -> str:
@@ -263,9 +278,13 @@ class PreparedTemplate:
             raise TemplateProblem(
                 f"fout bij het invullen: {type(exc).__name__}: {exc}", self.name
             ) from None
+        if any(c in xml for c in _LISTING):  # values with tabs, line breaks...: as docxtpl
+            xml = self._tpl.resolve_listing(xml)
         if part.fix_tables:
             xml = etree.tostring(self._tpl.fix_tables(xml), encoding="unicode")
-        if xml.count("<wp:docPr") > 1:  # an image inside a loop: ids must stay unique
+        if part.name == DOCUMENT_PART and "<wp:docPr" in xml:
+            # As docxtpl: the body's drawings numbered from 1001 in order, so an image
+            # inside a loop still has a unique id.
             counter = iter(range(1001, 1_000_000))
             xml = _DOCPR_ID.sub(lambda m: f"{m[1]}{next(counter)}{m[3]}", xml)
         return xml
@@ -276,13 +295,10 @@ class PreparedTemplate:
             context = {**context, "handtekening": self.signature or ""}
         with time_budget():  # one budget for the whole document
             members = [
-                Entry.deflate(
-                    p.name, _with_declaration(self.render_part(p, context)), RENDERED_LEVEL
-                )
-                for p in self.parts
+                (p.name, _with_declaration(self.render_part(p, context))) for p in self.parts
             ]
-        members.append(Entry.deflate(CORE_PART, core_xml(props), RENDERED_LEVEL))
-        return self.base.with_members(members)
+        members.append((CORE_PART, core_xml(props)))
+        return zip_with(self.base, members, RENDERED_LEVEL)
 
 
 # docxtpl's escapes for literal Jinja delimiters in a template's text. They are turned
