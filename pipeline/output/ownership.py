@@ -19,6 +19,11 @@ from pipeline.errors import OutputError
 from pipeline.output.manifest import sha256_file
 
 MANIFEST_NAMES = ("manifest.json", "manifest.csv")
+# What file managers leave in a folder someone merely looked at: no one's data, made
+# again when needed; these do not stop a run and go with the old folder.
+DISPOSABLE = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+# Lock files of a document open in Word ('~$...') or LibreOffice ('.~lock....#').
+_OPEN_DOCUMENT = ("~$", ".~lock.")
 _SHOWN = 5  # files named in a refusal; the rest are counted
 
 
@@ -146,15 +151,23 @@ def ensure_replaceable(
     for name, path in _entries(target):
         if name in MANIFEST_NAMES and not path.is_symlink():
             continue
+        if path.name.casefold() in DISPOSABLE and path.is_file() and not path.is_symlink():
+            continue
         if name not in listed or path.is_symlink() or not path.is_file():
             foreign.append(name)
         elif name in replaced and sha256_file(path) != listed[name]:
             edited.append(name)
     if foreign:
+        open_hint = ""
+        if any(PurePosixPath(name).name.startswith(_OPEN_DOCUMENT) for name in foreign):
+            open_hint = (
+                " (een naam die met '~$' of '.~lock.' begint: er staat nog een document "
+                "open in Word of LibreOffice; sluit het eerst)"
+            )
         raise _refuse(
             f"in de map '{target}' staan bestanden die het programma niet heeft gemaakt: "
-            f"{_listing(foreign)}. Het programma verwijdert die niet; verplaats ze naar "
-            f"een andere map en start de run opnieuw"
+            f"{_listing(foreign)}{open_hint}. Het programma verwijdert die niet; verplaats "
+            f"ze naar een andere map en start de run opnieuw"
         )
     if edited:
         raise _refuse(

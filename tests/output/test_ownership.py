@@ -200,3 +200,18 @@ def test_the_same_cycle_spelled_differently_replaces_its_own_folder(tmp_path: Pa
 )
 def test_same_cycle(first: str, second: str, same: bool) -> None:
     assert same_cycle(first, second) is same
+
+
+def test_file_manager_leftovers_do_not_stop_a_run(tmp_path: Path) -> None:
+    first = generate_example(tmp_path)
+    for name in (".DS_Store", "Thumbs.db", "uitnodigingen/desktop.ini"):
+        (first.target / name).write_bytes(b"x")
+    again = generate_example(tmp_path)
+    assert not (again.target / ".DS_Store").exists()
+
+
+def test_a_document_open_in_word_is_named_as_open(tmp_path: Path) -> None:
+    first = generate_example(tmp_path)
+    (first.target / "draaiboeken" / "~$aaiboek-lr-01.docx").write_bytes(b"lock")
+    with pytest.raises(OutputError, match="open in Word of LibreOffice"):
+        generate_example(tmp_path)
