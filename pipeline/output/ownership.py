@@ -70,15 +70,20 @@ def read_manifest(folder: Path) -> dict[str, object] | None:
     return record
 
 
-def _rows(record: Mapping[str, object]) -> list[dict[str, object]]:
-    rows = record.get("documenten")
-    if not isinstance(rows, list):
+def _rows(record: object) -> list[dict[str, object]]:
+    """Every entry with a 'pad' anywhere in the manifest: the documents, and any other
+    file a stage lists there (a file the program writes into the cycle folder must be
+    listed in manifest.json, or the next run takes it for HR's)."""
+    if isinstance(record, list):
+        return [row for item in record for row in _rows(item)]
+    if not isinstance(record, dict):
         return []
-    return [row for row in rows if isinstance(row, dict) and isinstance(row.get("pad"), str)]
+    own = [record] if isinstance(record.get("pad"), str) else []
+    return own + [row for value in record.values() for row in _rows(value)]
 
 
 def _listed_files(record: Mapping[str, object]) -> dict[str, str]:
-    """pad -> sha256 of every document the manifest lists."""
+    """pad -> sha256 of every file the manifest lists."""
     return {
         str(PurePosixPath(str(row["pad"]))): str(row.get("sha256", "")) for row in _rows(record)
     }
@@ -93,6 +98,16 @@ def _entries(folder: Path) -> list[tuple[str, Path]]:
             path = here / name
             found.append((path.relative_to(folder).as_posix(), path))
     return sorted(found)
+
+
+def _changed(path: Path, sha256: str, written: int) -> bool:
+    """Whether a listed file differs from what the run wrote. Only a file changed after
+    the manifest was written is read and hashed: a run's documents all predate it, and a
+    large cycle folder is then checked without reading every document again. The change
+    time (ctime) is used: unlike mtime, no copy or tool can set it back."""
+    if path.stat().st_ctime_ns < written:
+        return False
+    return sha256_file(path) != sha256
 
 
 def ensure_replaceable(
@@ -146,6 +161,7 @@ def ensure_replaceable(
             for row in _rows(record)
             if row.get("soort") in replaced_kinds
         }
+    written = (target / "manifest.json").stat().st_ctime_ns  # the run's last file
     foreign: list[str] = []
     edited: list[str] = []
     for name, path in _entries(target):
@@ -155,7 +171,7 @@ def ensure_replaceable(
             continue
         if name not in listed or path.is_symlink() or not path.is_file():
             foreign.append(name)
-        elif name in replaced and sha256_file(path) != listed[name]:
+        elif name in replaced and _changed(path, listed[name], written):
             edited.append(name)
     if foreign:
         open_hint = ""
