@@ -18,7 +18,8 @@ from pathlib import Path, PurePosixPath
 from pipeline.errors import OutputError
 from pipeline.output.manifest import sha256_file
 
-MANIFEST_NAMES = ("manifest.json", "manifest.csv")
+# Files every run writes beside the documents; the manifest does not list them.
+MANIFEST_NAMES = ("manifest.json", "manifest.csv", "wijzigingen.csv")
 # What file managers leave in a folder someone merely looked at: no one's data, made
 # again when needed; these do not stop a run and go with the old folder.
 DISPOSABLE = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
