@@ -1,9 +1,9 @@
 """An empty, self-explaining input workbook, built from the contract in `schema`.
 
 Every sheet of `schema.SHEETS` gets its headers (styled, frozen, filterable), the
-number formats and dropdowns its column kinds call for, and a `Toelichting` sheet
+number formats and dropdowns its column value types call for, and a `Toelichting` sheet
 explains every sheet and column in Dutch. Nothing here restates a column: names,
-kinds, choices, descriptions and examples all come from `schema`.
+value types, choices, descriptions and examples all come from `schema`.
 
 `build_empty_workbook` returns the openpyxl workbook so that a caller (the example
 generator) can fill rows before saving it with `save_workbook`, which writes
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -30,7 +29,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.files import write_atomic
 from pipeline.workbook import schema
-from pipeline.workbook.schema import Column, Kind, Sheet
+from pipeline.workbook.schema import Column, Sheet, ValueType
 
 TOELICHTING = "Toelichting"
 CREATOR = "intervisie-docs"
@@ -44,7 +43,7 @@ DATE_FORMAT = "dd-mm-yyyy"
 TIME_FORMAT = "hh:mm"
 TEXT_FORMAT = "@"
 # Identifiers that look like numbers but must keep their leading zeros. Postcodes
-# are covered by their kind.
+# are covered by their value type.
 _KEEP_AS_TEXT = frozenset({"personeelsnummer"})
 
 _REQUIRED_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -68,7 +67,6 @@ _TITLE_LIMIT = 32
 _MESSAGE_LIMIT = 255
 _LIST_LIMIT = 255
 
-_CONDITION = re.compile(r"verplicht bij '([^']+)'", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- public API
@@ -143,21 +141,17 @@ def header_columns(worksheet: Worksheet) -> dict[str, int]:
 
 
 def requirement(column: Column) -> str:
-    """'ja', 'nee' or the condition under which the column is required ('bij online').
-
-    The condition is read from the column's own description ("verplicht bij 'online'").
-    """
+    """'ja', 'nee' or the condition under which the column is required ('bij online')."""
     if column.required:
         return "ja"
-    match = _CONDITION.search(column.description)
-    if match:
-        return f"bij {match.group(1)}"
+    if column.required_when is not None:
+        return f"bij {column.required_when.value}"
     return "nee"
 
 
 def choices_of(column: Column, themes: Sequence[str]) -> tuple[str, ...]:
     """The allowed values of a CHOICE column; `thema` takes the configured themes."""
-    if column.kind is not Kind.CHOICE:
+    if column.value_type is not ValueType.CHOICE:
         return ()
     return column.choices or tuple(themes)
 
@@ -184,7 +178,7 @@ def _write_organisatie(worksheet: Worksheet, sheet: Sheet) -> None:
         key.font = _BOLD if veld.required else Font()
         value = worksheet.cell(row=row, column=2)
         value.alignment = _WRAP_TOP
-        value.number_format = DATE_FORMAT if veld.kind is Kind.DATE else TEXT_FORMAT
+        value.number_format = DATE_FORMAT if veld.value_type is ValueType.DATE else TEXT_FORMAT
         # An input message per value cell explains the field where it is filled in.
         prompt = DataValidation(
             allow_blank=True,
@@ -208,7 +202,7 @@ def _write_table_sheet(worksheet: Worksheet, sheet: Sheet, themes: Sequence[str]
         _style_header(worksheet.cell(row=1, column=number, value=column.name), column.required)
         worksheet.column_dimensions[letter].width = _width(column, themes)
         number_format = _number_format(column)
-        wrap = column.kind is Kind.MULTILINE
+        wrap = column.value_type is ValueType.MULTILINE
         if number_format or wrap:
             for row in range(FIRST_DATA_ROW, last_row + 1):
                 cell = worksheet.cell(row=row, column=number)
@@ -232,17 +226,17 @@ def _style_header(cell: Any, required: bool) -> None:
 
 
 def _number_format(column: Column) -> str | None:
-    if column.kind is Kind.DATE:
+    if column.value_type is ValueType.DATE:
         return DATE_FORMAT
-    if column.kind is Kind.TIME:
+    if column.value_type is ValueType.TIME:
         return TIME_FORMAT
-    if column.kind is Kind.POSTCODE or column.name in _KEEP_AS_TEXT:
+    if column.value_type is ValueType.POSTCODE or column.name in _KEEP_AS_TEXT:
         return TEXT_FORMAT
     return None
 
 
 def _width(column: Column, themes: Sequence[str]) -> float:
-    if column.kind is Kind.MULTILINE:
+    if column.value_type is ValueType.MULTILINE:
         return _MULTILINE_WIDTH
     texts = [column.name, *column.example.splitlines(), *choices_of(column, themes)]
     return float(min(_MAX_WIDTH, max(_MIN_WIDTH, max(len(text) for text in texts) + 4)))
@@ -269,7 +263,7 @@ def _validation(column: Column, themes: Sequence[str]) -> DataValidation:
             error=_clip(f"Kies een waarde uit de lijst: {', '.join(choices)}.", _MESSAGE_LIMIT),
             **common,
         )
-    if column.kind is Kind.INTEGER:
+    if column.value_type is ValueType.INTEGER:
         return DataValidation(
             type="whole",
             operator="greaterThan",
@@ -371,7 +365,7 @@ def _write_toelichting(worksheet: Worksheet, themes: Sequence[str]) -> None:
             values = (
                 column.name,
                 requirement(column),
-                column.kind.value,
+                column.value_type.value,
                 ", ".join(choices_of(column, themes)),
                 column.description,
                 column.example,

@@ -12,6 +12,9 @@ import datetime as dt
 import re
 import urllib.parse
 from collections.abc import Sequence
+from pathlib import Path
+
+from docx.image.image import Image
 
 CellValue = str | int | float | bool | dt.date | dt.time | dt.datetime | None
 
@@ -28,6 +31,10 @@ _POSTCODE = re.compile(r"([1-9][0-9]{3}) ?([A-Za-z]{2})")
 # PostNL never issues these letter combinations.
 _POSTCODE_UNUSED_LETTERS = frozenset({"SA", "SD", "SS"})
 _BULLET = re.compile(r"^(?:[-*•–]\s+)")
+
+MIN_YEAR, MAX_YEAR = 2000, 2099
+MAX_SESSION_MINUTES = 24 * 60
+IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
 
 DATE_EXAMPLE = "09-03-2027"
 TIME_EXAMPLE = "14:00"
@@ -270,3 +277,68 @@ def and_list(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} en {items[-1]}"
+
+
+def parse_day(value: CellValue) -> dt.date:
+    """A date in the years the program plans for (keeps date arithmetic safe)."""
+    day = parse_date(value)
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InvalidDate(
+            f"datum {show(day)} ligt niet tussen {MIN_YEAR} en {MAX_YEAR}; controleer het jaartal."
+        )
+    return day
+
+
+def parse_minutes(value: CellValue) -> int:
+    """A session length: a positive whole number of minutes, at most a day."""
+    hint = "verwacht het aantal minuten als positief geheel getal, bijvoorbeeld 60."
+    try:
+        minutes = parse_int(value)
+    except InvalidNumber:
+        raise InvalidNumber(f"duur_minuten '{show(value)}' is geen geheel getal; {hint}") from None
+    if minutes <= 0:
+        raise InvalidNumber(f"duur_minuten {minutes} is geen positief aantal minuten; {hint}")
+    if minutes > MAX_SESSION_MINUTES:
+        raise InvalidNumber(
+            f"duur_minuten {minutes} is langer dan een dag; verwacht hoogstens "
+            f"{MAX_SESSION_MINUTES} minuten."
+        )
+    return minutes
+
+
+def parse_signature(folder: Path, value: CellValue) -> Path:
+    """An existing PNG or JPEG file, relative to the workbook's folder; by magic bytes."""
+    text = as_text(value)
+    path = folder / text.replace("\\", "/")
+    magic = b""
+    try:
+        found = path.is_file()
+        if found:
+            with path.open("rb") as handle:
+                magic = handle.read(8)
+    except (OSError, ValueError):
+        raise InvalidValue(
+            f"handtekening '{show(text)}' kan niet worden gelezen; controleer het pad."
+        ) from None
+    if not found and path.is_dir():
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is een map; geef het pad van het afbeeldingsbestand."
+        )
+    if not found:
+        raise InvalidValue(
+            f"handtekening '{show(text)}' bestaat niet (gezocht: {path}); geef het pad ten "
+            "opzichte van de map van het werkboek."
+        )
+    if not magic.startswith(IMAGE_MAGICS):
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is geen PNG- of JPEG-afbeelding; sla de handtekening "
+            "op als .png of .jpg."
+        )
+    try:  # the same parse Word embedding needs: a damaged header fails here, not mid-run
+        Image.from_file(str(path))
+    except Exception:  # python-docx raises several unrelated types for a bad image
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is beschadigd en kan niet in een brief worden "
+            "geplaatst; sla de afbeelding opnieuw op als .png of .jpg."
+        ) from None
+    return path.resolve()
