@@ -371,6 +371,12 @@ def read_organisation(
     cyclus = f.get("cyclus", as_line)
     plaats = f.text("plaats") or (_place(gemeente) if gemeente else None)
     briefdatum = f.get("briefdatum", parse_day)
+    if briefdatum is not None and first_date is not None and briefdatum > first_date:
+        f.warn(
+            "briefdatum",
+            f"briefdatum {briefdatum:%d-%m-%Y} ligt na de eerste sessie "
+            f"({first_date:%d-%m-%Y}); de uitnodigingen zouden dan te laat komen.",
+        )
     if briefdatum is None and first_date is not None:
         briefdatum = first_date - dt.timedelta(days=LETTER_LEAD_DAYS)
     if (
