@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import IntervisieError
@@ -80,6 +80,13 @@ def excel_escaped(text: str) -> str:
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(question=_cells, function=_cells, department=_cells, facilitator=_cells, place=_cells)
+@example(
+    question="Wat\tdoe jij?\n- echt",
+    function="Hoofd\u00a0KCC &amp; <balie>",
+    department="0\x0c4",
+    facilitator="Zoë\u2028van Dijk",
+    place="Zaal _x0041_ \x01",
+)
 def test_any_text_in_free_text_columns_renders_or_is_refused_in_dutch(
     tmp_path_factory: pytest.TempPathFactory,
     question: str,
@@ -106,8 +113,10 @@ def test_any_text_in_free_text_columns_renders_or_is_refused_in_dutch(
         assert any(words in document for document in documents), repr(value)
 
 
-# Characters XML 1.0 cannot carry: the reader drops them (see excel_escaped).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# What a cell shows as a line break, and what no document can carry (XML 1.0 forbids C0
+# controls but tab and line breaks, lone surrogates, U+FFFE/U+FFFF; C1 controls are no text).
+_LINE_BREAKS = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")
+_NO_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # A list bullet at the start of a line in a cell is dropped ('- ', '• '); elsewhere such a
 # word is kept, so the comparison leaves these words out on both sides.
 _BULLETS = {"-", "*", "•", "–"}
@@ -117,9 +126,10 @@ _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def _xml_legal(text: str) -> str:
-    """What a cell holding `text` shows: Excel's _xHHHH_ escapes read as the character
-    they stand for, then what XML cannot carry left out."""
-    return _XML_ILLEGAL.sub("", _EXCEL_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text))
+    """The words a cell holding `text` shows: Excel's _xHHHH_ escapes read as the
+    character they stand for, line breaks as breaks, what is no text left out."""
+    unescaped = _EXCEL_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    return _NO_TEXT.sub("", _LINE_BREAKS.sub(" ", unescaped))
 
 
 def _visible(words: list[str]) -> list[str]:
