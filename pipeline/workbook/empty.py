@@ -27,6 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from pipeline.errors import IntervisieError
 from pipeline.files import write_atomic
 from pipeline.workbook import schema
 from pipeline.workbook.schema import Column, Sheet, ValueType
@@ -163,9 +164,15 @@ def _check_themes(themes: Sequence[str]) -> tuple[str, ...]:
     names = tuple(theme.strip() for theme in themes if theme.strip())
     for name in names:
         if "," in name or '"' in name:
-            raise ValueError(f"Themanaam mag geen komma of aanhalingsteken bevatten: {name!r}")
+            raise IntervisieError(
+                f"kan de keuzelijst voor 'thema' niet maken: de themanaam '{name}' bevat een "
+                "komma of aanhalingsteken; pas de naam aan in het inhoudsbestand van het thema."
+            )
     if len(_list_formula(names)) > _LIST_LIMIT:
-        raise ValueError("De lijst met thema's is te lang voor een keuzelijst in Excel.")
+        raise IntervisieError(
+            "kan de keuzelijst voor 'thema' niet maken: de namen van de thema's zijn samen "
+            f"langer dan de {_LIST_LIMIT} tekens die Excel in een keuzelijst toelaat."
+        )
     return names
 
 

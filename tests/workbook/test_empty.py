@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
+from pipeline.errors import IntervisieError
 from pipeline.model import Aanhef, Rol
 from pipeline.workbook import schema
 from pipeline.workbook.empty import (
@@ -183,7 +184,7 @@ def test_written_deterministically(tmp_path: Path) -> None:
 
 
 def test_theme_names_must_fit_a_dropdown() -> None:
-    with pytest.raises(ValueError, match="komma"):
+    with pytest.raises(IntervisieError, match="komma"):
         build_empty_workbook(["Leerruimte, extra"])
 
 
