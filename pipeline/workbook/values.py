@@ -1,9 +1,10 @@
-"""Small pure parsers for cell values, used by the validator.
+"""Every parser of a cell value the workbook check uses, in one place.
 
 Every parser takes a cell value exactly as the reader returns it (text, number, date,
 time, boolean) and either returns a clean Python value or raises a subclass of
 `InvalidValue` whose message is complete, Dutch and says what was expected. The
-validator adds the location. Nothing here knows about sheets or rows.
+validator adds the location. Nothing here knows about sheets or rows (the signature
+parser knows the workbook's folder, where the file must be).
 """
 
 from __future__ import annotations
