@@ -31,6 +31,7 @@ from pipeline.errors import IntervisieError
 from pipeline.files import write_atomic
 from pipeline.workbook import schema
 from pipeline.workbook.schema import Column, Sheet, ValueType
+from pipeline.workbook.values import and_list
 
 TOELICHTING = "Toelichting"
 CREATOR = "intervisie-docs"
@@ -303,6 +304,22 @@ def _clip(text: str, limit: int) -> str:
 
 # ------------------------------------------------------------------------- Toelichting
 
+
+def _conditions_text() -> str:
+    """What 'bij ...' in the Verplicht column means, for every condition in the contract."""
+    by_column: dict[str, list[str]] = {}
+    for sheet in schema.SHEETS:
+        for column in sheet.columns:
+            if column.required_when is not None:
+                condition = column.required_when
+                by_column.setdefault(condition.column, []).append(f"'bij {condition.value}'")
+    return "; ".join(
+        f"{and_list(values)} {'betekent' if len(values) == 1 else 'betekenen'} dat de cel "
+        f"verplicht is als de kolom {column} die waarde heeft"
+        for column, values in by_column.items()
+    )
+
+
 _INTRO = (
     "Dit werkboek is de enige bron voor een cyclus intervisiesessies. Vul de bladen "
     "Organisatie, Sessies, Deelnemers en Indeling in; Uitkomsten vult u na afloop van "
@@ -312,8 +329,7 @@ _INTRO = (
     "maken niet uit en een spatie telt als een liggend streepje (Duur minuten = "
     "duur_minuten). Extra kolommen en lege rijen worden overgeslagen.",
     "Donkerblauwe kolomkoppen zijn verplichte kolommen, lichtblauwe zijn optioneel. "
-    "Elke verplichte cel moet gevuld zijn; 'bij online' en 'bij op locatie' betekenen "
-    "dat de cel verplicht is als de kolom vorm die waarde heeft.",
+    f"Elke verplichte cel moet gevuld zijn; {_conditions_text()}.",
     "Datums: een datumcel of tekst dd-mm-jjjj. Tijden: een tijdcel of tekst uu:mm. "
     "Keuzekolommen hebben een keuzelijst; andere waarden worden geweigerd.",
     "Personeelsnummers en postcodes staan als tekst opgemaakt, zodat voorloopnullen blijven staan.",

@@ -856,3 +856,21 @@ def test_general_group_is_ideal_from_four_to_six_inclusive(
     )
     found = [w for w in check(book, tmp_path).warnings if "werkt een groep van" in w.message]
     assert bool(found) is warned, found
+
+
+@pytest.mark.parametrize(
+    ("vorm", "column", "phrase"),
+    [
+        ("op locatie", "locatie", "bij vorm 'op locatie' is de zaal en het adres verplicht"),
+        ("online", "link", "bij vorm 'online' is een vergaderlink (https://...) verplicht"),
+    ],
+)
+def test_a_column_required_by_the_chosen_vorm_must_be_filled(
+    tmp_path: Path, vorm: str, column: str, phrase: str
+) -> None:
+    condition = schema.SESSIES.column(column).required_when
+    assert condition is not None and (condition.column, condition.value) == ("vorm", vorm)
+    book = Book.valid().set("Sessies", 2, "vorm", vorm).set("Sessies", 2, column, None)
+    book.set("Sessies", 2, "link" if column == "locatie" else "locatie", None)
+    found = [p for p in problems_of(book, tmp_path) if p.location and p.location.column == column]
+    assert [p.message for p in found] == [f"{column} is niet ingevuld; {phrase}."]

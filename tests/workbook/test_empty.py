@@ -169,6 +169,10 @@ def test_toelichting_explains_every_sheet_and_column(empty: Any) -> None:
     assert by_name[("Sessies", "locatie")][1] == "bij op locatie"
     assert by_name[("Sessies", "sessie")][1] == "ja"
     assert by_name[("Sessies", "duur_minuten")][1] == "nee"
+    assert (
+        "'bij op locatie' en 'bij online' betekenen dat de cel verplicht is als de kolom "
+        "vorm die waarde heeft" in text
+    )
     for theme in THEMES:
         assert theme in by_name[("Sessies", "thema")][3]
 
