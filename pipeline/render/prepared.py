@@ -45,9 +45,9 @@ NOTES_CONTENT_TYPES = frozenset(
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
 _XML_TAGS = re.compile(r"<[^>]+>")
-# Characters docxtpl turns into Word markup in values: tab, line break, paragraph, page.
 # docxtpl's column loop ({%tc for ... %}); patch_xml turns it into plain {% %}.
 _COLUMN_LOOP = re.compile(r"\{%\s*tc\b")
+# Characters docxtpl turns into Word markup in values: tab, line break, paragraph, page.
 _LISTING = ("\t", "\n", "\a", "\f")
 
 
