@@ -29,9 +29,9 @@ from pipeline.output.batch import Progress, Renderer, Task, default_workers, ren
 from pipeline.output.bundle import BUNDLE_KIND, bundle_invitations
 from pipeline.output.changes import (
     Change,
+    ContentHasher,
     changes_csv,
     compare,
-    content_hash,
     manifest_extra,
     read_previous,
 )
@@ -100,6 +100,7 @@ class _Ledger:
         self.rows: list[ManifestRow] = []  # sha256 filled in once rendered
         self.internal: list[str] = []
         self.internal_paths: set[str] = set()
+        self.content_hash = ContentHasher()  # what the reader sees, for changes.py
 
     def tasks(
         self, jobs: Iterable[DocumentJob], organisation: str, cycle: str, created: str
@@ -112,7 +113,7 @@ class _Ledger:
                     job.personeelsnummer or "",
                     job.relpath.as_posix(),
                     sha256="",
-                    inhoud=content_hash(job.context),
+                    inhoud=self.content_hash(job.context),
                 )
             )
             if job.kind is Kind.UITNODIGING and not job.context["ontvanger"]["per_post"]:
