@@ -24,13 +24,13 @@ import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
-from pipeline.errors import TemplateProblem
+from pipeline.errors import TemplateProblem, describe_os_error
 from pipeline.files import zip_with
 from pipeline.model import SignatureImage
+from pipeline.render.sandbox import BoundedSandbox, TemplateLimit, render_bounded, time_budget
 
 # Parts rendered per document are compressed fast: a few percent larger, much quicker.
 RENDERED_LEVEL = 1
@@ -38,19 +38,24 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DOCUMENT_PART = "word/document.xml"
 CORE_PART = "docProps/core.xml"
 _TAG = re.compile(r"\{[{%#_]")  # a Jinja tag, or docxtpl's escape {_{ / {_%
+NOTES_CONTENT_TYPES = frozenset(
+    f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"
+    for kind in ("footnotes", "endnotes")
+)
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
 _XML_TAGS = re.compile(r"<[^>]+>")
-# Characters docxtpl turns into Word markup in values: tab, line break, paragraph, page.
 # docxtpl's column loop ({%tc for ... %}); patch_xml turns it into plain {% %}.
 _COLUMN_LOOP = re.compile(r"\{%\s*tc\b")
+# Characters docxtpl turns into Word markup in values: tab, line break, paragraph, page.
 _LISTING = ("\t", "\n", "\a", "\f")
 
 
 def make_environment() -> jinja2.Environment:
-    """Sandboxed (an HR-edited template must not reach Python internals), escaping every
-    value (docxtpl's default drops text after '&' or '<'), failing on undefined names."""
-    return ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    """Sandboxed (an HR-edited template must not reach Python internals) with bounds on
+    size and time, escaping every value (docxtpl's default drops text after '&' or '<'),
+    failing on undefined names."""
+    return BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,27 @@ def _error_paragraph(env: jinja2.Environment, source: str) -> str:
     return ""
 
 
+_LIMIT_SEARCH_SECONDS = 1.0
+
+
+def _limit_paragraph(env: jinja2.Environment, source: str, context: Mapping[str, Any]) -> str:
+    """Where a template went past a bound: render it again, one paragraph per line and
+    with a short budget, and read the line from the traceback Jinja rewrites."""
+    marked = _PARAGRAPH_START.sub(r"\n<w:p\1", source)
+    try:
+        with time_budget(_LIMIT_SEARCH_SECONDS, fresh=True):
+            render_bounded(env.from_string(marked), dict(context))
+    except Exception as exc:  # the same limit again, or any other failure
+        lineno = None
+        trace = exc.__traceback__
+        while trace is not None:
+            if trace.tb_frame.f_code.co_filename == "<template>":
+                lineno = trace.tb_lineno
+            trace = trace.tb_next
+        return paragraph_text(marked, lineno)
+    return ""
+
+
 def paragraph_text(source: str, lineno: int | None) -> str:
     """The visible text around a Jinja error: each paragraph is one line of the source."""
     if lineno is None:
@@ -134,6 +160,13 @@ class PreparedTemplate:
         self.env = env
         if not path.is_file():
             raise TemplateProblem(f"ontbreekt (gezocht: {path})", path.name)
+        try:  # permissions first: a file we may not read is not 'no valid Word document'
+            with path.open("rb"):
+                pass
+        except OSError as exc:
+            raise TemplateProblem(
+                f"kan niet worden gelezen: {describe_os_error(exc)}", path.name
+            ) from None
         try:
             tpl = DocxTemplate(str(path))
             tpl.init_docx()
@@ -177,6 +210,11 @@ class PreparedTemplate:
             for _, part in self._tpl.get_headers_footers(uri):
                 xml = self._tpl.get_part_xml(part)
                 parts.append((str(part.partname).lstrip("/"), xml))
+        for package_part in doc.part.package.parts:  # footnotes and endnotes, like the body
+            if package_part.content_type in NOTES_CONTENT_TYPES:
+                blob = package_part.blob
+                xml = blob.decode("utf-8") if isinstance(blob, bytes) else str(blob)
+                parts.append((str(package_part.partname).lstrip("/"), xml))
         return [(name, xml) for name, xml in parts if _TAG.search(xml)]
 
     def _prepare_parts(self, env: jinja2.Environment) -> list[PreparedPart]:
@@ -185,14 +223,15 @@ class PreparedTemplate:
             # docxtpl puts each paragraph on its own line while rendering and takes the
             # line breaks out again afterwards; they only serve error messages, so the
             # source is compiled without them and they are added when reporting an error.
-            source = self._tpl.patch_xml(xml)
+            source = _literal_delimiters(self._tpl.patch_xml(xml))
             try:
                 template = env.from_string(source)
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateProblem(
                     f"Jinja-syntaxfout: {exc.message}",
                     self.name,
-                    f"in de alinea '{_error_paragraph(env, source)}'",
+                    part=name,
+                    paragraph=_error_paragraph(env, source),
                 ) from None
             # docxtpl repairs the body's table grids after a column loop has run.
             column_loop = _COLUMN_LOOP.search(_XML_TAGS.sub("", xml)) is not None
@@ -217,24 +256,31 @@ class PreparedTemplate:
 
     def render_part(self, part: PreparedPart, context: Mapping[str, Any]) -> str:
         try:
-            xml = part.template.render(context)
-        except jinja2.UndefinedError as exc:
-            raise TemplateProblem(undefined_message(exc.message or ""), self.name) from None
-        except SecurityError as exc:
-            raise TemplateProblem(f"niet toegestaan in een sjabloon: {exc}", self.name) from None
-        except jinja2.TemplateError as exc:
-            raise TemplateProblem(f"fout bij het invullen: {exc}", self.name) from None
-        except Exception as exc:  # arithmetic or type errors in a template's expressions
+            with time_budget():
+                xml = render_bounded(part.template, dict(context))
+        except TemplateLimit as exc:
             raise TemplateProblem(
-                f"fout bij het invullen: {type(exc).__name__}: {exc}", self.name
+                f"te zwaar om in te vullen: {exc}",
+                self.name,
+                part=part.name,
+                paragraph=_limit_paragraph(self.env, part.source, context),
             ) from None
-        if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal Jinja delimiters
-            xml = (
-                xml.replace("{_{", "{{")
-                .replace("}_}", "}}")
-                .replace("{_%", "{%")
-                .replace("%_}", "%}")
-            )
+        except MemoryError:
+            raise TemplateProblem(
+                "te zwaar om in te vullen: er is niet genoeg geheugen", self.name, part=part.name
+            ) from None
+        except jinja2.UndefinedError as exc:
+            message = undefined_message(exc.message or "")
+            raise TemplateProblem(message, self.name, part=part.name) from None
+        except SecurityError as exc:
+            message = f"niet toegestaan in een sjabloon: {exc}"
+            raise TemplateProblem(message, self.name, part=part.name) from None
+        except jinja2.TemplateError as exc:
+            message = f"fout bij het invullen: {exc}"
+            raise TemplateProblem(message, self.name, part=part.name) from None
+        except Exception as exc:  # arithmetic or type errors in a template's expressions
+            message = f"fout bij het invullen: {type(exc).__name__}: {exc}"
+            raise TemplateProblem(message, self.name, part=part.name) from None
         if any(c in xml for c in _LISTING):  # values with tabs, line breaks...: as docxtpl
             xml = self._tpl.resolve_listing(xml)
         if part.fix_tables:
@@ -250,9 +296,24 @@ class PreparedTemplate:
         """One finished .docx as bytes."""
         if self.signature is not None or context.get("handtekening") is not None:
             context = {**context, "handtekening": self.signature or ""}
-        members = [(p.name, _with_declaration(self.render_part(p, context))) for p in self.parts]
+        with time_budget():  # one budget for the whole document
+            members = [
+                (p.name, _with_declaration(self.render_part(p, context))) for p in self.parts
+            ]
         members.append((CORE_PART, core_xml(props)))
         return zip_with(self.base, members, RENDERED_LEVEL)
+
+
+# docxtpl's escapes for literal Jinja delimiters in a template's text. They are turned
+# into literal text before compiling, never replaced in the output: a value from the
+# workbook that happens to contain '{_{' must come out as typed.
+_LITERAL_DELIMITERS = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+
+
+def _literal_delimiters(source: str) -> str:
+    return _LITERAL_DELIMITERS.sub(
+        lambda m: "{% raw %}" + m[0].replace("_", "") + "{% endraw %}", source
+    )
 
 
 def _with_declaration(xml: str) -> bytes:
