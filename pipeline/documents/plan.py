@@ -287,11 +287,15 @@ def count_documents(cycle: Cycle, kinds: Iterable[Kind] = ALL_KINDS) -> int:
     return sum(n for kind, n in per_kind.items() if kind in wanted)
 
 
+def letter_moment(cycle: Cycle) -> dt.datetime:
+    """The moment letters and e-mails are dated: the letter date at 09:00, never the clock."""
+    return dt.datetime.combine(cycle.organisation.briefdatum, dt.time(9, 0))
+
+
 def document_date(cycle: Cycle) -> dt.datetime:
     """Core properties' date: from the data (letter date, or the first session if
     earlier), never the clock, so a re-run gives the same bytes."""
-    moment = dt.datetime.combine(cycle.organisation.briefdatum, dt.time(9, 0))
-    return min([moment, *(s.start for s in cycle.sessions)])
+    return min([letter_moment(cycle), *(s.start for s in cycle.sessions)])
 
 
 def plan_documents(cycle: Cycle, content: Content, kinds: Iterable[Kind] = ALL_KINDS) -> Plan:

@@ -17,7 +17,7 @@ from typing import Any
 from pipeline.content.themes import Content
 from pipeline.documents import dutch
 from pipeline.documents.contexts import cancelled_session
-from pipeline.documents.plan import Cancelled, Kind, iter_cancellations
+from pipeline.documents.plan import Cancelled, Kind, iter_cancellations, letter_moment
 from pipeline.mail import calendar, outbox
 from pipeline.mail.calendar import Event, Party
 from pipeline.model import Aanhef, Cycle, Person, Rol, Session, Vorm
@@ -63,7 +63,7 @@ class Mailing:
         org = cycle.organisation
         self.organizer = Party(org.contactpersoon, org.contact_email)
         # DTSTAMP and Date: from the data (the letter date), never the clock.
-        self.moment = dt.datetime.combine(org.briefdatum, dt.time(9, 0))
+        self.moment = letter_moment(cycle)
         self.stamp = self.moment.replace(tzinfo=calendar.ZONE).astimezone(dt.UTC)
         self.sessions = {s.sessie: s for s in cycle.sessions}
         self.people = {p.personeelsnummer: p for p in cycle.people}
