@@ -21,6 +21,7 @@ from email.utils import format_datetime
 from pipeline.mail.calendar import ZONE
 
 MESSAGE_ID_DOMAIN = "intervisie-docs"
+UNSENT_HEADER = "X-Unsent"
 _MEDIA = {
     ".pdf": ("application", "pdf"),
     ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -70,6 +71,9 @@ def build(mail: Mail) -> bytes:
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(mail.date.replace(tzinfo=ZONE))
     message["Content-Language"] = "nl"
+    # Outlook opens a message with this header as a draft with a Send button; the
+    # sender strips it again before the message goes over SMTP.
+    message[UNSENT_HEADER] = "1"
     message.set_content("\n\n".join(mail.paragraphs) + "\n")
     message.add_alternative(_html(mail.paragraphs), subtype="html")
     if mail.letter is not None:
@@ -94,3 +98,12 @@ def build(mail: Mail) -> bytes:
     digest = hashlib.sha256(message.as_bytes()).hexdigest()[:32]
     message["Message-ID"] = f"<{digest}@{MESSAGE_ID_DOMAIN}>"
     return message.as_bytes()
+
+
+def for_sending(data: bytes) -> bytes:
+    """The outbox file as it goes over SMTP: without the draft marker for Outlook."""
+    head, separator, body = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    marker = UNSENT_HEADER.lower().encode() + b":"
+    kept = [line for line in lines if not line.lower().startswith(marker)]
+    return b"\r\n".join(kept) + separator + body

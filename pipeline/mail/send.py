@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pipeline.errors import IntervisieError, OutputError, describe_os_error
 from pipeline.mail.ledger import BUSY, FAILED, REFUSED, SENT, UNCERTAIN, Entry, Ledger
+from pipeline.mail.outbox import for_sending
 
 LEDGER_SUFFIX = ".verzendlog.csv"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -198,7 +199,7 @@ def send_outbox(
                     raise OutputError(f"'{name}' is tijdens het versturen veranderd")
                 ledger.record(entry)
                 try:
-                    smtp.sendmail(message.sender, [message.recipient], data)
+                    smtp.sendmail(message.sender, [message.recipient], for_sending(data))
                 except smtplib.SMTPRecipientsRefused as exc:
                     code, text = next(iter(exc.recipients.values()))
                     _refused(ledger, entry, outcome, code, text)

@@ -34,6 +34,7 @@ def test_one_ready_message_per_invitation(tmp_path: Path) -> None:
     message = _read(next(folder.glob("uitnodiging-lr-01-10001-*.eml")))
     assert str(message["From"]) == "Fatima el Amrani <hr@voorbeeldstad.nl>"
     assert str(message["To"]) == "Jan Jansen <jan@voorbeeldstad.nl>"
+    assert message["X-Unsent"] == "1"  # Outlook opens it as a draft, ready to send
     assert message["Subject"] == "Uitnodiging intervisie Leerruimte op dinsdag 9 maart 2027"
     body = message.get_body(("plain",))
     assert body is not None

@@ -134,6 +134,7 @@ def test_all_arrive_once_and_a_second_run_sends_nothing(
     assert len(ids) == 13 and set(ids.values()) == {1}
     received = message_from_bytes(recorder.messages[0], policy=policy.SMTP)
     assert received["From"].addresses[0].addr_spec == "hr@voorbeeldstad.nl"
+    assert received["X-Unsent"] is None  # the draft marker stays in the outbox
     parts = [p.get_content_type() for p in received.walk()]
     assert "text/calendar" in parts and "text/html" in parts
     ledger = tmp_path / "out" / "intervisie-voorjaar-2027.verzendlog.csv"
