@@ -22,9 +22,9 @@ from pipeline.documents.plan import (
 from pipeline.errors import OutputError, Problem, describe_os_error
 from pipeline.files import inside
 from pipeline.model import Cycle, Organisation, SignatureImage
-from pipeline.output.archive import archive_syllabi
+from pipeline.output.archive import ArchiveResult, CycleRecord, archive_syllabi
 from pipeline.output.batch import Progress, Renderer, Task, default_workers, render_all
-from pipeline.output.bundle import BUNDLE_KIND, bundle_invitations
+from pipeline.output.bundle import BUNDLE_FOLDER, BUNDLE_KIND, BY_POST, INTERNAL, bundle_invitations
 from pipeline.output.folders import cycle_folder
 from pipeline.output.manifest import (
     ManifestRow,
@@ -33,6 +33,8 @@ from pipeline.output.manifest import (
     sha256_bytes,
     sha256_file,
 )
+from pipeline.output.pdf import Bundle, PdfJob, convert_to_pdf, pdf_relpath, pdf_soort
+from pipeline.output.soffice import require_soffice
 from pipeline.output.staging import StagedOutput
 from pipeline.render.check import ensure_templates
 from pipeline.render.prepared import CoreProperties
@@ -51,7 +53,7 @@ class RunResult:
     kept: dict[str, int]  # documents of other kinds kept from the previous run (--soort)
     warnings: tuple[Problem, ...]
     internal_delivery: tuple[str, ...]  # "name (sessie)" of invitations sent by internal post
-    archive: Path | None
+    archive: ArchiveResult | None
     rows: tuple[ManifestRow, ...]  # every file in the manifest, kept ones included
 
 
@@ -76,6 +78,7 @@ class _Ledger:
 
     def __init__(self) -> None:
         self.rows: list[ManifestRow] = []  # sha256 filled in once rendered
+        self.props: list[CoreProperties] = []  # for the PDFs' metadata
         self.internal: list[str] = []
         self.internal_paths: set[str] = set()
 
@@ -92,12 +95,12 @@ class _Ledger:
                     sha256="",
                 )
             )
+            props = _properties(job, organisation, cycle, created)
+            self.props.append(props)
             if job.kind is Kind.UITNODIGING and not job.context["ontvanger"]["per_post"]:
                 self.internal.append(f"{job.context['ontvanger']['naam']} ({job.sessie})")
                 self.internal_paths.add(job.relpath.as_posix())
-            yield Task(
-                job.kind, job.relpath, job.context, _properties(job, organisation, cycle, created)
-            )
+            yield Task(job.kind, job.relpath, job.context, props)
 
     def manifest_rows(self, digests: Sequence[str]) -> list[ManifestRow]:
         return [replace(row, sha256=digest) for row, digest in zip(self.rows, digests, strict=True)]
@@ -125,6 +128,78 @@ def _bundles(
     return rows
 
 
+def _pdfs(
+    program: str,
+    staged: StagedOutput,
+    written: Sequence[ManifestRow],
+    ledger: _Ledger,
+    pdf_kinds: Sequence[str],
+    cycle: Cycle,
+    options: PdfOptions,
+) -> list[ManifestRow]:
+    """The PDF of every document of `pdf_kinds` (and of the print bundles) beside it."""
+    organisation = cycle.organisation
+    props = dict(zip((row.pad for row in ledger.rows), ledger.props, strict=True))
+
+    def group(row: ManifestRow) -> str:  # letters by delivery route: one bundle each
+        if row.soort != Kind.UITNODIGING.value:
+            return row.soort
+        return INTERNAL[0] if row.pad in ledger.internal_paths else BY_POST[0]
+
+    wanted = set(pdf_kinds)
+    if BUNDLE_KIND in wanted:  # the bundles are made of the letters' PDFs
+        wanted.add(Kind.UITNODIGING.value)
+    sources = [row for row in written if row.soort in wanted and row.pad in props]
+    jobs = [PdfJob(PurePosixPath(row.pad), props[row.pad], group(row)) for row in sources]
+    bundles = []
+    if BUNDLE_KIND in pdf_kinds:
+        for stem, route in (BY_POST, INTERNAL):
+            relpath = PurePosixPath(f"{BUNDLE_FOLDER}/{stem}.pdf")
+            if any(row.pad == relpath.with_suffix(".docx").as_posix() for row in written):
+                title = f"Uitnodigingen {route} - {organisation.cyclus}"
+                bundle_props = CoreProperties(
+                    title,
+                    f"{BUNDLE_KIND} - {organisation.cyclus}",
+                    organisation.gemeente,
+                    f"intervisie; {BUNDLE_KIND}; {organisation.cyclus}",
+                    document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                )
+                bundles.append(Bundle(stem, relpath, bundle_props))
+    if options.on_plan:
+        options.on_plan(len(jobs))
+    digests, bundle_digests = convert_to_pdf(
+        program,
+        staged.staging,
+        jobs,
+        bundles,
+        document_date(cycle),
+        instances=options.instances or default_workers(),
+        timeout=options.timeout,
+        progress=options.progress,
+    )
+    rows = [
+        replace(row, soort=pdf_soort(row.soort), pad=pdf_relpath(PurePosixPath(row.pad)).as_posix(),
+                sha256=digest)
+        for row, digest in zip(sources, digests, strict=True)
+    ]
+    rows += [
+        ManifestRow(pdf_soort(BUNDLE_KIND), "", "", relpath.as_posix(), digest)
+        for relpath, digest in bundle_digests
+    ]
+    return rows
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How `generate` makes PDFs: which soorten (empty: none) and how."""
+
+    kinds: tuple[str, ...] = ()
+    timeout: float | None = None  # per soffice call; None: by the number of documents
+    instances: int | None = None  # soffice processes at once; None: one per core (max 4)
+    on_plan: Callable[[int], None] | None = None
+    progress: Progress | None = None
+
+
 def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[ManifestRow]:
     """A run limited with --soort replaces only those kinds: carry the rest over from the
     previous output, every file its manifest lists that is still there (a file HR edited
@@ -139,6 +214,7 @@ def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[Mani
     names = {k.value for k in wanted}
     if Kind.UITNODIGING in wanted:  # new letters make the old print bundles stale
         names.add(BUNDLE_KIND)
+    names |= {pdf_soort(name) for name in names}  # and their PDFs with them
     kept = []
     for entry in listed:
         try:
@@ -170,9 +246,14 @@ def generate(
     on_plan: Callable[[int], None] | None = None,
     workers: int | None = None,
     print_bundles: bool = False,
+    pdf: PdfOptions = PdfOptions(),
 ) -> RunResult:
     """Generate every document of `kinds`; raises an IntervisieError before writing
-    anything when the templates or the workbook are not valid."""
+    anything when the templates or the workbook are not valid, or when PDFs are asked
+    for and LibreOffice is missing."""
+    program = require_soffice() if pdf.kinds else None
+    if BUNDLE_KIND in pdf.kinds:
+        print_bundles = True
     content = load_content(templates_dir)
     wanted = tuple(k for k in ALL_KINDS if k in kinds)
     templates = ensure_templates(templates_dir, content, wanted)
@@ -201,6 +282,8 @@ def generate(
         written = ledger.manifest_rows(digests)
         if print_bundles and Kind.UITNODIGING in wanted:
             written += _bundles(staged, written, ledger, organisation, cycle)
+        if program is not None:
+            written += _pdfs(program, staged, written, ledger, pdf.kinds, cycle, pdf)
         kept = _keep_other_kinds(staged, wanted)
         rows = tuple(sorted(written + kept, key=lambda r: _ORDER.get(r.soort, len(_ORDER))))
         used = [templates_dir / k.template for k in wanted] + list(content.files)
@@ -219,7 +302,8 @@ def generate(
             ),
         )
         staged.publish()
-    archive = archive_syllabi(staged.target, output_root, folder, rows)
+    record = CycleRecord(organisation.cyclus, folder, organisation.gemeente)
+    archive = archive_syllabi(staged.target, output_root, folder, rows, record)
     return RunResult(
         staged.target,
         dict(Counter(row.soort for row in written)),
@@ -231,4 +315,4 @@ def generate(
     )
 
 
-__all__ = ["RunResult", "check", "generate"]
+__all__ = ["PdfOptions", "RunResult", "check", "generate"]

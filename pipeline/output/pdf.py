@@ -1,0 +1,531 @@
+"""PDF output: the run's documents converted with LibreOffice headless, quickly and stably.
+
+Starting soffice costs about a second, so documents are converted in chunks, never one
+process per document, on several soffice instances at once (one per core, each with its
+own profile). Documents from one template whose page count appears nowhere in them (no
+NUMPAGES field: the letters) are first joined into one document, a bookmark at the
+start of each, converted in one go and split again at the bookmarks' named destinations
+(about four times faster than converting them one by one). The others are converted as
+a batch of files in one call, since a joined document would number "page 3 of 80".
+
+Every PDF is PDF/A-2b (all fonts embedded, the PDF/A identification in the XMP) and is
+rewritten by pikepdf with the document's own metadata, the document date instead of the
+clock and an ID derived from the content, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import queue
+import shutil
+import struct
+import tempfile
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pikepdf
+from lxml import etree
+
+from pipeline.errors import OutputError, describe_os_error
+from pipeline.files import write_file
+from pipeline.output.bundle import combine_letters
+from pipeline.output.manifest import sha256_bytes
+from pipeline.output.soffice import ConversionFailed, Soffice
+from pipeline.render.prepared import CoreProperties
+
+CHUNK = 40  # documents per soffice call: big enough to spread the start-up cost
+ATTEMPTS = 2  # a hung or crashed conversion is tried once more with a fresh profile
+TIMEOUT_BASE = 120.0  # seconds per soffice call, plus TIMEOUT_PER_DOCUMENT each
+TIMEOUT_PER_DOCUMENT = 3.0
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MARK = "intervisie_doc_"
+_PAGE_COUNT_FIELDS = (b"NUMPAGES", b"SECTIONPAGES")
+
+Progress = Callable[[int], None]
+
+
+PDF_SUFFIX = "-pdf"  # manifest soort of a PDF: its document's soort plus this
+
+
+def pdf_soort(soort: str) -> str:
+    return f"{soort}{PDF_SUFFIX}"
+
+
+def pdf_relpath(docx: PurePosixPath) -> PurePosixPath:
+    """The PDF sits next to its .docx under the same name (e-mail finds it there)."""
+    return docx.with_suffix(".pdf")
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    source: PurePosixPath  # the .docx, relative to the staging folder
+    props: CoreProperties
+    group: str  # jobs of one group come from one template and may be joined
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One PDF of every job of `group`, in order (the print room's file)."""
+
+    group: str
+    relpath: PurePosixPath
+    props: CoreProperties
+
+
+@dataclass
+class _Chunk:
+    index: int
+    jobs: list[PdfJob]
+    parts: list[Path] = field(default_factory=list)  # PDFs covering the jobs, in order
+
+
+# --- deterministic PDF/A metadata --------------------------------------------------
+
+
+def _pdf_date(moment: dt.datetime) -> str:
+    return moment.strftime("D:%Y%m%d%H%M%SZ")
+
+
+def _xmp(props: CoreProperties, producer: str, moment: dt.datetime) -> bytes:
+    """The XMP packet, ours entirely: PDF/A-2b identification and the same values as the
+    document information dictionary (PDF/A requires the two to agree)."""
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    ns = {
+        "x": "adobe:ns:meta/",
+        "rdf": rdf,
+        "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+        "dc": "http://purl.org/dc/elements/1.1/",
+        "pdf": "http://ns.adobe.com/pdf/1.3/",
+        "xmp": "http://ns.adobe.com/xap/1.0/",
+    }
+    root = etree.Element(f"{{{ns['x']}}}xmpmeta", nsmap={"x": ns["x"]})
+    description = etree.SubElement(
+        etree.SubElement(root, f"{{{rdf}}}RDF", nsmap={"rdf": rdf}),
+        f"{{{rdf}}}Description",
+        nsmap={k: v for k, v in ns.items() if k not in ("x", "rdf")},
+    )
+    description.set(f"{{{rdf}}}about", "")
+
+    def simple(prefix: str, name: str, value: str) -> None:
+        etree.SubElement(description, f"{{{ns[prefix]}}}{name}").text = value
+
+    def container(name: str, kind: str, value: str) -> None:
+        item = etree.SubElement(
+            etree.SubElement(etree.SubElement(description, f"{{{ns['dc']}}}{name}"), kind),
+            f"{{{rdf}}}li",
+        )
+        if kind.endswith("Alt"):
+            item.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
+        item.text = value
+
+    simple("pdfaid", "part", "2")
+    simple("pdfaid", "conformance", "B")
+    container("title", f"{{{rdf}}}Alt", props.title)
+    container("creator", f"{{{rdf}}}Seq", props.author)
+    container("description", f"{{{rdf}}}Alt", props.subject)
+    simple("pdf", "Producer", producer)
+    simple("pdf", "Keywords", props.keywords)
+    simple("xmp", "CreatorTool", "Writer")
+    simple("xmp", "CreateDate", stamp)
+    simple("xmp", "ModifyDate", stamp)
+    simple("xmp", "MetadataDate", stamp)
+    body: bytes = etree.tostring(root, encoding="UTF-8")
+    return (
+        b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        + body
+        + b'\n<?xpacket end="w"?>'
+    )
+
+
+def _fix_icc_profiles(pdf: pikepdf.Pdf, moment: dt.datetime) -> None:
+    """LibreOffice writes the output intent's sRGB profile with the clock in its header
+    (and an ID derived from it): fix the date and clear the ID (zero means 'not set')."""
+    stamp = struct.pack(
+        ">6H", moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second
+    )
+    for intent in pdf.Root.get("/OutputIntents", pikepdf.Array()):
+        profile = intent.get("/DestOutputProfile")
+        if not isinstance(profile, pikepdf.Stream):
+            continue
+        data = bytearray(profile.read_bytes())
+        if len(data) >= 128:
+            data[24:36] = stamp
+            data[84:100] = bytes(16)
+            profile.write(bytes(data))
+
+
+def finish(pdf: pikepdf.Pdf, props: CoreProperties, moment: dt.datetime) -> bytes:
+    """Give `pdf` its document's metadata, fixed dates and a content-derived ID."""
+    _fix_icc_profiles(pdf, moment)
+    producer = str(pdf.docinfo.get("/Producer", "LibreOffice"))
+    for key in ("/Dests", "/Names", "/Outlines", "/OpenAction"):
+        if key in pdf.Root:
+            del pdf.Root[key]
+    pdf.Root.Metadata = pdf.make_stream(
+        _xmp(props, producer, moment),
+        pikepdf.Dictionary(Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML),
+    )
+    date = _pdf_date(moment)
+    pdf.trailer.Info = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Title=props.title,
+            Author=props.author,
+            Subject=props.subject,
+            Keywords=props.keywords,
+            Creator="Writer",
+            Producer=producer,
+            CreationDate=date,
+            ModDate=date,
+        )
+    )
+    # LibreOffice's ID and DocChecksum come from the clock; qpdf would keep them.
+    for key in ("/ID", "/DocChecksum"):
+        if key in pdf.trailer:
+            del pdf.trailer[key]
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=True)
+    return out.getvalue()
+
+
+def _copy(target: pikepdf.Pdf, value: pikepdf.Object) -> pikepdf.Object:
+    """`value` from another PDF into `target`; copy_foreign takes indirect objects only."""
+    if value.is_indirect:
+        return target.copy_foreign(value)
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_copy(target, item) for item in value])
+    if isinstance(value, pikepdf.Dictionary):
+        return pikepdf.Dictionary({key: _copy(target, item) for key, item in value.items()})
+    return value
+
+
+def _extract(source: pikepdf.Pdf, first: int, end: int, tagged: bool) -> pikepdf.Pdf:
+    """Pages [first, end) of `source` as a PDF of their own, with its output intent."""
+    target = pikepdf.new()
+    target.pages.extend(source.pages[first:end])
+    for key in ("/OutputIntents", "/Lang", "/ViewerPreferences"):
+        if key in source.Root:
+            target.Root[key] = _copy(target, source.Root[key])
+    if not tagged:  # the structure tree spans the whole source; drop its references
+        for page in target.pages:
+            if "/StructParents" in page:
+                del page.obj["/StructParents"]
+    return target
+
+
+# --- joining and marking ------------------------------------------------------------
+
+
+def _joinable(docx: Path) -> bool:
+    """Whether documents like this one may be joined: no page-count field anywhere."""
+    with zipfile.ZipFile(docx) as package:
+        for info in package.infolist():
+            if info.filename.startswith("word/") and info.filename.endswith(".xml"):
+                data = package.read(info.filename)
+                if any(name in data for name in _PAGE_COUNT_FIELDS):
+                    return False
+    return True
+
+
+def _first_paragraph(block: etree._Element) -> etree._Element | None:
+    if block.tag == f"{{{_W}}}p":
+        return block
+    return next(block.iter(f"{{{_W}}}p"), None)
+
+
+def mark_document_starts(combined: bytes) -> tuple[bytes, int]:
+    """Put a bookmark at the start of every joined document (after each section-break
+    paragraph); LibreOffice exports them as named destinations. Returns the new package
+    and the number of marks."""
+    source = zipfile.ZipFile(io.BytesIO(combined))
+    root = etree.fromstring(source.read("word/document.xml"))
+    body = root.find(f"{{{_W}}}body")
+    marks = 0
+    at_start = True
+    for block in list(body) if body is not None else []:
+        if at_start:
+            paragraph = _first_paragraph(block)
+            if paragraph is not None:
+                properties = paragraph.find(f"{{{_W}}}pPr")
+                position = 1 if properties is not None else 0
+                start = etree.Element(f"{{{_W}}}bookmarkStart")
+                start.set(f"{{{_W}}}id", str(90000 + marks))
+                start.set(f"{{{_W}}}name", f"{_MARK}{marks:05d}")
+                end = etree.Element(f"{{{_W}}}bookmarkEnd")
+                end.set(f"{{{_W}}}id", str(90000 + marks))
+                paragraph.insert(position, end)
+                paragraph.insert(position, start)
+                marks += 1
+                at_start = False
+        if block.tag == f"{{{_W}}}p" and block.find(f"{{{_W}}}pPr/{{{_W}}}sectPr") is not None:
+            at_start = True
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(info, data)
+    return out.getvalue(), marks
+
+
+def document_starts(pdf: pikepdf.Pdf) -> list[int]:
+    """Page index of each marked document, in mark order."""
+    found: dict[str, int] = {}
+    pages: dict[tuple[int, int], int] = {
+        page.obj.objgen: index for index, page in enumerate(pdf.pages)
+    }
+    dests: list[tuple[str, pikepdf.Object]] = []
+    if "/Dests" in pdf.Root:
+        dests += [(str(k), v) for k, v in pdf.Root.Dests.items()]
+    if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
+        tree = pikepdf.NameTree(pdf.Root.Names.Dests)
+        dests += [(str(k), v) for k, v in tree.items()]
+    for name, destination in dests:
+        name = name.lstrip("/")
+        if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
+            destination = destination.D
+        if name.startswith(_MARK) and isinstance(destination, pikepdf.Array):
+            page = destination[0]
+            if isinstance(page, pikepdf.Object) and page.objgen in pages:
+                found[name] = pages[page.objgen]
+    return [found[name] for name in sorted(found)]
+
+
+# --- the converter --------------------------------------------------------------------
+
+
+class Converter:
+    """Converts the jobs of one run on `instances` soffice processes."""
+
+    def __init__(
+        self,
+        program: str,
+        staging: Path,
+        moment: dt.datetime,
+        *,
+        instances: int,
+        timeout: float | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.program = program
+        self.staging = staging
+        self.moment = moment
+        self.instances = max(1, instances)
+        self.timeout = timeout
+        self.progress = progress
+        self._profiles: queue.Queue[Path] = queue.Queue()
+        self._workdir = Path(tempfile.mkdtemp(prefix="intervisie-pdf-"))
+
+    def close(self) -> None:
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def __enter__(self) -> Converter:
+        for number in range(self.instances):
+            self._profiles.put(self._workdir / f"profiel-{number}")
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # One soffice call, retried once.
+    def _soffice(self, sources: list[Path], outdir: Path, names: Sequence[str]) -> None:
+        timeout = self.timeout or TIMEOUT_BASE + TIMEOUT_PER_DOCUMENT * len(names)
+        profile = self._profiles.get()
+        try:
+            for attempt in range(1, ATTEMPTS + 1):
+                outcome = Soffice(self.program, profile).convert(sources, outdir, timeout)
+                produced = all((outdir / f"{s.stem}.pdf").is_file() for s in sources)
+                if not outcome.timed_out and outcome.returncode == 0 and produced:
+                    return
+                # A killed soffice can leave its profile locked or half-written.
+                shutil.rmtree(profile, ignore_errors=True)
+                profile = profile.with_name(f"{profile.name.split('~')[0]}~{attempt}")
+        finally:
+            self._profiles.put(profile)
+        what = f"'{names[0]}'" + (f" en {len(names) - 1} andere" if len(names) > 1 else "")
+        if outcome.timed_out:
+            reason = f"reageerde niet binnen {timeout:.0f} seconden"
+        elif outcome.returncode != 0:
+            reason = f"stopte met foutcode {outcome.returncode}"
+        else:
+            reason = "maakte geen PDF"
+        detail = outcome.stderr.strip().splitlines()[-1:] if outcome.stderr.strip() else []
+        raise ConversionFailed(
+            f"LibreOffice {reason} bij het omzetten van {what} naar PDF, ook niet bij een "
+            f"tweede poging{': ' + detail[0] if detail else ''}. De vorige uitvoer is "
+            "ongewijzigd."
+        )
+
+    def _write(self, job: PdfJob, pdf: pikepdf.Pdf) -> str:
+        data = finish(pdf, job.props, self.moment)
+        try:
+            write_file(self.staging, pdf_relpath(job.source), data)
+        except OSError as exc:
+            raise OutputError(
+                f"kan '{pdf_relpath(job.source)}' niet schrijven: {describe_os_error(exc)}"
+            ) from None
+        return sha256_bytes(data)
+
+    def _joined(self, chunk: _Chunk, folder: Path) -> list[str] | None:
+        """Convert the chunk as one joined document; None when that cannot be done."""
+        sources = [self.staging / job.source for job in chunk.jobs]
+        if len(sources) < 2 or not _joinable(sources[0]):
+            return None
+        combined, marks = mark_document_starts(combine_letters(sources, chunk.jobs[0].props))
+        if marks != len(sources):
+            return None
+        docx = folder / "samen.docx"
+        docx.write_bytes(combined)
+        self._soffice([docx], folder, [str(job.source) for job in chunk.jobs])
+        docx.unlink()
+        whole = folder / "samen.pdf"
+        with pikepdf.open(whole) as pdf:
+            starts = document_starts(pdf)
+            if len(starts) != len(sources) or starts != sorted(set(starts)) or starts[0] != 0:
+                return None
+            ends = [*starts[1:], len(pdf.pages)]
+            digests = []
+            for job, first, end in zip(chunk.jobs, starts, ends, strict=True):
+                with _extract(pdf, first, end, tagged=False) as part:
+                    digests.append(self._write(job, part))
+        chunk.parts = [whole]
+        return digests
+
+    def _batch(self, chunk: _Chunk, folder: Path) -> list[str]:
+        """Convert the chunk's documents as separate files in one soffice call."""
+        sources = []
+        for number, job in enumerate(chunk.jobs):
+            copy = folder / f"{number:05d}.docx"
+            shutil.copyfile(self.staging / job.source, copy)
+            sources.append(copy)
+        self._soffice(sources, folder, [str(job.source) for job in chunk.jobs])
+        digests = []
+        for job, source in zip(chunk.jobs, sources, strict=True):
+            source.unlink()
+            with pikepdf.open(source.with_suffix(".pdf")) as pdf:
+                digests.append(self._write(job, pdf))
+        chunk.parts = [source.with_suffix(".pdf") for source in sources]
+        return digests
+
+    def _convert(self, chunk: _Chunk) -> list[str]:
+        folder = self._workdir / f"deel-{chunk.index:05d}"
+        folder.mkdir()
+        digests = self._joined(chunk, folder)
+        if digests is None:
+            for leftover in folder.iterdir():
+                leftover.unlink()
+            digests = self._batch(chunk, folder)
+        return digests
+
+    def _bundle(self, bundle: Bundle, chunks: Sequence[_Chunk]) -> tuple[PurePosixPath, str]:
+        """The bundle from the chunks' PDFs: fonts stay shared within each chunk."""
+        target = pikepdf.new()
+        sources = []
+        try:
+            for chunk in chunks:
+                for part in chunk.parts:
+                    source = pikepdf.open(part)
+                    sources.append(source)
+                    if not target.pages and "/OutputIntents" in source.Root:
+                        target.Root.OutputIntents = _copy(target, source.Root.OutputIntents)
+                    target.pages.extend(source.pages)
+            for page in target.pages:
+                if "/StructParents" in page:
+                    del page.obj["/StructParents"]
+            data = finish(target, bundle.props, self.moment)
+        finally:
+            for source in sources:
+                source.close()
+        try:
+            write_file(self.staging, bundle.relpath, data)
+        except OSError as exc:
+            raise OutputError(
+                f"kan '{bundle.relpath}' niet schrijven: {describe_os_error(exc)}"
+            ) from None
+        return bundle.relpath, sha256_bytes(data)
+
+    def convert(
+        self, jobs: Sequence[PdfJob], bundles: Sequence[Bundle] = ()
+    ) -> tuple[list[str], list[tuple[PurePosixPath, str]]]:
+        """Write the PDF of every job (sha256 of each, in job order) and every bundle."""
+        bundled = {bundle.group for bundle in bundles}
+        by_group: dict[str, list[_Chunk]] = {}
+        digests: dict[PurePosixPath, str] = {}
+        in_flight: deque[tuple[_Chunk, Future[list[str]]]] = deque()
+
+        def collect_oldest() -> None:
+            chunk, future = in_flight.popleft()
+            for job, digest in zip(chunk.jobs, future.result(), strict=True):
+                digests[job.source] = digest
+            if self.progress:
+                self.progress(len(chunk.jobs))
+            if chunk.jobs[0].group in bundled:
+                by_group.setdefault(chunk.jobs[0].group, []).append(chunk)
+            else:  # not needed for a bundle: free the disk space now
+                shutil.rmtree(self._workdir / f"deel-{chunk.index:05d}", ignore_errors=True)
+
+        pool = ThreadPoolExecutor(self.instances, thread_name_prefix="soffice")
+        try:
+            for chunk in _chunks(jobs):
+                in_flight.append((chunk, pool.submit(self._convert, chunk)))
+                if len(in_flight) >= 2 * self.instances:
+                    collect_oldest()
+            while in_flight:
+                collect_oldest()
+        finally:
+            pool.shutdown(cancel_futures=True)
+        written = [self._bundle(b, by_group.get(b.group, [])) for b in bundles]
+        return [digests[job.source] for job in jobs], written
+
+
+def _chunks(jobs: Sequence[PdfJob]) -> Iterator[_Chunk]:
+    """The jobs of one group together (groups in order of first appearance, jobs in
+    order within a group), at most CHUNK at a time."""
+    groups: dict[str, list[PdfJob]] = {}
+    for job in jobs:
+        groups.setdefault(job.group, []).append(job)
+    current: list[PdfJob] = []
+    index = 0
+    for job in (job for members in groups.values() for job in members):
+        if current and (len(current) == CHUNK or job.group != current[0].group):
+            yield _Chunk(index, current)
+            index += 1
+            current = []
+        current.append(job)
+    if current:
+        yield _Chunk(index, current)
+
+
+def convert_to_pdf(
+    program: str,
+    staging: Path,
+    jobs: Sequence[PdfJob],
+    bundles: Sequence[Bundle],
+    moment: dt.datetime,
+    *,
+    instances: int,
+    timeout: float | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[str], list[tuple[PurePosixPath, str]]]:
+    with Converter(
+        program, staging, moment, instances=instances, timeout=timeout, progress=progress
+    ) as converter:
+        return converter.convert(jobs, bundles)
+
+
+__all__ = [
+    "Bundle",
+    "Converter",
+    "PdfJob",
+    "convert_to_pdf",
+    "document_starts",
+    "finish",
+    "mark_document_starts",
+    "pdf_relpath",
+]
