@@ -102,17 +102,18 @@ def pdf_problems(path: Path) -> list[str]:
     return problems
 
 
-def _checksums(folder: Path, report: Report, name: str) -> dict[str, str]:
+def _checksums(folder: Path, report: Report, prefix: str) -> dict[str, str]:
     listed: dict[str, str] = {}
     for number, line in enumerate((folder / CHECKSUMS).read_text("utf-8").splitlines(), 1):
         match = _LINE.match(line)
         if not match:
             if line.strip():
-                report.findings.append(Finding(f"{name}/{CHECKSUMS}", f"regel {number} onleesbaar"))
+                finding = Finding(f"{prefix}{CHECKSUMS}", f"regel {number} onleesbaar")
+                report.findings.append(finding)
             continue
         relpath = PurePosixPath(match.group(2))
         if relpath.is_absolute() or ".." in relpath.parts:
-            report.findings.append(Finding(f"{name}/{CHECKSUMS}", f"regel {number}: onveilig pad"))
+            report.findings.append(Finding(f"{prefix}{CHECKSUMS}", f"regel {number}: onveilig pad"))
             continue
         listed[relpath.as_posix()] = match.group(1)
     return listed
@@ -120,15 +121,16 @@ def _checksums(folder: Path, report: Report, name: str) -> dict[str, str]:
 
 def _check_archive(folder: Path, base: Path, report: Report) -> set[Path]:
     """Check one archive folder; returns the files it accounts for."""
-    name = folder.relative_to(base).as_posix()
+    relative = folder.relative_to(base)
+    prefix = f"{relative.as_posix()}/" if relative.parts else ""
     report.archives += 1
-    listed = _checksums(folder, report, name)
+    listed = _checksums(folder, report, prefix)
     accounted = {folder / CHECKSUMS}
     actual: dict[str, str] = {}
     for relpath, expected in listed.items():
         path = folder / relpath
         accounted.add(path)
-        shown = f"{name}/{relpath}"
+        shown = f"{prefix}{relpath}"
         if not path.is_file():
             report.findings.append(Finding(shown, "ontbreekt"))
             continue
@@ -139,7 +141,7 @@ def _check_archive(folder: Path, base: Path, report: Report) -> set[Path]:
     for relpath in listed:
         if relpath.endswith(MDTO_SUFFIX) or relpath not in actual:
             continue
-        shown = f"{name}/{relpath}"
+        shown = f"{prefix}{relpath}"
         path = folder / relpath
         sidecar = folder / (relpath + MDTO_SUFFIX)
         if not sidecar.is_file():

@@ -1,0 +1,162 @@
+"""The archive: once per distinct content, never changed, MDTO per file, and a check that
+finds every missing, altered or unknown file (these tests need no LibreOffice)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from lxml import etree
+
+from pipeline.cli import main
+from pipeline.output.archive_check import check_archive
+from pipeline.output.mdto import NAMESPACE, read_bestand
+from pipeline.run import generate
+from tests.conftest import TEMPLATES
+from tests.workbooks import TODAY, Book
+
+M = f"{{{NAMESPACE}}}"
+
+
+def _run(tmp_path: Path, book: Book) -> Path:
+    workbook = book.save(tmp_path / "werkboek.xlsx")
+    result = generate(workbook, tmp_path / "uit", TEMPLATES, today=TODAY, workers=1)
+    assert result.archive is not None and result.archive.added
+    return result.archive.folder
+
+
+def _controleer(folder: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["archief", "controleer", str(folder)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_same_input_adds_nothing_and_changed_syllabi_add_a_new_archive(tmp_path: Path) -> None:
+    book = Book.valid()
+    first = _run(tmp_path, book)
+    before = {p: p.read_bytes() for p in first.rglob("*") if p.is_file()}
+    again = generate(tmp_path / "werkboek.xlsx", tmp_path / "uit", TEMPLATES, today=TODAY)
+    assert again.archive is not None
+    assert again.archive.folder == first and not again.archive.added
+    assert sorted(p.name for p in first.parent.iterdir()) == [first.name]
+
+    book.org("contactpersoon", "Jan Nieuw")  # the syllabi name the contact person
+    second = _run(tmp_path, book)
+    assert second != first and second.parent == first.parent
+    assert {p: p.read_bytes() for p in first.rglob("*") if p.is_file()} == before
+
+
+def test_docx_archive_holds_each_syllabus_its_mdto_and_checksums(tmp_path: Path) -> None:
+    folder = _run(tmp_path, Book.valid())
+    assert folder.name.endswith("-docx")  # no --pdf: the Word files, said so on screen
+    syllabi = sorted((folder / "syllabi").glob("*.docx"))
+    assert len(syllabi) == 12
+    sums = dict(
+        reversed(line.split("  ", 1))  # type: ignore[misc]
+        for line in (folder / "sha256sums.txt").read_text().splitlines()
+    )
+    assert len(sums) == 24  # each syllabus and its metadata
+    for syllabus in syllabi:
+        digest = hashlib.sha256(syllabus.read_bytes()).hexdigest()
+        assert sums[f"syllabi/{syllabus.name}"] == digest
+        data = (syllabus.parent / f"{syllabus.name}.mdto.xml").read_bytes()
+        root = etree.fromstring(data)
+        assert root.tag == f"{M}MDTO"
+        bestand = root.find(f"{M}bestand")
+        assert bestand is not None
+        assert [child.tag.removeprefix(M) for child in bestand] == [
+            "identificatie", "naam", "omvang", "bestandsformaat", "checksum",
+            "isRepresentatieVan",
+        ]
+        assert bestand.findtext(f"{M}naam") == syllabus.name
+        assert bestand.findtext(f"{M}omvang") == str(syllabus.stat().st_size)
+        assert bestand.findtext(f"{M}bestandsformaat/{M}begripCode") == "fmt/412"
+        assert (
+            bestand.findtext(f"{M}bestandsformaat/{M}begripBegrippenlijst/{M}verwijzingNaam")
+            == "PRONOM-register"
+        )
+        checksum = bestand.find(f"{M}checksum")
+        assert checksum is not None
+        assert checksum.findtext(f"{M}checksumAlgoritme/{M}begripLabel") == "SHA256"
+        assert checksum.findtext(f"{M}checksumWaarde") == digest
+        dt.datetime.fromisoformat(checksum.findtext(f"{M}checksumDatum") or "")
+        reference = bestand.find(f"{M}isRepresentatieVan")
+        assert reference is not None
+        assert reference.findtext(f"{M}verwijzingNaam") == "Intervisie voorjaar 2027"
+        assert reference.findtext(
+            f"{M}verwijzingIdentificatie/{M}identificatieBron"
+        ) == "Gemeente Voorbeeldstad"
+        assert read_bestand(data).sha256 == digest
+
+
+def test_archief_controleer_passes_an_intact_archive(tmp_path: Path) -> None:
+    folder = _run(tmp_path, Book.valid())
+    code, out, err = _controleer(folder.parent.parent)
+    assert (code, err) == (0, "")
+    assert "in orde: 24 bestanden in 1 archief" in out
+
+
+def test_archief_controleer_reports_tampered_missing_and_unknown_files(tmp_path: Path) -> None:
+    folder = _run(tmp_path, Book.valid())
+    syllabi = sorted((folder / "syllabi").glob("*.docx"))
+    with syllabi[0].open("ab") as handle:
+        handle.write(b"x")
+    syllabi[1].unlink()
+    (folder / "syllabi" / "extra.txt").write_text("?")
+    metadata = syllabi[2].parent / f"{syllabi[2].name}.mdto.xml"
+    code, out, err = _controleer(folder.parent.parent)
+    assert code == 1 and "in orde" not in out
+    assert f"syllabi/{syllabi[0].name}: is gewijzigd" in err
+    assert f"syllabi/{syllabi[0].name}: de checksum in de MDTO-metagegevens klopt niet" in err
+    assert f"syllabi/{syllabi[0].name}: de omvang in de MDTO-metagegevens klopt niet" in err
+    assert f"syllabi/{syllabi[1].name}: ontbreekt" in err
+    assert "syllabi/extra.txt: onbekend bestand" in err
+    assert metadata.name not in err
+    assert "5 bevindingen" in err
+
+
+def test_altered_metadata_is_found_even_with_a_matching_checksum_file(tmp_path: Path) -> None:
+    folder = _run(tmp_path, Book.valid())
+    syllabus = sorted((folder / "syllabi").glob("*.docx"))[0]
+    metadata = syllabus.parent / f"{syllabus.name}.mdto.xml"
+    metadata.write_bytes(metadata.read_bytes().replace(b"<omvang>", b"<omvang>9"))
+    sums = folder / "sha256sums.txt"
+    digest = hashlib.sha256(metadata.read_bytes()).hexdigest()
+    lines = [
+        f"{digest}  {line.split('  ', 1)[1]}" if line.endswith(metadata.name) else line
+        for line in sums.read_text().splitlines()
+    ]
+    sums.write_text("\n".join(lines) + "\n")
+    report = check_archive(folder)
+    assert [str(f) for f in report.findings] == [
+        f"syllabi/{syllabus.name}: de omvang in de MDTO-metagegevens klopt niet"
+    ]
+
+
+def test_archief_controleer_of_a_missing_folder_is_a_dutch_error(tmp_path: Path) -> None:
+    code, _, err = _controleer(tmp_path / "nergens")
+    assert code == 1 and "bestaat niet" in err
+
+
+def test_a_run_killed_while_archiving_leaves_nothing_the_next_run_keeps(tmp_path: Path) -> None:
+    """Issue 10 item 6: temporary archive files of a killed run hold personal data."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    parent = tmp_path / "uit" / "archief" / "intervisie-voorjaar-2027"
+    parent.mkdir(parents=True)
+    leftover_dir = parent / f".syllabi-0123456789ab-docx.tmp-{dead}"
+    (leftover_dir / "syllabi").mkdir(parents=True)
+    (leftover_dir / "syllabi" / "syllabus-1.docx").write_text("persoonsgegevens")
+    old_zip = parent / f".syllabi-intervisie-voorjaar-2027-0123.zip.tmp-{dead}"
+    old_zip.write_text("persoonsgegevens")
+    running = parent / f".syllabi-0123456789ab-docx.tmp-{os.getppid()}"
+    running.mkdir()
+    folder = _run(tmp_path, Book.valid())
+    assert not leftover_dir.exists() and not old_zip.exists()
+    assert running.exists()  # another run that is still alive: not ours to remove
+    assert folder.parent == parent
