@@ -20,7 +20,7 @@ import io
 import queue
 import shutil
 import struct
-import tempfile
+import threading
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -32,12 +32,13 @@ import pikepdf
 from lxml import etree
 
 from pipeline.errors import OutputError, describe_os_error
-from pipeline.files import write_file
+from pipeline.files import DIR_MODE, write_file
 from pipeline.output.bundle import combine_letters
 from pipeline.output.manifest import sha256_bytes
-from pipeline.output.soffice import ConversionFailed, Soffice
+from pipeline.output.soffice import ConversionFailed, Soffice, kill_group
 from pipeline.render.prepared import CoreProperties
 
+WORKDIR = ".pdf-werk"
 CHUNK = 40  # documents per soffice call: big enough to spread the start-up cost
 ATTEMPTS = 2  # a hung or crashed conversion is tried once more with a fresh profile
 TIMEOUT_BASE = 120.0  # seconds per soffice call, plus TIMEOUT_PER_DOCUMENT each
@@ -320,7 +321,12 @@ class Converter:
         self.timeout = timeout
         self.progress = progress
         self._profiles: queue.Queue[Path] = queue.Queue()
-        self._workdir = Path(tempfile.mkdtemp(prefix="intervisie-pdf-"))
+        # Inside the staging folder: copies of personal data, removed with it if the run
+        # is killed (the next run clears dead staging folders), and before publishing.
+        self._workdir = staging / WORKDIR
+        self._workdir.mkdir(mode=DIR_MODE)
+        self._stop = threading.Event()  # set on the first failure or an interruption
+        self._running: set[int] = set()  # soffice process groups at work
 
     def close(self) -> None:
         shutil.rmtree(self._workdir, ignore_errors=True)
@@ -339,7 +345,11 @@ class Converter:
         profile = self._profiles.get()
         try:
             for attempt in range(1, ATTEMPTS + 1):
-                outcome = Soffice(self.program, profile).convert(sources, outdir, timeout)
+                if self._stop.is_set():
+                    raise ConversionFailed("de omzetting naar PDF is afgebroken")
+                outcome = Soffice(self.program, profile).convert(
+                    sources, outdir, timeout, self._running
+                )
                 produced = all((outdir / f"{s.stem}.pdf").is_file() for s in sources)
                 if not outcome.timed_out and outcome.returncode == 0 and produced:
                     return
@@ -413,7 +423,20 @@ class Converter:
         chunk.parts = [source.with_suffix(".pdf") for source in sources]
         return digests
 
+    def _abort(self) -> None:
+        """Stop every conversion at once: no new soffice starts, running ones are killed."""
+        self._stop.set()
+        for group in list(self._running):
+            kill_group(group)
+
     def _convert(self, chunk: _Chunk) -> list[str]:
+        try:
+            return self._convert_chunk(chunk)
+        except BaseException:
+            self._abort()
+            raise
+
+    def _convert_chunk(self, chunk: _Chunk) -> list[str]:
         folder = self._workdir / f"deel-{chunk.index:05d}"
         folder.mkdir()
         digests = self._joined(chunk, folder)
@@ -478,6 +501,9 @@ class Converter:
                     collect_oldest()
             while in_flight:
                 collect_oldest()
+        except BaseException:  # a failure, Ctrl-C: do not wait for the other conversions
+            self._abort()
+            raise
         finally:
             pool.shutdown(cancel_futures=True)
         written = [self._bundle(b, by_group.get(b.group, [])) for b in bundles]

@@ -67,7 +67,7 @@ class Outcome:
     stderr: str
 
 
-def _kill_group(pgid: int) -> None:
+def kill_group(pgid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
         os.killpg(pgid, signal.SIGKILL)
 
@@ -79,7 +79,9 @@ class Soffice:
         self.program = program
         self.profile = profile
 
-    def convert(self, sources: list[Path], outdir: Path, timeout: float) -> Outcome:
+    def convert(
+        self, sources: list[Path], outdir: Path, timeout: float, running: set[int] | None = None
+    ) -> Outcome:
         """Convert `sources` into `outdir` as PDF/A-2b; the soffice process group is gone
         when this returns or raises."""
         command = [
@@ -108,16 +110,20 @@ class Soffice:
                 stderr=stderr,
                 start_new_session=True,  # own process group, out of reach of the terminal's ^C
             )
+            if running is not None:
+                running.add(guard.pid)
             try:
                 try:
                     returncode, timed_out = guard.wait(timeout=timeout), False
                 except subprocess.TimeoutExpired:
                     returncode, timed_out = -1, True
             finally:
-                _kill_group(guard.pid)  # whatever soffice left running in its group
+                kill_group(guard.pid)  # whatever soffice left running in its group
                 if guard.stdin is not None:
                     guard.stdin.close()
                 guard.wait()
+                if running is not None:
+                    running.discard(guard.pid)
             stderr.seek(0)
             message = stderr.read(4000).decode("utf-8", "replace")
         log.unlink(missing_ok=True)
@@ -131,5 +137,6 @@ __all__ = [
     "Outcome",
     "Soffice",
     "find_soffice",
+    "kill_group",
     "require_soffice",
 ]
