@@ -44,7 +44,7 @@ ATTEMPTS = 2  # a hung or crashed conversion is tried once more with a fresh pro
 TIMEOUT_BASE = 120.0  # seconds per soffice call, plus TIMEOUT_PER_DOCUMENT each
 TIMEOUT_PER_DOCUMENT = 3.0
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_MARK = "intervisie_doc_"
+_MARK = "IntervisieDocument"  # letters and digits only: LibreOffice escapes the rest
 _PAGE_COUNT_FIELDS = (b"NUMPAGES", b"SECTIONPAGES")
 
 Progress = Callable[[int], None]
@@ -194,8 +194,10 @@ def finish(pdf: pikepdf.Pdf, props: CoreProperties, moment: dt.datetime) -> byte
     return out.getvalue()
 
 
-def _copy(target: pikepdf.Pdf, value: pikepdf.Object) -> pikepdf.Object:
+def _copy(target: pikepdf.Pdf, value: object) -> object:
     """`value` from another PDF into `target`; copy_foreign takes indirect objects only."""
+    if not isinstance(value, pikepdf.Object):
+        return value  # a bool, number or string: pikepdf gives these as Python values
     if value.is_indirect:
         return target.copy_foreign(value)
     if isinstance(value, pikepdf.Array):

@@ -136,6 +136,7 @@ def test_manifest_lists_every_pdf_with_its_sha256(pdf_run: RunResult) -> None:
     assert {row.soort for row in rows} == {f"{kind}-pdf" for kind in ALL}
     for row in rows:
         assert hashlib.sha256((pdf_run.target / row.pad).read_bytes()).hexdigest() == row.sha256
+    assert not list(pdf_run.target.rglob(".pdf-werk"))  # the work folder is not published
     manifest = (pdf_run.target / "manifest.csv").read_text(encoding="utf-8-sig")
     assert "uitnodigingen/uitnodiging-au-01-004512-hoekstra-sjoerd.pdf" in manifest
 
