@@ -2,11 +2,12 @@
 
 Starting soffice costs about a second, so documents are converted in chunks, never one
 process per document, on several soffice instances at once (one per core, each with its
-own profile). Documents from one template whose page count appears nowhere in them (no
-NUMPAGES field: the letters) are first joined into one document, a bookmark at the
-start of each, converted in one go and split again at the bookmarks' named destinations
-(about four times faster than converting them one by one). The others are converted as
-a batch of files in one call, since a joined document would number "page 3 of 80".
+own profile). Documents from one template are first joined into one document (as the
+print bundles are), a bookmark at the start of each and a page count of their own in
+headers and footers (pipeline.output.pdf_join), converted in one go and split again at
+the bookmarks' named destinations: several times faster than converting them one by
+one. Documents that cannot be joined that way are converted as a batch of files in one
+soffice call.
 
 Every PDF is PDF/A-2b (all fonts embedded, the PDF/A identification in the XMP) and is
 rewritten by pikepdf with the document's own metadata, the document date instead of the
@@ -21,7 +22,6 @@ import queue
 import shutil
 import struct
 import threading
-import zipfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -35,6 +35,7 @@ from pipeline.errors import OutputError, describe_os_error
 from pipeline.files import DIR_MODE, write_file
 from pipeline.output.bundle import combine_letters
 from pipeline.output.manifest import sha256_bytes
+from pipeline.output.pdf_join import START, prepare_joined
 from pipeline.output.soffice import ConversionFailed, Soffice, kill_group
 from pipeline.render.prepared import CoreProperties
 
@@ -43,9 +44,6 @@ CHUNK = 40  # documents per soffice call: big enough to spread the start-up cost
 ATTEMPTS = 2  # a hung or crashed conversion is tried once more with a fresh profile
 TIMEOUT_BASE = 120.0  # seconds per soffice call, plus TIMEOUT_PER_DOCUMENT each
 TIMEOUT_PER_DOCUMENT = 3.0
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_MARK = "IntervisieDocument"  # letters and digits only: LibreOffice escapes the rest
-_PAGE_COUNT_FIELDS = (b"NUMPAGES", b"SECTIONPAGES")
 
 Progress = Callable[[int], None]
 
@@ -224,59 +222,6 @@ def _extract(source: pikepdf.Pdf, first: int, end: int, tagged: bool) -> pikepdf
 # --- joining and marking ------------------------------------------------------------
 
 
-def _joinable(docx: Path) -> bool:
-    """Whether documents like this one may be joined: no page-count field anywhere."""
-    with zipfile.ZipFile(docx) as package:
-        for info in package.infolist():
-            if info.filename.startswith("word/") and info.filename.endswith(".xml"):
-                data = package.read(info.filename)
-                if any(name in data for name in _PAGE_COUNT_FIELDS):
-                    return False
-    return True
-
-
-def _first_paragraph(block: etree._Element) -> etree._Element | None:
-    if block.tag == f"{{{_W}}}p":
-        return block
-    return next(block.iter(f"{{{_W}}}p"), None)
-
-
-def mark_document_starts(combined: bytes) -> tuple[bytes, int]:
-    """Put a bookmark at the start of every joined document (after each section-break
-    paragraph); LibreOffice exports them as named destinations. Returns the new package
-    and the number of marks."""
-    source = zipfile.ZipFile(io.BytesIO(combined))
-    root = etree.fromstring(source.read("word/document.xml"))
-    body = root.find(f"{{{_W}}}body")
-    marks = 0
-    at_start = True
-    for block in list(body) if body is not None else []:
-        if at_start:
-            paragraph = _first_paragraph(block)
-            if paragraph is not None:
-                properties = paragraph.find(f"{{{_W}}}pPr")
-                position = 1 if properties is not None else 0
-                start = etree.Element(f"{{{_W}}}bookmarkStart")
-                start.set(f"{{{_W}}}id", str(90000 + marks))
-                start.set(f"{{{_W}}}name", f"{_MARK}{marks:05d}")
-                end = etree.Element(f"{{{_W}}}bookmarkEnd")
-                end.set(f"{{{_W}}}id", str(90000 + marks))
-                paragraph.insert(position, end)
-                paragraph.insert(position, start)
-                marks += 1
-                at_start = False
-        if block.tag == f"{{{_W}}}p" and block.find(f"{{{_W}}}pPr/{{{_W}}}sectPr") is not None:
-            at_start = True
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "word/document.xml":
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            target.writestr(info, data)
-    return out.getvalue(), marks
-
-
 def document_starts(pdf: pikepdf.Pdf) -> list[int]:
     """Page index of each marked document, in mark order."""
     found: dict[str, int] = {}
@@ -293,7 +238,7 @@ def document_starts(pdf: pikepdf.Pdf) -> list[int]:
         name = name.lstrip("/")
         if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
             destination = destination.D
-        if name.startswith(_MARK) and isinstance(destination, pikepdf.Array):
+        if name.startswith(START) and isinstance(destination, pikepdf.Array):
             page = destination[0]
             if isinstance(page, pikepdf.Object) and page.objgen in pages:
                 found[name] = pages[page.objgen]
@@ -387,13 +332,13 @@ class Converter:
     def _joined(self, chunk: _Chunk, folder: Path) -> list[str] | None:
         """Convert the chunk as one joined document; None when that cannot be done."""
         sources = [self.staging / job.source for job in chunk.jobs]
-        if len(sources) < 2 or not _joinable(sources[0]):
+        if len(sources) < 2:
             return None
-        combined, marks = mark_document_starts(combine_letters(sources, chunk.jobs[0].props))
-        if marks != len(sources):
+        joined = prepare_joined(combine_letters(sources, chunk.jobs[0].props))
+        if joined is None or joined.documents != len(sources):
             return None
         docx = folder / "samen.docx"
-        docx.write_bytes(combined)
+        docx.write_bytes(joined.package)
         self._soffice([docx], folder, [str(job.source) for job in chunk.jobs])
         docx.unlink()
         whole = folder / "samen.pdf"
@@ -554,6 +499,5 @@ __all__ = [
     "convert_to_pdf",
     "document_starts",
     "finish",
-    "mark_document_starts",
     "pdf_relpath",
 ]
