@@ -91,11 +91,7 @@ def measure(size: int, work: Path, instances: int) -> PdfResult:
     target = next(p for p in output.iterdir() if p.name != "archief")
     manifest = json.loads((target / "manifest.json").read_text())
     rows = [r for r in manifest["documenten"] if r["soort"] in KINDS]
-    internal = {r["pad"] for r in rows if "interne" in r["pad"]}  # not needed: one group
-    listed = [
-        [r["pad"], r["soort"], r["soort"] + ("-intern" if r["pad"] in internal else "")]
-        for r in rows
-    ]
+    listed = [[r["pad"], r["soort"], r["soort"]] for r in rows]
     # The plain way: every file in one soffice call (its profile made beforehand).
     plain_in = work / "gewoon"
     plain_in.mkdir()
@@ -165,7 +161,7 @@ def print_targets(results: list[PdfResult]) -> None:
 def run(sizes: list[int], instances: int, folder: Path | None) -> None:
     work = folder or Path(tempfile.mkdtemp(prefix="intervisie-bench-pdf-"))
     try:
-        results = [measure(size, work / f"n{size}", instances) for size in sizes]
+        results = [measure(size, work / f"pdf-n{size}", instances) for size in sizes]
         for result in results:
             print_result(result)
         print_targets(results)
