@@ -316,3 +316,23 @@ def test_golden_text(example_run: RunResult, golden: str) -> None:
         f"de tekst van {matches[0].name} wijkt af van tests/golden/{golden}; "
         "is de wijziging bedoeld, draai dan GOLDEN_BIJWERKEN=1 pytest"
     )
+
+
+# --- core properties ---------------------------------------------------------------------
+
+
+def test_every_document_is_dated_the_letter_date_at_nine(example_run: RunResult) -> None:
+    """The example's letter date is 16-02-2027 (before every session), so every document
+    is created and last modified then, at 09:00: from the data, never the clock."""
+    import zipfile
+
+    from lxml import etree
+
+    terms = "{http://purl.org/dc/terms/}"
+    documents = sorted(example_run.target.rglob("*.docx"))
+    assert len(documents) == 118
+    for path in documents:
+        with zipfile.ZipFile(path) as package:
+            core = etree.fromstring(package.read("docProps/core.xml"))
+        dates = [core.findtext(f"{terms}created"), core.findtext(f"{terms}modified")]
+        assert dates == ["2027-02-16T09:00:00Z"] * 2, path.name

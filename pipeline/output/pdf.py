@@ -334,7 +334,10 @@ class Converter:
         sources = [self.staging / job.source for job in chunk.jobs]
         if len(sources) < 2:
             return None
-        joined = prepare_joined(combine_letters(sources, chunk.jobs[0].props))
+        try:
+            joined = prepare_joined(combine_letters(sources, chunk.jobs[0].props))
+        except OutputError:  # documents from different templates: convert them one by one
+            return None
         if joined is None or joined.documents != len(sources):
             return None
         docx = folder / "samen.docx"

@@ -10,11 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from lxml import etree
 
 from pipeline.cli import main
+from pipeline.errors import OutputError
+from pipeline.output.archive import CycleRecord, archive_syllabi
 from pipeline.output.archive_check import check_archive
+from pipeline.output.manifest import ManifestRow
 from pipeline.output.mdto import NAMESPACE, read_bestand
 from pipeline.run import generate
 from tests.conftest import TEMPLATES
@@ -160,3 +164,55 @@ def test_a_run_killed_while_archiving_leaves_nothing_the_next_run_keeps(tmp_path
     assert not leftover_dir.exists() and not old_zip.exists()
     assert running.exists()  # another run that is still alive: not ours to remove
     assert folder.parent == parent
+
+
+RECORD = CycleRecord("Cyclus", "cyclus", "Gemeente")
+
+
+def _syllabi(folder: Path, texts: dict[str, bytes]) -> list[ManifestRow]:
+    rows = []
+    for name, data in texts.items():
+        path = folder / "syllabi" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        rows.append(ManifestRow("syllabus", "", name, f"syllabi/{name}", digest))
+    return rows
+
+
+def test_a_changed_syllabus_gives_a_new_archive_next_to_the_old(tmp_path: Path) -> None:
+    first_rows = _syllabi(tmp_path / "eerste", {"a.docx": b"oud", "b.docx": b"b"})
+    first = archive_syllabi(tmp_path / "eerste", tmp_path, "cyclus", first_rows, RECORD)
+    second_rows = _syllabi(tmp_path / "tweede", {"a.docx": b"nieuw", "b.docx": b"b"})
+    second = archive_syllabi(tmp_path / "tweede", tmp_path, "cyclus", second_rows, RECORD)
+    assert first is not None and second is not None
+    assert first.folder != second.folder and first.added and second.added
+    assert (second.folder / "syllabi" / "a.docx").read_bytes() == b"nieuw"
+    assert (first.folder / "syllabi" / "a.docx").read_bytes() == b"oud"
+
+
+def test_the_archive_name_carries_a_fingerprint_of_its_content(tmp_path: Path) -> None:
+    rows = _syllabi(tmp_path, {"a.docx": b"a"})
+    result = archive_syllabi(tmp_path, tmp_path, "cyclus", rows, RECORD)
+    assert result is not None
+    expected = hashlib.sha256(rows[0].sha256.encode()).hexdigest()[:12]
+    assert result.folder.name == f"syllabi-{expected}-docx"
+    assert result.folder.parent == tmp_path / "archief" / "cyclus"
+
+
+def test_same_syllabi_keep_the_existing_archive_untouched(tmp_path: Path) -> None:
+    rows = _syllabi(tmp_path, {"a.docx": b"a"})
+    first = archive_syllabi(tmp_path, tmp_path, "cyclus", rows, RECORD)
+    assert first is not None
+    stamps = {p: p.stat().st_mtime_ns for p in first.folder.rglob("*")}
+    again = archive_syllabi(tmp_path, tmp_path, "cyclus", rows, RECORD)
+    assert again is not None and again.folder == first.folder and not again.added
+    assert {p: p.stat().st_mtime_ns for p in first.folder.rglob("*")} == stamps
+
+
+def test_a_syllabus_changed_after_writing_is_not_archived(tmp_path: Path) -> None:
+    rows = _syllabi(tmp_path, {"a.docx": b"a"})
+    (tmp_path / "syllabi" / "a.docx").write_bytes(b"later gewijzigd")
+    with pytest.raises(OutputError, match="gewijzigd sinds het schrijven"):
+        archive_syllabi(tmp_path, tmp_path, "cyclus", rows, RECORD)
+    assert list((tmp_path / "archief" / "cyclus").iterdir()) == []

@@ -830,3 +830,24 @@ def test_random_values_raise_only_project_errors(
     # Anything but the project's own errors fails the test.
     with tempfile.TemporaryDirectory() as folder, contextlib.suppress(IntervisieError):
         check(book, Path(folder))
+
+
+@pytest.mark.parametrize(
+    ("members", "warned"),
+    [(3, True), (4, False), (6, False), (7, True)],
+    ids=["below-ideal", "ideal-min", "ideal-max", "above-ideal"],
+)
+def test_general_group_is_ideal_from_four_to_six_inclusive(
+    tmp_path: Path, members: int, warned: bool
+) -> None:
+    book = Book.valid().delete_rows("Indeling", sessie="IV-01")
+    for n in range(members):
+        book.add_row("Indeling", sessie="IV-01", personeelsnummer=10001 + n)
+    book.set(
+        "Indeling",
+        book.row_of("Indeling", sessie="IV-01", personeelsnummer=10001),
+        "rol",
+        "inbrenger",
+    )
+    found = [w for w in check(book, tmp_path).warnings if "werkt een groep van" in w.message]
+    assert bool(found) is warned, found
