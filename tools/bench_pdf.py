@@ -40,10 +40,14 @@ class PdfResult:
     pages: int
     plain: Any  # tools.bench.Measured
     pipeline: Any
+    plain_documents: int  # what the plain call converted (it may stop early)
+    plain_pages: int
 
     @property
     def ratio(self) -> float:
-        return self.plain.seconds / self.pipeline.seconds
+        """Pages per second, pipeline over plain (fair when the plain call stops early)."""
+        plain_rate = self.plain_pages / self.plain.seconds
+        return (self.pages / self.pipeline.seconds) / plain_rate
 
 
 def _pages(folder: Path) -> int:
@@ -109,6 +113,7 @@ def measure(size: int, work: Path, instances: int) -> PdfResult:
         work / "logs", "pdf-gewoon",
     )
     plain_pages = _pages(work / "gewoon-pdf")
+    plain_documents = len(list((work / "gewoon-pdf").glob("*.pdf")))
     shutil.rmtree(work / "gewoon-pdf", ignore_errors=True)
     jobs_file = work / "opdrachten.json"
     jobs_file.write_text(json.dumps(listed))
@@ -120,9 +125,7 @@ def measure(size: int, work: Path, instances: int) -> PdfResult:
     if ours.exit_code != 0 or plain.exit_code != 0:
         raise SystemExit(f"FOUT: PDF-meting mislukt:\n{ours.stderr[-2000:]}{plain.stderr[-2000:]}")
     pages = _pages(target)
-    if pages != plain_pages:
-        print(f"  let op: {pages} pagina's in de pipeline, {plain_pages} bij de gewone manier")
-    return PdfResult(size, len(rows), pages, plain, ours)
+    return PdfResult(size, len(rows), pages, plain, ours, plain_documents, plain_pages)
 
 
 def _mb(measured: Any) -> str:
@@ -133,12 +136,19 @@ def _mb(measured: Any) -> str:
 def print_result(result: PdfResult) -> None:
     print(f"\nPDF, werkboek van {result.size} documenten: {result.documents} uitnodigingen en "
           f"syllabi, {result.pages} pagina's")
-    for name, measured in (("gewoon (één soffice-aanroep)", result.plain),
-                           ("pipeline", result.pipeline)):
+    for name, measured, documents, pages in (
+        ("gewoon (één soffice-aanroep)", result.plain, result.plain_documents,
+         result.plain_pages),
+        ("pipeline", result.pipeline, result.documents, result.pages),
+    ):
         seconds = measured.seconds
-        print(f"  {name:30} {seconds:7.1f} s  {result.documents / seconds:6.1f} documenten/s  "
-              f"{result.pages / seconds:6.1f} pagina's/s  ({_mb(measured)})")
-    print(f"  verhouding: {result.ratio:.1f}x sneller (doel: ≥ {TARGET_RATIO:.0f}x)")
+        print(f"  {name:30} {seconds:7.1f} s  {documents / seconds:6.1f} documenten/s  "
+              f"{pages / seconds:6.1f} pagina's/s  ({_mb(measured)})")
+    if result.plain_documents < result.documents:
+        print(f"  let op: de gewone aanroep stopte na {result.plain_documents} van "
+              f"{result.documents} documenten (zonder foutmelding); de snelheid telt wat "
+              "hij wel omzette")
+    print(f"  verhouding (pagina's/s): {result.ratio:.1f}x sneller (doel: ≥ {TARGET_RATIO:.0f}x)")
 
 
 def print_targets(results: list[PdfResult]) -> None:

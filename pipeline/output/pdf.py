@@ -274,6 +274,7 @@ class Converter:
         self._workdir.mkdir(mode=DIR_MODE)
         self._stop = threading.Event()  # set on the first failure or an interruption
         self._running: set[int] = set()  # soffice process groups at work
+        self._failure: BaseException | None = None  # the first real failure, to report
 
     def close(self) -> None:
         shutil.rmtree(self._workdir, ignore_errors=True)
@@ -293,7 +294,7 @@ class Converter:
         try:
             for attempt in range(1, ATTEMPTS + 1):
                 if self._stop.is_set():
-                    raise ConversionFailed("de omzetting naar PDF is afgebroken")
+                    raise _Aborted("de omzetting naar PDF is afgebroken")
                 outcome = Soffice(self.program, profile).convert(
                     sources, outdir, timeout, self._running
                 )
@@ -312,7 +313,8 @@ class Converter:
             reason = f"stopte met foutcode {outcome.returncode}"
         else:
             reason = "maakte geen PDF"
-        detail = outcome.stderr.strip().splitlines()[-1:] if outcome.stderr.strip() else []
+        said = [line for line in outcome.stderr.splitlines() if line.strip()]
+        detail = [line for line in said if "javaldx" not in line][-1:]  # not java's notice
         raise ConversionFailed(
             f"LibreOffice {reason} bij het omzetten van {what} naar PDF, ook niet bij een "
             f"tweede poging{': ' + detail[0] if detail else ''}. De vorige uitvoer is "
@@ -382,7 +384,9 @@ class Converter:
     def _convert(self, chunk: _Chunk) -> list[str]:
         try:
             return self._convert_chunk(chunk)
-        except BaseException:
+        except BaseException as exc:
+            if self._failure is None and not isinstance(exc, _Aborted):
+                self._failure = exc
             self._abort()
             raise
 
@@ -451,13 +455,19 @@ class Converter:
                     collect_oldest()
             while in_flight:
                 collect_oldest()
-        except BaseException:  # a failure, Ctrl-C: do not wait for the other conversions
+        except BaseException as exc:  # a failure, Ctrl-C: do not wait for the others
             self._abort()
+            if isinstance(exc, _Aborted) and self._failure is not None:
+                raise self._failure from None  # the cause, not the chunks stopped for it
             raise
         finally:
             pool.shutdown(cancel_futures=True)
         written = [self._bundle(b, by_group.get(b.group, [])) for b in bundles]
         return [digests[job.source] for job in jobs], written
+
+
+class _Aborted(ConversionFailed):
+    """A conversion not started (or stopped) because another one failed."""
 
 
 def _chunks(jobs: Sequence[PdfJob]) -> Iterator[_Chunk]:

@@ -140,3 +140,16 @@ def test_stopping_the_run_stops_its_soffice_processes(
     finally:
         run.kill()
         run.wait()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("--pdf=onzin", "onbekende soort: onzin"), ("--pdf=syllabus,brief", "onbekende soort: brief")],
+)
+def test_an_unknown_pdf_kind_is_a_dutch_usage_error(
+    tmp_path: Path, value: str, expected: str
+) -> None:
+    output = tmp_path / "uit"
+    result = CliRunner().invoke(main, ["genereer", str(EXAMPLE), "--uitvoer", str(output), value])
+    assert result.exit_code == 2 and expected in result.stderr and "alle" in result.stderr
+    assert not output.exists()
