@@ -3,12 +3,16 @@
 Every archive folder (one with sha256sums.txt) is re-hashed file by file; each file's
 MDTO metadata must agree with the file; each PDF must still declare PDF/A (pdfaid in its
 XMP), embed every font and not be encrypted. Anything else found under the archive is
-reported as unknown.
+reported as unknown. Zip archives of earlier versions are checked against the
+manifest.csv they carry.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -169,6 +173,32 @@ def _check_archive(folder: Path, base: Path, report: Report) -> set[Path]:
     return accounted
 
 
+def _check_legacy_zip(path: Path, base: Path, report: Report) -> None:
+    """An archive of an earlier version: a zip of .docx syllabi with its own manifest.csv
+    (soort;sessie;personeelsnummer;pad;sha256); every listed member must match."""
+    shown = path.relative_to(base).as_posix()
+    report.archives += 1
+    try:
+        with zipfile.ZipFile(path) as archive:
+            lines = archive.read("manifest.csv").decode("utf-8-sig").splitlines()
+            for row in csv.reader(lines[1:], delimiter=";"):
+                if len(row) != 5:
+                    report.findings.append(Finding(shown, "manifest.csv onleesbaar"))
+                    continue
+                try:
+                    data = archive.read(row[3])
+                except KeyError:
+                    report.findings.append(Finding(f"{shown}:{row[3]}", "ontbreekt"))
+                    continue
+                report.files += 1
+                if hashlib.sha256(data).hexdigest() != row[4]:
+                    report.findings.append(
+                        Finding(f"{shown}:{row[3]}", "is gewijzigd (sha256 klopt niet)")
+                    )
+    except (zipfile.BadZipFile, KeyError, OSError, UnicodeDecodeError) as exc:
+        report.findings.append(Finding(shown, f"is geen leesbaar archief ({exc})"))
+
+
 def check_archive(folder: Path) -> Report:
     """Check every archive under `folder` (an archief/ folder, a cycle's or a single one)."""
     if not folder.is_dir():
@@ -177,6 +207,10 @@ def check_archive(folder: Path) -> Report:
     accounted: set[Path] = set()
     for checksums in sorted(folder.rglob(CHECKSUMS)):
         accounted |= _check_archive(checksums.parent, folder, report)
+    for legacy in sorted(folder.rglob("syllabi-*.zip")):
+        if legacy.is_file() and legacy not in accounted:
+            accounted.add(legacy)
+            _check_legacy_zip(legacy, folder, report)
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path not in accounted:
             report.findings.append(

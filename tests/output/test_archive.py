@@ -216,3 +216,28 @@ def test_a_syllabus_changed_after_writing_is_not_archived(tmp_path: Path) -> Non
     with pytest.raises(OutputError, match="gewijzigd sinds het schrijven"):
         archive_syllabi(tmp_path, tmp_path, "cyclus", rows, RECORD)
     assert list((tmp_path / "archief" / "cyclus").iterdir()) == []
+
+
+def test_a_zip_archive_of_an_earlier_version_is_checked_by_its_own_manifest(
+    tmp_path: Path,
+) -> None:
+    import zipfile
+
+    folder = tmp_path / "archief" / "cyclus"
+    folder.mkdir(parents=True)
+    legacy = folder / "syllabi-cyclus-0123456789ab.zip"
+    digest = hashlib.sha256(b"syllabus").hexdigest()
+    manifest = (
+        f"soort;sessie;personeelsnummer;pad;sha256\r\nsyllabus;;1;syllabi/a.docx;{digest}\r\n"
+    )
+    with zipfile.ZipFile(legacy, "w") as archive:
+        archive.writestr("syllabi/a.docx", b"syllabus")
+        archive.writestr("manifest.csv", "\ufeff" + manifest)
+    report = check_archive(tmp_path / "archief")
+    assert (report.findings, report.files, report.archives) == ([], 1, 1)
+    with zipfile.ZipFile(legacy, "w") as archive:
+        archive.writestr("syllabi/a.docx", b"veranderd")
+        archive.writestr("manifest.csv", "\ufeff" + manifest)
+    assert [str(f) for f in check_archive(tmp_path / "archief").findings] == [
+        "cyclus/syllabi-cyclus-0123456789ab.zip:syllabi/a.docx: is gewijzigd (sha256 klopt niet)"
+    ]
