@@ -191,3 +191,21 @@ def test_pdf_check_finds_a_missing_pdfa_declaration_encryption_and_unembedded_fo
     assert len(problems) == 1 and problems[0].startswith("lettertype niet ingesloten: ")
     assert "Carlito" in problems[0]
     shutil.rmtree(tmp_path)
+
+
+def test_fonts_are_the_metric_compatible_ones_never_a_fallback(pdf_run: RunResult) -> None:
+    """Calibri must come out as Carlito (same metrics, so pages break as in Word); any
+    other font means a font package is missing. The one exception: the draaiboek's
+    checkbox (U+2610), which Calibri lacks too, comes from DejaVu Sans (as Word takes it
+    from a symbol font)."""
+    compatible = ("Carlito", "LiberationSans", "LiberationSerif", "LiberationMono", "OpenSymbol")
+    for folder in (*FOLDERS, "afdrukken"):
+        for path in sorted((pdf_run.target / folder).glob("*.pdf"))[:3]:
+            found: set[str] = set()
+            with pikepdf.open(path) as pdf:
+                for page in pdf.pages:
+                    for _, font in page.Resources.Font.items():
+                        found.add(str(font.BaseFont).lstrip("/").split("+", 1)[-1])
+            assert "Carlito" in found, path.name
+            allowed = compatible + (("DejaVuSans",) if folder == "draaiboeken" else ())
+            assert all(name.startswith(allowed) for name in found), (path.name, found)
