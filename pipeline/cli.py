@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from pipeline import __version__, cli_nl
+from pipeline.cli_mail import report_changes, verstuur
 from pipeline.content.themes import load_content
 from pipeline.documents.plan import ALL_KINDS, Kind
 from pipeline.errors import (
@@ -240,6 +241,19 @@ def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
     "uitnodigingen achter elkaar, om in één keer af te drukken (map afdrukken/).",
 )
 @click.option(
+    "--mail",
+    is_flag=True,
+    help="Maak ook per uitnodiging en per afzegging een e-mail (.eml, map e-mail/) met de "
+    "brief en de agenda-afspraak als bijlage; versturen doet `intervisie verstuur`.",
+)
+@click.option(
+    "--alleen-wijzigingen",
+    "only_changes",
+    is_flag=True,
+    help="Zet in het afdrukbestand en in de e-mailmap alleen nieuwe en gewijzigde "
+    "uitnodigingen en de afzeggingen (zie wijzigingen.csv).",
+)
+@click.option(
     "--pdf",
     "pdf_kinds",
     is_flag=False,
@@ -259,6 +273,8 @@ def genereer(
     kinds: tuple[Kind, ...],
     workers: int | None,
     print_bundles: bool,
+    mail: bool,
+    only_changes: bool,
     pdf_kinds: tuple[str, ...],
     templates_dir: Path,
 ) -> None:
@@ -270,6 +286,10 @@ def genereer(
     """
     if print_bundles and Kind.UITNODIGING not in kinds:
         raise click.UsageError("--afdrukbestand hoort bij de soort uitnodiging.")
+    if mail and Kind.UITNODIGING not in kinds:
+        raise click.UsageError("--mail hoort bij de soort uitnodiging.")
+    if only_changes and not (mail or print_bundles):
+        raise click.UsageError("--alleen-wijzigingen hoort bij --afdrukbestand of --mail.")
     chosen = {k.value for k in kinds} | ({BUNDLE_KIND} if Kind.UITNODIGING in kinds else set())
     pdf_kinds = tuple(k for k in pdf_kinds if k in chosen)
     bar: Any = None
@@ -296,6 +316,8 @@ def genereer(
                 progress=lambda n: bar.update(n),
                 workers=workers,
                 print_bundles=print_bundles,
+                mail=mail,
+                only_changes=only_changes,
                 pdf=PdfOptions(
                     pdf_kinds,
                     instances=workers,
@@ -322,6 +344,7 @@ def genereer(
     if result.kept:
         kept = ", ".join(f"{kind} ({count})" for kind, count in result.kept.items())
         click.echo(f"Behouden uit de vorige run (niet in --soort): {kept}")
+    report_changes(result)
     click.echo(f"Waarschuwingen: {len(result.warnings)}")
     click.echo(f"Map: {result.target}")
     click.echo(f"Manifest: {result.target / 'manifest.csv'}")
@@ -340,6 +363,9 @@ def genereer(
     for row in result.rows:
         if row.soort in (BUNDLE_KIND, pdf_soort(BUNDLE_KIND)):
             click.echo(f"Afdrukbestand: {result.target / row.pad}")
+
+
+main.add_command(verstuur)
 
 
 @main.command(
@@ -362,8 +388,6 @@ def nieuw_werkboek(pad: Path, overschrijf: bool, templates_dir: Path) -> None:
         content = load_content(templates_dir)
         try:
             write_empty_workbook(pad, [t.naam for t in content.themes.values()])
-        except ValueError as exc:  # a theme name that cannot go into a dropdown
-            raise IntervisieError(f"kan de keuzelijst voor 'thema' niet maken: {exc}") from None
         except OSError as exc:
             raise OutputError(f"kan '{pad}' niet schrijven: {describe_os_error(exc)}") from None
     click.echo(f"Leeg werkboek geschreven: {pad}")
@@ -399,7 +423,7 @@ def sjablonen_controleer(map_: Path | None) -> None:
         if problems:
             raise TemplatesInvalid(problems)
     click.echo(
-        f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in ALL_KINDS)})."
+        f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in Kind)})."
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from pipeline import __version__
 from pipeline.content.themes import Content, load_content
+from pipeline.documents import dutch
 from pipeline.documents.plan import (
     ALL_KINDS,
     DocumentJob,
@@ -32,8 +33,22 @@ from pipeline.output.bundle import (
     INTERNAL,
     bundle_invitations,
 )
+from pipeline.output.changes import (
+    Change,
+    ContentHasher,
+    changes_csv,
+    compare,
+    manifest_extra,
+    read_previous,
+)
 from pipeline.output.folders import ARCHIVE_DIR, cycle_folder
 from pipeline.output.lock import CycleLock
+from pipeline.output.mailing import (
+    AGENDA_KIND,
+    INVITATION_KINDS,
+    Mailing,
+    letter_paths,
+)
 from pipeline.output.manifest import (
     ManifestRow,
     manifest_csv,
@@ -53,6 +68,7 @@ MANIFEST_CSV = PurePosixPath("manifest.csv")
 # Manifest order: the four kinds, then the print bundles.
 _ORDER = {**{kind.value: i for i, kind in enumerate(ALL_KINDS)}, BUNDLE_KIND: len(ALL_KINDS)}
 MANIFEST_JSON = PurePosixPath("manifest.json")
+CHANGES_CSV = PurePosixPath("wijzigingen.csv")
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,9 @@ class RunResult:
     internal_delivery: tuple[str, ...]  # "name (sessie)" of invitations sent by internal post
     archive: ArchiveResult | None
     rows: tuple[ManifestRow, ...]  # every file in the manifest, kept ones included
+    changes: tuple[Change, ...] = ()  # since the previous version of the cycle
+    cycle_version: int = 0
+    notes: tuple[str, ...] = ()  # Dutch remarks of the mail step (a cancellation not made)
 
 
 def check(workbook: Path, templates_dir: Path, today: dt.date) -> tuple[Content, CheckResult]:
@@ -90,6 +109,7 @@ class _Ledger:
         self.props: list[CoreProperties] = []  # for the PDFs' metadata
         self.internal: list[str] = []
         self.internal_paths: set[str] = set()
+        self.content_hash = ContentHasher()  # what the reader sees, for changes.py
 
     def tasks(
         self, jobs: Iterable[DocumentJob], organisation: str, cycle: str, created: str
@@ -102,6 +122,7 @@ class _Ledger:
                     job.personeelsnummer or "",
                     job.relpath.as_posix(),
                     sha256="",
+                    inhoud=self.content_hash(job.context),
                 )
             )
             props = _properties(job, organisation, cycle, created)
@@ -117,12 +138,11 @@ class _Ledger:
 
 def _bundles(
     staged: StagedOutput,
-    written: Sequence[ManifestRow],
+    letters: Sequence[ManifestRow],
     ledger: _Ledger,
     organisation: Organisation,
     cycle: Cycle,
 ) -> list[ManifestRow]:
-    letters = [row for row in written if row.soort == Kind.UITNODIGING.value]
     rows = []
     for relpath, data in bundle_invitations(
         staged.staging,
@@ -141,30 +161,52 @@ def _pdfs(
     program: str,
     staged: StagedOutput,
     written: Sequence[ManifestRow],
+    bundled: Sequence[ManifestRow],
     ledger: _Ledger,
     pdf_kinds: Sequence[str],
     cycle: Cycle,
     options: PdfOptions,
 ) -> list[ManifestRow]:
-    """The PDF of every document of `pdf_kinds` (and of the print bundles) beside it."""
+    """The PDF of every document of `pdf_kinds` beside it, and of the print bundles (made
+    of the PDFs of `bundled`, the bundles' letters in their order)."""
     organisation = cycle.organisation
+    created = document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ")
     props = dict(zip((row.pad for row in ledger.rows), ledger.props, strict=True))
 
-    def group(row: ManifestRow) -> str:  # letters by delivery route: one bundle each
-        if row.soort != Kind.UITNODIGING.value:
+    def properties(row: ManifestRow) -> CoreProperties:
+        if row.pad in props:
+            return props[row.pad]
+        # A cancellation letter, rendered by the mailing step.
+        return CoreProperties(
+            PurePosixPath(row.pad).stem,
+            f"{row.soort} - {organisation.cyclus}",
+            organisation.gemeente,
+            f"intervisie; {row.soort}; {organisation.cyclus}",
+            created,
+        )
+
+    members = {row.pad for row in bundled}
+
+    def group(row: ManifestRow) -> str:  # the letters of one bundle convert together
+        if row.pad not in members:
             return row.soort
         return INTERNAL[0] if row.pad in ledger.internal_paths else BY_POST[0]
 
-    wanted = set(pdf_kinds)
-    if BUNDLE_KIND in wanted:  # the bundles are made of the letters' PDFs
-        wanted.add(Kind.UITNODIGING.value)
-    sources = [row for row in written if row.soort in wanted and row.pad in props]
-    jobs = [PdfJob(PurePosixPath(row.pad), props[row.pad], group(row)) for row in sources]
+    wanted = set(pdf_kinds) - {BUNDLE_KIND}  # bundles are made of their letters' PDFs
+    if Kind.UITNODIGING.value in wanted:  # e-mail attaches cancellation letters too
+        wanted.add(Kind.AFZEGGING.value)
+    sources = [
+        row
+        for row in written
+        if row.pad.endswith(".docx") and (row.soort in wanted or row.pad in members)
+    ]
+    jobs = [PdfJob(PurePosixPath(row.pad), properties(row), group(row)) for row in sources]
     bundles = []
     if BUNDLE_KIND in pdf_kinds:
         for stem, route in (BY_POST, INTERNAL):
             relpath = PurePosixPath(f"{BUNDLE_FOLDER}/{stem}.pdf")
-            if any(row.pad == relpath.with_suffix(".docx").as_posix() for row in written):
+            in_bundle = [row for row in bundled if group(row) == stem]
+            if in_bundle:
                 title = f"Uitnodigingen {route} - {organisation.cyclus}"
                 bundle_props = CoreProperties(
                     title,
@@ -221,8 +263,8 @@ def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[Mani
     except (OSError, ValueError, KeyError, TypeError):
         return []  # an unreadable old manifest: nothing can be carried over safely
     names = {k.value for k in wanted}
-    if Kind.UITNODIGING in wanted:  # new letters make the old print bundles stale
-        names.add(BUNDLE_KIND)
+    if Kind.UITNODIGING in wanted:  # new letters make the old bundles, mail, calendar stale
+        names.update((BUNDLE_KIND, *INVITATION_KINDS))
     names |= {pdf_soort(name) for name in names}  # and their PDFs with them
     kept = []
     for entry in listed:
@@ -282,7 +324,7 @@ def _recover(output_root: Path, folder: str) -> None:
         raise OutputError(
             f"'{archive}' is geen gewone map (maar een snelkoppeling of een bestand); het "
             "archief met persoonsgegevens komt alleen in een echte map. Vervang het door "
-            "een map of kies met --uitvoer een andere uitvoermap"
+            "een map of kies met --uitvoer een andere uitvoermap. Er is niets geschreven."
         )
 
 
@@ -297,6 +339,8 @@ def generate(
     on_plan: Callable[[int], None] | None = None,
     workers: int | None = None,
     print_bundles: bool = False,
+    mail: bool = False,
+    only_changes: bool = False,
     pdf: PdfOptions = PdfOptions(),
 ) -> RunResult:
     """Generate every document of `kinds`; raises an IntervisieError before writing
@@ -307,7 +351,8 @@ def generate(
         print_bundles = True
     content = load_content(templates_dir)
     wanted = tuple(k for k in ALL_KINDS if k in kinds)
-    templates = ensure_templates(templates_dir, content, wanted)
+    letters_too = (Kind.AFZEGGING,) if Kind.UITNODIGING in wanted else ()
+    templates = ensure_templates(templates_dir, content, wanted + letters_too)
     checked = check_workbook(workbook, content, today)
     cycle = checked.cycle
     organisation = cycle.organisation
@@ -331,23 +376,55 @@ def generate(
     with guard, StagedOutput(output_root, folder) as staged:
         if on_plan:
             on_plan(total)
+        renderer = Renderer(templates, signature)
         digests = render_all(
             tasks,
             total,
             staged,
-            Renderer(templates, signature),
+            renderer,
             progress,
             workers if workers is not None else default_workers(),
         )
         written = ledger.manifest_rows(digests)
+        previous = read_previous(staged.target / MANIFEST_JSON.name)
+        mailing = Mailing(cycle, content, staged, renderer)
+        planned = mailing.plan_calendar(r for r in written if r.soort == Kind.UITNODIGING.value)
+        kinds_made = {k.value for k in wanted} | ({AGENDA_KIND} if letters_too else set())
+        comparison = compare(previous, written + [p.row for p in planned], kinds_made)
+        versions = {(r.soort, r.sessie, r.personeelsnummer): r for r in comparison.rows}
+        written = [versions[(r.soort, r.sessie, r.personeelsnummer)] for r in written]
+        calendar_rows = mailing.write_calendar(planned, versions)
+        comparison, cancel_rows, cancelled = mailing.cancellations(comparison)
+        written += calendar_rows + cancel_rows
+        invitations = [r for r in written if r.soort == Kind.UITNODIGING.value]
+        cancel_letters = [r for r in cancel_rows if r.soort == Kind.AFZEGGING.value]
+        if only_changes:  # only what must go out again: changed, new and cancelled
+            fresh = {(s, n) for (_, s, n) in comparison.changed(Kind.UITNODIGING.value)}
+            fresh |= {(s, n) for (_, s, n) in comparison.changed(AGENDA_KIND)}
+            invitations = [r for r in invitations if (r.sessie, r.personeelsnummer) in fresh]
+            calendar_rows = [r for r in calendar_rows if (r.sessie, r.personeelsnummer) in fresh]
+        bundled: list[ManifestRow] = []  # the letters in the print bundles, in order
         if print_bundles and Kind.UITNODIGING in wanted:
-            written += _bundles(staged, written, ledger, organisation, cycle)
-        if program is not None:
-            written += _pdfs(program, staged, written, ledger, pdf.kinds, cycle, pdf)
+            for row in cancel_letters:
+                person = mailing.people[row.personeelsnummer]
+                if person.postadres is None:
+                    ledger.internal_paths.add(row.pad)
+            letters = invitations + cancel_letters
+            if letters:
+                written += _bundles(staged, letters, ledger, organisation, cycle)
+                bundled = letters
+        if program is not None:  # before the e-mails: they attach the letters' PDFs
+            written += _pdfs(program, staged, written, bundled, ledger, pdf.kinds, cycle, pdf)
+        if mail and Kind.UITNODIGING in wanted:
+            written += mailing.invitation_mails(calendar_rows, letter_paths(written))
+            written += mailing.cancellation_mails(cancelled)
         kept = _keep_other_kinds(staged, wanted)
         rows = tuple(sorted(written + kept, key=lambda r: _ORDER.get(r.soort, len(_ORDER))))
         used = [templates_dir / k.template for k in wanted] + list(content.files)
         staged.write(MANIFEST_CSV, manifest_csv(rows))
+        names = {p.personeelsnummer: dutch.full_name(p) for p in cycle.people}
+        report = comparison.changes_among(rows)
+        staged.write(CHANGES_CSV, changes_csv(report, names))
         staged.write(
             MANIFEST_JSON,
             manifest_json(
@@ -359,6 +436,7 @@ def generate(
                 warnings=[str(w) for w in checked.warnings if not w.depends_on_today],
                 counts=dict(Counter(row.soort for row in rows)),
                 rows=rows,
+                extra=manifest_extra(comparison),
             ),
         )
         staged.publish()
@@ -372,6 +450,9 @@ def generate(
         tuple(ledger.internal),
         archive,
         rows,
+        tuple(report),
+        comparison.version,
+        tuple(mailing.warnings),
     )
 
 

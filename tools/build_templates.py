@@ -554,11 +554,75 @@ def vervolgadvies() -> DocumentObject:
     return doc
 
 
+def afzegging() -> DocumentObject:
+    """The short letter for a booking that no longer applies: the invitation's house
+    style, sender, window-envelope address block and signature."""
+    doc = house_style("Afzegging", page_count=False)
+    tag(doc, "{%p for regel in organisatie.afzender_adres %}")
+    sender = para(doc, "{{ regel }}")
+    sender.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    sender.paragraph_format.space_after = Pt(0)
+    tag(doc, "{%p endfor %}")
+    box = (22.0, 50.0, 85.0, 30.0)  # the window of a standard Dutch window envelope
+    for line in (
+        "{{ ontvanger.naam }}",
+        "{%p if ontvanger.per_post %}",
+        "{%p for regel in ontvanger.adresregels %}",
+        "{{ regel }}",
+        "{%p endfor %}",
+        "{%p else %}",
+        "INTERNE POST",
+        "{{ ontvanger.functie }}",
+        "{{ ontvanger.afdeling }}",
+        "{%p endif %}",
+    ):
+        frame(para(doc, line), *box)
+    spacer = para(doc)
+    spacer.paragraph_format.space_before = Mm(36)
+    para(doc, "{{ organisatie.plaats }}, {{ organisatie.briefdatum }}")
+    para(doc, "Onderwerp: afzegging intervisiesessie {{ sessie.code }}", bold=True)
+    para(doc)
+    para(doc, "{{ ontvanger.aanhef_regel }}")
+    para(
+        doc,
+        "Eerder {% if ontvanger.formeel %}hebt u{% else %}heb je{% endif %} een uitnodiging "
+        "ontvangen voor de sessie {{ sessie.omschrijving }} op {{ sessie.datum }} van "
+        "{{ sessie.tijd }} "
+        "uur{% if sessie.plaats %} ({{ sessie.plaats }}){% endif %}. Door een wijziging in de "
+        "indeling gaat deze sessie voor {% if ontvanger.formeel %}u{% else %}jou{% endif %} "
+        "niet door. De afspraak in {% if ontvanger.formeel %}uw{% else %}je{% endif %} agenda "
+        "vervalt; een bericht van de agenda volgt per e-mail.",
+    )
+    para(
+        doc,
+        "{% if ontvanger.formeel %}Bent u{% else %}Ben je{% endif %} ingedeeld voor een "
+        "andere sessie, dan {% if ontvanger.formeel %}ontvangt u{% else %}ontvang je{% endif %} "
+        "daarvoor een aparte uitnodiging.",
+    )
+    para(
+        doc,
+        "{% if ontvanger.formeel %}Hebt u vragen? Neem dan{% else %}Heb je vragen? Neem dan"
+        "{% endif %} contact op met {{ organisatie.contactpersoon }} via "
+        "{{ organisatie.contact_email }}"
+        "{% if organisatie.contact_telefoon %} of {{ organisatie.contact_telefoon }}{% endif %}.",
+    )
+    para(doc, "Met vriendelijke groet,")
+    tag(doc, "{%p if handtekening %}")
+    para(doc, "{{ handtekening }}")
+    tag(doc, "{%p else %}")
+    para(doc)
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ organisatie.gemeentesecretaris }}").paragraph_format.space_after = Pt(0)
+    para(doc, "{{ organisatie.functie_ondertekenaar }}")
+    return doc
+
+
 BUILDERS: dict[str, Callable[[], DocumentObject]] = {
     "uitnodiging.docx": uitnodiging,
     "draaiboek.docx": draaiboek,
     "syllabus.docx": syllabus,
     "vervolgadvies.docx": vervolgadvies,
+    "afzegging.docx": afzegging,
 }
 
 

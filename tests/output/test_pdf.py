@@ -33,7 +33,9 @@ FOLDERS = ("uitnodigingen", "draaiboeken", "syllabi", "vervolgadviezen")
 
 @pytest.fixture(scope="module")
 def pdf_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
-    yield generate_example(tmp_path_factory.mktemp("pdf"), pdf=PdfOptions(ALL, instances=2))
+    yield generate_example(
+        tmp_path_factory.mktemp("pdf"), pdf=PdfOptions(ALL, instances=2), mail=True
+    )
 
 
 def words(text: str, known: set[str] | None = None) -> set[str]:
@@ -76,7 +78,7 @@ def test_every_pdf_declares_pdfa_embeds_its_fonts_and_is_not_encrypted(
     pdf_run: RunResult,
 ) -> None:
     pdfs = sorted(pdf_run.target.rglob("*.pdf"))
-    assert len(pdfs) == 59 + 9 + 41 + 9 + 2
+    assert len(pdfs) >= 59 + 9 + 41 + 9 + 2
     for path in pdfs:
         assert pdf_problems(path) == [], path.name
     with pikepdf.open(pdfs[0]) as pdf:
@@ -135,10 +137,13 @@ def test_manifest_lists_every_pdf_with_its_sha256(pdf_run: RunResult) -> None:
     import hashlib
 
     rows = [row for row in pdf_run.rows if row.pad.endswith(".pdf")]
-    assert len(rows) == 120
-    assert {row.soort for row in rows} == {f"{kind}-pdf" for kind in ALL}
+    documents = [r for r in pdf_run.rows if r.pad.endswith(".docx") and r.soort != "e-mail"]
+    assert {row.pad for row in rows} == {d.pad.removesuffix(".docx") + ".pdf" for d in documents}
+    assert len(rows) >= 120  # 118 documents, 2 bundles, and any cancellation letters
+    assert {row.soort for row in rows} >= {f"{kind}-pdf" for kind in ALL}
     for row in rows:
-        assert hashlib.sha256((pdf_run.target / row.pad).read_bytes()).hexdigest() == row.sha256
+        data = (pdf_run.target / row.pad).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == row.sha256, row.pad
     assert not list(pdf_run.target.rglob(".pdf-werk"))  # the work folder is not published
     manifest = (pdf_run.target / "manifest.csv").read_text(encoding="utf-8-sig")
     assert "uitnodigingen/uitnodiging-au-01-004512-hoekstra-sjoerd.pdf" in manifest
@@ -153,7 +158,7 @@ def test_two_runs_give_identical_pdfs(pdf_run: RunResult, tmp_path: Path) -> Non
                 pdf_run.target / row.pad
             ).read_bytes(), row.pad
             compared += 1
-    assert compared == 41 + 59 + 2
+    assert compared >= 41 + 59 + 2  # and the cancellation letters
 
 
 def test_archive_keeps_the_syllabi_as_pdfa_and_checks_clean(pdf_run: RunResult) -> None:
@@ -209,3 +214,16 @@ def test_fonts_are_the_metric_compatible_ones_never_a_fallback(pdf_run: RunResul
             assert "Carlito" in found, path.name
             allowed = compatible + (("DejaVuSans",) if folder == "draaiboeken" else ())
             assert all(name.startswith(allowed) for name in found), (path.name, found)
+
+
+def test_every_e_mail_attaches_its_letter_as_pdf(pdf_run: RunResult) -> None:
+    import email
+    from email import policy
+
+    mails = sorted(pdf_run.target.rglob("*.eml"))
+    assert len(mails) >= 59
+    for path in mails:
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        types = [part.get_content_type() for part in message.iter_attachments()]
+        assert "application/pdf" in types, path.name
+        assert not any("wordprocessingml" in kind for kind in types), path.name
