@@ -10,17 +10,16 @@ one. Documents that cannot be joined that way are converted as a batch of files 
 soffice call.
 
 Every PDF is PDF/A-2b (all fonts embedded, the PDF/A identification in the XMP) and is
-rewritten by pikepdf with the document's own metadata, the document date instead of the
-clock and an ID derived from the content, so the same input gives the same bytes.
+rewritten by pikepdf (pipeline.output.pdf_pages) with the document's own metadata, the
+document date instead of the clock and an ID derived from the content, so the same input
+gives the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import queue
 import shutil
-import struct
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -29,13 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pikepdf
-from lxml import etree
 
 from pipeline.errors import OutputError, describe_os_error
 from pipeline.files import DIR_MODE, write_file
 from pipeline.output.bundle import combine_letters
 from pipeline.output.manifest import sha256_bytes
-from pipeline.output.pdf_join import START, prepare_joined
+from pipeline.output.pdf_join import prepare_joined
+from pipeline.output.pdf_pages import copy_into, document_starts, extract_pages, finish
 from pipeline.output.soffice import ConversionFailed, Soffice, kill_group
 from pipeline.render.prepared import CoreProperties
 
@@ -81,168 +80,6 @@ class _Chunk:
     index: int
     jobs: list[PdfJob]
     parts: list[Path] = field(default_factory=list)  # PDFs covering the jobs, in order
-
-
-# --- deterministic PDF/A metadata --------------------------------------------------
-
-
-def _pdf_date(moment: dt.datetime) -> str:
-    return moment.strftime("D:%Y%m%d%H%M%SZ")
-
-
-def _xmp(props: CoreProperties, producer: str, moment: dt.datetime) -> bytes:
-    """The XMP packet, ours entirely: PDF/A-2b identification and the same values as the
-    document information dictionary (PDF/A requires the two to agree)."""
-    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    ns = {
-        "x": "adobe:ns:meta/",
-        "rdf": rdf,
-        "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
-        "dc": "http://purl.org/dc/elements/1.1/",
-        "pdf": "http://ns.adobe.com/pdf/1.3/",
-        "xmp": "http://ns.adobe.com/xap/1.0/",
-    }
-    root = etree.Element(f"{{{ns['x']}}}xmpmeta", nsmap={"x": ns["x"]})
-    description = etree.SubElement(
-        etree.SubElement(root, f"{{{rdf}}}RDF", nsmap={"rdf": rdf}),
-        f"{{{rdf}}}Description",
-        nsmap={k: v for k, v in ns.items() if k not in ("x", "rdf")},
-    )
-    description.set(f"{{{rdf}}}about", "")
-
-    def simple(prefix: str, name: str, value: str) -> None:
-        etree.SubElement(description, f"{{{ns[prefix]}}}{name}").text = value
-
-    def container(name: str, kind: str, value: str) -> None:
-        item = etree.SubElement(
-            etree.SubElement(etree.SubElement(description, f"{{{ns['dc']}}}{name}"), kind),
-            f"{{{rdf}}}li",
-        )
-        if kind.endswith("Alt"):
-            item.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
-        item.text = value
-
-    simple("pdfaid", "part", "2")
-    simple("pdfaid", "conformance", "B")
-    container("title", f"{{{rdf}}}Alt", props.title)
-    container("creator", f"{{{rdf}}}Seq", props.author)
-    container("description", f"{{{rdf}}}Alt", props.subject)
-    simple("pdf", "Producer", producer)
-    simple("pdf", "Keywords", props.keywords)
-    simple("xmp", "CreatorTool", "Writer")
-    simple("xmp", "CreateDate", stamp)
-    simple("xmp", "ModifyDate", stamp)
-    simple("xmp", "MetadataDate", stamp)
-    body: bytes = etree.tostring(root, encoding="UTF-8")
-    return (
-        b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-        + body
-        + b'\n<?xpacket end="w"?>'
-    )
-
-
-def _fix_icc_profiles(pdf: pikepdf.Pdf, moment: dt.datetime) -> None:
-    """LibreOffice writes the output intent's sRGB profile with the clock in its header
-    (and an ID derived from it): fix the date and clear the ID (zero means 'not set')."""
-    stamp = struct.pack(
-        ">6H", moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second
-    )
-    for intent in pdf.Root.get("/OutputIntents", pikepdf.Array()):
-        profile = intent.get("/DestOutputProfile")
-        if not isinstance(profile, pikepdf.Stream):
-            continue
-        data = bytearray(profile.read_bytes())
-        if len(data) >= 128:
-            data[24:36] = stamp
-            data[84:100] = bytes(16)
-            profile.write(bytes(data))
-
-
-def finish(pdf: pikepdf.Pdf, props: CoreProperties, moment: dt.datetime) -> bytes:
-    """Give `pdf` its document's metadata, fixed dates and a content-derived ID."""
-    _fix_icc_profiles(pdf, moment)
-    producer = str(pdf.docinfo.get("/Producer", "LibreOffice"))
-    for key in ("/Dests", "/Names", "/Outlines", "/OpenAction"):
-        if key in pdf.Root:
-            del pdf.Root[key]
-    pdf.Root.Metadata = pdf.make_stream(
-        _xmp(props, producer, moment),
-        pikepdf.Dictionary(Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML),
-    )
-    date = _pdf_date(moment)
-    pdf.trailer.Info = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Title=props.title,
-            Author=props.author,
-            Subject=props.subject,
-            Keywords=props.keywords,
-            Creator="Writer",
-            Producer=producer,
-            CreationDate=date,
-            ModDate=date,
-        )
-    )
-    # LibreOffice's ID and DocChecksum come from the clock; qpdf would keep them.
-    for key in ("/ID", "/DocChecksum"):
-        if key in pdf.trailer:
-            del pdf.trailer[key]
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, compress_streams=True)
-    return out.getvalue()
-
-
-def _copy(target: pikepdf.Pdf, value: object) -> object:
-    """`value` from another PDF into `target`; copy_foreign takes indirect objects only."""
-    if not isinstance(value, pikepdf.Object):
-        return value  # a bool, number or string: pikepdf gives these as Python values
-    if value.is_indirect:
-        return target.copy_foreign(value)
-    if isinstance(value, pikepdf.Array):
-        return pikepdf.Array([_copy(target, item) for item in value])
-    if isinstance(value, pikepdf.Dictionary):
-        return pikepdf.Dictionary({key: _copy(target, item) for key, item in value.items()})
-    return value
-
-
-def _extract(source: pikepdf.Pdf, first: int, end: int, tagged: bool) -> pikepdf.Pdf:
-    """Pages [first, end) of `source` as a PDF of their own, with its output intent."""
-    target = pikepdf.new()
-    target.pages.extend(source.pages[first:end])
-    for key in ("/OutputIntents", "/Lang", "/ViewerPreferences"):
-        if key in source.Root:
-            target.Root[key] = _copy(target, source.Root[key])
-    if not tagged:  # the structure tree spans the whole source; drop its references
-        for page in target.pages:
-            if "/StructParents" in page:
-                del page.obj["/StructParents"]
-    return target
-
-
-# --- joining and marking ------------------------------------------------------------
-
-
-def document_starts(pdf: pikepdf.Pdf) -> list[int]:
-    """Page index of each marked document, in mark order."""
-    found: dict[str, int] = {}
-    pages: dict[tuple[int, int], int] = {
-        page.obj.objgen: index for index, page in enumerate(pdf.pages)
-    }
-    dests: list[tuple[str, pikepdf.Object]] = []
-    if "/Dests" in pdf.Root:
-        dests += [(str(k), v) for k, v in pdf.Root.Dests.items()]
-    if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
-        tree = pikepdf.NameTree(pdf.Root.Names.Dests)
-        dests += [(str(k), v) for k, v in tree.items()]
-    for name, destination in dests:
-        name = name.lstrip("/")
-        if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
-            destination = destination.D
-        if name.startswith(START) and isinstance(destination, pikepdf.Array):
-            page = destination[0]
-            if isinstance(page, pikepdf.Object) and page.objgen in pages:
-                found[name] = pages[page.objgen]
-    return [found[name] for name in sorted(found)]
 
 
 # --- the converter --------------------------------------------------------------------
@@ -354,7 +191,7 @@ class Converter:
             ends = [*starts[1:], len(pdf.pages)]
             digests = []
             for job, first, end in zip(chunk.jobs, starts, ends, strict=True):
-                with _extract(pdf, first, end, tagged=False) as part:
+                with extract_pages(pdf, first, end, tagged=False) as part:
                     digests.append(self._write(job, part))
         chunk.parts = [whole]
         return digests
@@ -410,7 +247,7 @@ class Converter:
                     source = pikepdf.open(part)
                     sources.append(source)
                     if not target.pages and "/OutputIntents" in source.Root:
-                        target.Root.OutputIntents = _copy(target, source.Root.OutputIntents)
+                        target.Root.OutputIntents = copy_into(target, source.Root.OutputIntents)
                     target.pages.extend(source.pages)
             for page in target.pages:
                 if "/StructParents" in page:
@@ -510,7 +347,6 @@ __all__ = [
     "Converter",
     "PdfJob",
     "convert_to_pdf",
-    "document_starts",
-    "finish",
     "pdf_relpath",
+    "pdf_soort",
 ]
