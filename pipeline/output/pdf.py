@@ -39,7 +39,7 @@ from pipeline.output.soffice import ConversionFailed, Soffice, kill_group
 from pipeline.render.prepared import CoreProperties
 
 WORKDIR = ".pdf-werk"
-CHUNK = 40  # documents per soffice call: big enough to spread the start-up cost
+CHUNK = 100  # documents per soffice call: spreads the start-up cost (40: 1.5x slower)
 ATTEMPTS = 2  # a hung or crashed conversion is tried once more with a fresh profile
 TIMEOUT_BASE = 120.0  # seconds per soffice call, plus TIMEOUT_PER_DOCUMENT each
 TIMEOUT_PER_DOCUMENT = 3.0
