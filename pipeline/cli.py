@@ -26,9 +26,12 @@ from pipeline.errors import (
     describe_os_error,
     plural,
 )
+from pipeline.output.archive_check import check_archive
 from pipeline.output.bundle import BUNDLE_KIND
+from pipeline.output.folders import ARCHIVE_DIR
+from pipeline.output.pdf import pdf_soort
 from pipeline.render.check import check_templates
-from pipeline.run import check, generate, restore_after_killed_runs
+from pipeline.run import PdfOptions, check, generate, restore_after_killed_runs
 from pipeline.workbook.empty import write_empty_workbook
 
 cli_nl.install()
@@ -99,6 +102,28 @@ def _parse_kinds(
             f"onbekende soort: {', '.join(unknown)}; kies uit {', '.join(known)}"
         )
     return tuple(k for k in ALL_KINDS if k.value in names)
+
+
+PDF_DEFAULT = (Kind.UITNODIGING.value, Kind.SYLLABUS.value, BUNDLE_KIND)
+PDF_ALL = (*(k.value for k in ALL_KINDS), BUNDLE_KIND)
+
+
+def _parse_pdf(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    names = [v.strip().lower() for v in value.split(",") if v.strip()]
+    if names in (["standaard"], []):
+        return PDF_DEFAULT
+    if names == ["alle"]:
+        return PDF_ALL
+    unknown = [n for n in names if n not in PDF_ALL]
+    if unknown:
+        raise click.BadParameter(
+            f"onbekende soort: {', '.join(unknown)}; kies 'alle' of uit {', '.join(PDF_ALL)}"
+        )
+    return tuple(n for n in PDF_ALL if n in names)
 
 
 @contextmanager
@@ -228,6 +253,19 @@ def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
     help="Zet in het afdrukbestand en in de e-mailmap alleen nieuwe en gewijzigde "
     "uitnodigingen en de afzeggingen (zie wijzigingen.csv).",
 )
+@click.option(
+    "--pdf",
+    "pdf_kinds",
+    is_flag=False,
+    flag_value="standaard",
+    default=None,
+    callback=_parse_pdf,
+    metavar="[SOORT,...|alle]",
+    help="Maak ook PDF's met LibreOffice, naast de Word-bestanden: zonder waarde de "
+    "afdrukbestanden (per post, interne post), elke uitnodiging en elke syllabus "
+    "(PDF/A-2b, ook voor het archief); 'alle' voor alle soorten, of een lijst, "
+    "bijvoorbeeld --pdf=uitnodiging,draaiboek.",
+)
 @_templates_option()
 def genereer(
     werkboek: Path,
@@ -237,6 +275,7 @@ def genereer(
     print_bundles: bool,
     mail: bool,
     only_changes: bool,
+    pdf_kinds: tuple[str, ...],
     templates_dir: Path,
 ) -> None:
     """Controleer WERKBOEK en maak daarna de documenten.
@@ -251,14 +290,19 @@ def genereer(
         raise click.UsageError("--mail hoort bij de soort uitnodiging.")
     if only_changes and not (mail or print_bundles):
         raise click.UsageError("--alleen-wijzigingen hoort bij --afdrukbestand of --mail.")
+    chosen = {k.value for k in kinds} | ({BUNDLE_KIND} if Kind.UITNODIGING in kinds else set())
+    pdf_kinds = tuple(k for k in pdf_kinds if k in chosen)
     bar: Any = None
 
-    def on_plan(total: int) -> None:
+    def start_bar(total: int, label: str) -> None:
         nonlocal bar
-        bar = click.progressbar(
-            length=total, label="Documenten maken", file=sys.stderr, show_pos=True
-        )
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
         bar.__enter__()
+
+    def on_plan(total: int) -> None:
+        start_bar(total, "Documenten maken")
 
     with _errors(writes=True):
         try:
@@ -274,6 +318,12 @@ def genereer(
                 print_bundles=print_bundles,
                 mail=mail,
                 only_changes=only_changes,
+                pdf=PdfOptions(
+                    pdf_kinds,
+                    instances=workers,
+                    on_plan=lambda total: start_bar(total, "PDF maken"),
+                    progress=lambda n: bar.update(n),
+                ),
             )
         finally:
             if bar is not None:
@@ -298,10 +348,20 @@ def genereer(
     click.echo(f"Waarschuwingen: {len(result.warnings)}")
     click.echo(f"Map: {result.target}")
     click.echo(f"Manifest: {result.target / 'manifest.csv'}")
+    pdfs = sum(count for soort, count in result.counts.items() if soort.endswith("-pdf"))
+    if pdfs:
+        click.echo(f"PDF: {pdfs} bestanden (naast de Word-bestanden)")
     if result.archive:
-        click.echo(f"Archief syllabi: {result.archive}")
+        archive = result.archive
+        state = "nieuw" if archive.added else "al gearchiveerd, niets toegevoegd"
+        click.echo(f"Archief syllabi ({state}): {archive.folder}")
+        if not archive.pdf:
+            click.echo(
+                "  Het archief bevat de syllabi als Word-bestand; voor PDF/A-2b in het "
+                "archief: genereer met --pdf."
+            )
     for row in result.rows:
-        if row.soort == BUNDLE_KIND:
+        if row.soort in (BUNDLE_KIND, pdf_soort(BUNDLE_KIND)):
             click.echo(f"Afdrukbestand: {result.target / row.pad}")
 
 
@@ -365,3 +425,47 @@ def sjablonen_controleer(map_: Path | None) -> None:
     click.echo(
         f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in Kind)})."
     )
+
+
+@main.group(
+    "archief", context_settings=CONTEXT, options_metavar=OPTIONS, subcommand_metavar=SUBCOMMANDS
+)
+def archief() -> None:
+    """Werken met het archief van de syllabi (UITVOER/archief/)."""
+
+
+@archief.command(
+    "controleer",
+    context_settings=CONTEXT,
+    options_metavar=OPTIONS,
+    short_help="Controleer of het archief ongeschonden is.",
+)
+@click.argument(
+    "map_", metavar="[MAP]", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
+def archief_controleer(map_: Path | None) -> None:
+    """Controleer het archief in MAP (standaard output/archief).
+
+    Berekent van elk gearchiveerd bestand opnieuw de sha256 en vergelijkt die met
+    sha256sums.txt en met de MDTO-metagegevens; controleert van elke PDF de PDF/A-
+    aanduiding, of alle lettertypen zijn ingesloten en of hij niet versleuteld is. Meldt
+    per bestand wat ontbreekt, gewijzigd of onbekend is. Afsluitcode 0 als alles klopt,
+    anders 1.
+    """
+    folder = map_ or Path("output") / ARCHIVE_DIR
+    with _errors():
+        report = check_archive(folder)
+    for finding in report.findings:
+        click.echo(f"FOUT: {finding}", err=True)
+    summary = (
+        f"{plural(report.files, 'bestand', 'bestanden')} in "
+        f"{plural(report.archives, 'archief', 'archieven')} gecontroleerd"
+    )
+    if report.findings:
+        click.echo(
+            f"Het archief is niet in orde: "
+            f"{plural(len(report.findings), 'bevinding', 'bevindingen')}; {summary}.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"Het archief in '{folder}' is in orde: {summary}.")

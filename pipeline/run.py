@@ -24,9 +24,15 @@ from pipeline.documents.plan import (
 from pipeline.errors import OutputError, Problem, describe_os_error
 from pipeline.files import inside
 from pipeline.model import Cycle, Organisation, SignatureImage
-from pipeline.output.archive import archive_syllabi
+from pipeline.output.archive import ArchiveResult, CycleRecord, archive_syllabi
 from pipeline.output.batch import Progress, Renderer, Task, default_workers, render_all
-from pipeline.output.bundle import BUNDLE_KIND, bundle_invitations
+from pipeline.output.bundle import (
+    BUNDLE_FOLDER,
+    BUNDLE_KIND,
+    BY_POST,
+    INTERNAL,
+    bundle_invitations,
+)
 from pipeline.output.changes import (
     Change,
     ContentHasher,
@@ -51,6 +57,8 @@ from pipeline.output.manifest import (
     sha256_file,
 )
 from pipeline.output.ownership import ensure_replaceable
+from pipeline.output.pdf import Bundle, PdfJob, convert_to_pdf, pdf_relpath, pdf_soort
+from pipeline.output.soffice import require_soffice
 from pipeline.output.staging import StagedOutput, recover, stop_on_termination
 from pipeline.render.check import ensure_templates
 from pipeline.render.prepared import CoreProperties
@@ -70,7 +78,7 @@ class RunResult:
     kept: dict[str, int]  # documents of other kinds kept from the previous run (--soort)
     warnings: tuple[Problem, ...]
     internal_delivery: tuple[str, ...]  # "name (sessie)" of invitations sent by internal post
-    archive: Path | None
+    archive: ArchiveResult | None
     rows: tuple[ManifestRow, ...]  # every file in the manifest, kept ones included
     changes: tuple[Change, ...] = ()  # since the previous version of the cycle
     cycle_version: int = 0
@@ -98,6 +106,7 @@ class _Ledger:
 
     def __init__(self) -> None:
         self.rows: list[ManifestRow] = []  # sha256 filled in once rendered
+        self.props: list[CoreProperties] = []  # for the PDFs' metadata
         self.internal: list[str] = []
         self.internal_paths: set[str] = set()
         self.content_hash = ContentHasher()  # what the reader sees, for changes.py
@@ -116,12 +125,12 @@ class _Ledger:
                     inhoud=self.content_hash(job.context),
                 )
             )
+            props = _properties(job, organisation, cycle, created)
+            self.props.append(props)
             if job.kind is Kind.UITNODIGING and not job.context["ontvanger"]["per_post"]:
                 self.internal.append(f"{job.context['ontvanger']['naam']} ({job.sessie})")
                 self.internal_paths.add(job.relpath.as_posix())
-            yield Task(
-                job.kind, job.relpath, job.context, _properties(job, organisation, cycle, created)
-            )
+            yield Task(job.kind, job.relpath, job.context, props)
 
     def manifest_rows(self, digests: Sequence[str]) -> list[ManifestRow]:
         return [replace(row, sha256=digest) for row, digest in zip(self.rows, digests, strict=True)]
@@ -148,6 +157,100 @@ def _bundles(
     return rows
 
 
+def _pdfs(
+    program: str,
+    staged: StagedOutput,
+    written: Sequence[ManifestRow],
+    bundled: Sequence[ManifestRow],
+    ledger: _Ledger,
+    pdf_kinds: Sequence[str],
+    cycle: Cycle,
+    options: PdfOptions,
+) -> list[ManifestRow]:
+    """The PDF of every document of `pdf_kinds` beside it, and of the print bundles (made
+    of the PDFs of `bundled`, the bundles' letters in their order)."""
+    organisation = cycle.organisation
+    created = document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ")
+    props = dict(zip((row.pad for row in ledger.rows), ledger.props, strict=True))
+
+    def properties(row: ManifestRow) -> CoreProperties:
+        if row.pad in props:
+            return props[row.pad]
+        # A cancellation letter, rendered by the mailing step.
+        return CoreProperties(
+            PurePosixPath(row.pad).stem,
+            f"{row.soort} - {organisation.cyclus}",
+            organisation.gemeente,
+            f"intervisie; {row.soort}; {organisation.cyclus}",
+            created,
+        )
+
+    members = {row.pad for row in bundled}
+
+    def group(row: ManifestRow) -> str:  # the letters of one bundle convert together
+        if row.pad not in members:
+            return row.soort
+        return INTERNAL[0] if row.pad in ledger.internal_paths else BY_POST[0]
+
+    wanted = set(pdf_kinds) - {BUNDLE_KIND}  # bundles are made of their letters' PDFs
+    if Kind.UITNODIGING.value in wanted:  # e-mail attaches cancellation letters too
+        wanted.add(Kind.AFZEGGING.value)
+    sources = [
+        row
+        for row in written
+        if row.pad.endswith(".docx") and (row.soort in wanted or row.pad in members)
+    ]
+    jobs = [PdfJob(PurePosixPath(row.pad), properties(row), group(row)) for row in sources]
+    bundles = []
+    if BUNDLE_KIND in pdf_kinds:
+        for stem, route in (BY_POST, INTERNAL):
+            relpath = PurePosixPath(f"{BUNDLE_FOLDER}/{stem}.pdf")
+            in_bundle = [row for row in bundled if group(row) == stem]
+            if in_bundle:
+                title = f"Uitnodigingen {route} - {organisation.cyclus}"
+                bundle_props = CoreProperties(
+                    title,
+                    f"{BUNDLE_KIND} - {organisation.cyclus}",
+                    organisation.gemeente,
+                    f"intervisie; {BUNDLE_KIND}; {organisation.cyclus}",
+                    document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                )
+                bundles.append(Bundle(stem, relpath, bundle_props))
+    if options.on_plan:
+        options.on_plan(len(jobs))
+    digests, bundle_digests = convert_to_pdf(
+        program,
+        staged.staging,
+        jobs,
+        bundles,
+        document_date(cycle),
+        instances=options.instances or default_workers(),
+        timeout=options.timeout,
+        progress=options.progress,
+    )
+    rows = [
+        replace(row, soort=pdf_soort(row.soort), pad=pdf_relpath(PurePosixPath(row.pad)).as_posix(),
+                sha256=digest)
+        for row, digest in zip(sources, digests, strict=True)
+    ]
+    rows += [
+        ManifestRow(pdf_soort(BUNDLE_KIND), "", "", relpath.as_posix(), digest)
+        for relpath, digest in bundle_digests
+    ]
+    return rows
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How `generate` makes PDFs: which soorten (empty: none) and how."""
+
+    kinds: tuple[str, ...] = ()
+    timeout: float | None = None  # per soffice call; None: by the number of documents
+    instances: int | None = None  # soffice processes at once; None: one per core (max 4)
+    on_plan: Callable[[int], None] | None = None
+    progress: Progress | None = None
+
+
 def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[ManifestRow]:
     """A run limited with --soort replaces only those kinds: carry the rest over from the
     previous output, every file its manifest lists that is still there (a file HR edited
@@ -162,6 +265,7 @@ def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[Mani
     names = {k.value for k in wanted}
     if Kind.UITNODIGING in wanted:  # new letters make the old bundles, mail, calendar stale
         names.update((BUNDLE_KIND, *INVITATION_KINDS))
+    names |= {pdf_soort(name) for name in names}  # and their PDFs with them
     kept = []
     for entry in listed:
         try:
@@ -237,9 +341,14 @@ def generate(
     print_bundles: bool = False,
     mail: bool = False,
     only_changes: bool = False,
+    pdf: PdfOptions = PdfOptions(),
 ) -> RunResult:
     """Generate every document of `kinds`; raises an IntervisieError before writing
-    anything when the templates or the workbook are not valid."""
+    anything when the templates or the workbook are not valid, or when PDFs are asked
+    for and LibreOffice is missing."""
+    program = require_soffice() if pdf.kinds else None
+    if BUNDLE_KIND in pdf.kinds:
+        print_bundles = True
     content = load_content(templates_dir)
     wanted = tuple(k for k in ALL_KINDS if k in kinds)
     letters_too = (Kind.AFZEGGING,) if Kind.UITNODIGING in wanted else ()
@@ -258,6 +367,8 @@ def generate(
     replaced = None if len(wanted) == len(ALL_KINDS) else [k.value for k in wanted]
     if replaced is not None and Kind.UITNODIGING in wanted:
         replaced.append(BUNDLE_KIND)  # new letters make the old print bundles stale
+    if replaced is not None:
+        replaced += [pdf_soort(name) for name in replaced]  # and their PDFs with them
     protected = {"het werkboek": workbook, "de map met sjablonen": templates_dir}
     if organisation.handtekening:
         protected["de handtekening"] = organisation.handtekening
@@ -292,6 +403,7 @@ def generate(
             fresh |= {(s, n) for (_, s, n) in comparison.changed(AGENDA_KIND)}
             invitations = [r for r in invitations if (r.sessie, r.personeelsnummer) in fresh]
             calendar_rows = [r for r in calendar_rows if (r.sessie, r.personeelsnummer) in fresh]
+        bundled: list[ManifestRow] = []  # the letters in the print bundles, in order
         if print_bundles and Kind.UITNODIGING in wanted:
             for row in cancel_letters:
                 person = mailing.people[row.personeelsnummer]
@@ -300,6 +412,9 @@ def generate(
             letters = invitations + cancel_letters
             if letters:
                 written += _bundles(staged, letters, ledger, organisation, cycle)
+                bundled = letters
+        if program is not None:  # before the e-mails: they attach the letters' PDFs
+            written += _pdfs(program, staged, written, bundled, ledger, pdf.kinds, cycle, pdf)
         if mail and Kind.UITNODIGING in wanted:
             written += mailing.invitation_mails(calendar_rows, letter_paths(written))
             written += mailing.cancellation_mails(cancelled)
@@ -325,7 +440,8 @@ def generate(
             ),
         )
         staged.publish()
-    archive = archive_syllabi(staged.target, output_root, folder, rows)
+    record = CycleRecord(organisation.cyclus, folder, organisation.gemeente)
+    archive = archive_syllabi(staged.target, output_root, folder, rows, record)
     return RunResult(
         staged.target,
         dict(Counter(row.soort for row in written)),
@@ -340,4 +456,4 @@ def generate(
     )
 
 
-__all__ = ["RunResult", "check", "generate", "restore_after_killed_runs"]
+__all__ = ["PdfOptions", "RunResult", "check", "generate", "restore_after_killed_runs"]

@@ -12,6 +12,10 @@ documents over the four kinds), then measures, each in a fresh subprocess:
   only that render loop is timed. Plain docxtpl manages some 30 documents a second, so
   above 1,000 documents it renders an evenly spread sample of the same documents.
 
+With LibreOffice installed, a PDF part follows (tools/bench_pdf.py): the invitations and
+syllabi of workbooks of --pdf-groottes documents converted once with one plain soffice
+call and once as the pipeline does, with pages/s, documents/s, the ratio and peak memory.
+
 Peak memory comes from `os.wait4`, which reports the child's ru_maxrss including every
 descendant it waited for (the pool workers): the largest single process, not their sum.
 The sum over the process tree is sampled from /proc as well (PSS, so pages the workers
@@ -893,6 +897,12 @@ class _DutchParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: fout: {message}\n")
 
 
+def default_pdf_instances() -> int:
+    from pipeline.output.batch import default_workers
+
+    return default_workers()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _DutchParser(
         prog="python -m tools.bench",
@@ -946,6 +956,15 @@ def build_parser() -> argparse.ArgumentParser:
         "De docxtpl-lus draait één keer.",
     )
     parser.add_argument(
+        "--pdf-groottes",
+        type=lambda text: [] if text in ("0", "") else parse_sizes(text),
+        default=[500, 2000],
+        metavar="N[,N]",
+        help="Werkboekgroottes voor het PDF-deel: uitnodigingen en syllabi naar PDF, met "
+        "één gewone soffice-aanroep en zoals de pipeline het doet (standaard: 500,2000; "
+        "0 = geen PDF-deel; overgeslagen zonder LibreOffice).",
+    )
+    parser.add_argument(
         "--docxtpl-proces",
         nargs=3,
         default=None,
@@ -978,6 +997,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append(result)
             print_size(result)
         print_targets(results)
+        if args.pdf_groottes:
+            from pipeline.output.soffice import find_soffice
+            from tools import bench_pdf
+
+            if find_soffice() is None:
+                print("\nPDF-deel overgeslagen: LibreOffice (soffice) ontbreekt.")
+            else:
+                bench_pdf.run(args.pdf_groottes, args.processen or default_pdf_instances(), work)
     finally:
         if args.map is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -109,19 +109,6 @@ def test_manifest_json_records_inputs_templates_and_version(example_run) -> None
         assert hashlib.sha256(data).hexdigest() == row["sha256"]
 
 
-def test_syllabi_are_archived_once_per_distinct_content(tmp_path: Path) -> None:
-    import zipfile
-
-    first = generate_example(tmp_path)
-    second = generate_example(tmp_path)
-    assert first.archive == second.archive and first.archive is not None
-    with zipfile.ZipFile(first.archive) as archive:
-        names = archive.namelist()
-    assert len([n for n in names if n.startswith("syllabi/")]) == 41
-    assert "manifest.csv" in names
-    assert len(list(first.archive.parent.iterdir())) == 1
-
-
 @pytest.mark.parametrize("start", ["fork", "spawn"])
 def test_worker_pool_gives_the_same_bytes_as_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: str
