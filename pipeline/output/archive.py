@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.errors import OutputError, describe_os_error
-from pipeline.output.manifest import ManifestRow, manifest_csv
 from pipeline.files import FILE_MODE, make_private_dirs
 from pipeline.output.folders import ARCHIVE_DIR
+from pipeline.output.manifest import ManifestRow, manifest_csv
 
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 

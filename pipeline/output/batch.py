@@ -17,13 +17,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pipeline.errors import OutputError, describe_os_error
-from pipeline.output.manifest import sha256_bytes
 from pipeline.documents.plan import Kind
-from pipeline.model import SignatureImage
-from pipeline.render.prepared import CoreProperties, PreparedTemplate, make_environment
+from pipeline.errors import OutputError, describe_os_error
 from pipeline.files import write_file
+from pipeline.model import SignatureImage
+from pipeline.output.manifest import sha256_bytes
 from pipeline.output.staging import StagedOutput, verify_docx
+from pipeline.render.prepared import CoreProperties, PreparedTemplate, make_environment
 
 # Below this many documents a worker pool costs more than it saves.
 PARALLEL_FROM = 400

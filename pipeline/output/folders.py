@@ -1,0 +1,29 @@
+"""Folder names under the output root: one distinct folder per cycle, never the archive's."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from pipeline.documents.filenames import MAX_PART_LENGTH, fold_to_ascii, safe_part
+
+ARCHIVE_DIR = "archief"
+_SPACES = re.compile(r"[\s-]+")
+
+
+def cycle_folder(cycle_name: str) -> str:
+    """The cycle's folder: its name as a readable slug, made distinct where the slug loses
+    something (dropped characters, a cut, the archive's name) by a short hash of the name.
+
+    'Intervisie voorjaar 2027' -> 'intervisie-voorjaar-2027'; 'team A+B' and 'team A/B'
+    both slug to 'team-a-b' and so each gets its own suffix. Names that differ only in
+    case, accents or spacing share a folder: they name the same cycle to a person.
+    """
+    slug = safe_part(cycle_name)
+    readable = _SPACES.sub("-", fold_to_ascii(cycle_name).strip()).strip("-")
+    if slug == readable and slug != ARCHIVE_DIR:
+        return slug
+    canonical = unicodedata.normalize("NFC", cycle_name).strip().encode()
+    suffix = hashlib.sha256(canonical).hexdigest()[:8]
+    return f"{slug[: MAX_PART_LENGTH - len(suffix) - 1].rstrip('-_.')}-{suffix}"
