@@ -3,6 +3,7 @@ PDF pages are read back as the print room and the recipient see them."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -33,12 +34,13 @@ class Line:
     right: float
     top: float  # mm from the top edge
     bottom: float
+    sizes: frozenset[float]  # font sizes of its characters, in points
 
 
 def pdf_lines(pdf: Path) -> list[Line]:
     """Every text line of the PDF with its page and position in millimetres."""
     from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LTTextContainer, LTTextLine
+    from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
 
     lines = []
     for number, page in enumerate(extract_pages(str(pdf)), 1):
@@ -55,6 +57,9 @@ def pdf_lines(pdf: Path) -> list[Line]:
                             line.x1 / MM,
                             (page.height - line.y1) / MM,
                             (page.height - line.y0) / MM,
+                            frozenset(
+                                round(char.size, 1) for char in line if isinstance(char, LTChar)
+                            ),
                         )
                     )
     return lines
@@ -106,6 +111,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path
         "brief-online": "uitnodigingen/uitnodiging-lr-02-004567-*.docx",
         "draaiboek": "draaiboeken/draaiboek-iv-02.docx",
         "syllabus": "syllabi/syllabus-004512-*.docx",
+        "syllabus-online": "syllabi/syllabus-004567-*.docx",
         "vervolgadvies": "vervolgadviezen/vervolgadvies-lr-01.docx",
         "concept": "vervolgadviezen/vervolgadvies-pa-02.docx",
         "bundel": "afdrukken/uitnodigingen-interne-post.docx",
@@ -129,6 +135,14 @@ def test_header_label_and_all_text_stay_inside_the_margins(pdfs) -> None:  # typ
             assert line.left >= SIDE_MARGIN_MM - 0.5, (
                 f"{name}: '{line.text}' starts at {line.left:.1f}"
             )
+
+
+def test_footer_page_numbers_have_the_footer_text_size(pdfs) -> None:  # type: ignore[no-untyped-def]
+    for name, (_, _, lines) in pdfs.items():
+        footers = [line for line in lines if line.top > 270 and "pagina" in line.text]
+        assert footers, name
+        for line in footers:
+            assert len(line.sizes) == 1, f"{name}: '{line.text}' in maten {sorted(line.sizes)}"
 
 
 def test_address_block_lies_in_the_envelope_window(pdfs) -> None:  # type: ignore[no-untyped-def]
@@ -219,3 +233,28 @@ def test_links_are_clickable(pdfs) -> None:  # type: ignore[no-untyped-def]
                 if action and action.get("URI"):
                     uris.append(resolve1(action["URI"]).decode())
     assert "https://teams.bergvliet.example/l/meetup-join/lr-02-voorjaar-2027" in uris
+
+
+def test_words_in_narrow_columns_are_never_broken(pdfs) -> None:  # type: ignore[no-untyped-def]
+    """No word of a table cell is broken over two lines ('deelneme' / 'r'); long links
+    break only at their invisible break chances (after '/', '-', '.')."""
+    for name, (source, _, lines) in pdfs.items():
+        if name == "bundel":
+            continue
+        words = [line.text.replace("\u200b", "").split() for line in lines]
+        # A line that ends in one piece of a word, followed by a line that starts with
+        # the rest of it.
+        seams = {(a[-1], b[0]) for a, b in itertools.pairwise(words) if a and b}
+        for table in open_docx(source).tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    for marked in cell.text.split():
+                        word = marked.replace("\u200b", "")
+                        allowed = set()
+                        for part in marked.split("\u200b")[:-1]:
+                            allowed.add(len(part) + (max(allowed) if allowed else 0))
+                        for cut in range(1, len(word)):
+                            if cut in allowed:
+                                continue
+                            broken = (word[:cut], word[cut:]) in seams
+                            assert not broken, f"{name}: '{word}' gebroken na '{word[:cut]}'"

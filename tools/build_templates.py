@@ -135,6 +135,8 @@ def house_style(kind_label: str, page_count: bool = True, body_pt: float = 11) -
         style.font.color.rgb = HOUSE_COLOUR
         # A heading never ends a page: it stays with what it introduces.
         style.paragraph_format.keep_with_next = True
+    # Tables a point smaller than the text, so narrow columns keep their words whole.
+    styles[TABLE_STYLE].font.size = Pt(body_pt - 1)
     _link_style(doc)
     doc.core_properties.author = "intervisie-docs"
     doc.core_properties.title = kind_label
@@ -340,10 +342,11 @@ def place_cell(cell: object) -> None:
     cell.add_paragraph("{%p endif %}")  # type: ignore[attr-defined]
 
 
-def closing_block(doc: DocumentObject, *last_words: str) -> Table:
-    """The letter's last paragraphs, closing, signature, name and title as one table row
-    that cannot split: the closing and signature never stand alone on a page, and move
-    to the next page together with the text before them."""
+def closing_block(doc: DocumentObject, *last_words: tuple[str, str]) -> Table:
+    """The letter's last paragraphs ((run-in label or "", text) each), closing, signature,
+    name and title as one table row that cannot split: the closing and signature never
+    stand alone on a page, and move to the next page together with the text before them.
+    Every letter (invitation, cancellation) ends with it."""
     tbl = doc.add_table(rows=1, cols=1)
     set_widths(tbl, [TEXT_WIDTH_MM])
     _row_properties(tbl, header_rows=0)
@@ -356,14 +359,12 @@ def closing_block(doc: DocumentObject, *last_words: str) -> Table:
     tbl._tbl.tblPr.append(margins)
     cell = tbl.rows[0].cells[0]
     first = cell.paragraphs[0]
-    for text in last_words:
+    for label, text in last_words:
         paragraph = first if first is not None else cell.add_paragraph()
         first = None
-        if text == "VERTROUWELIJK":
-            paragraph.add_run("Vertrouwelijk. ").bold = True
-            paragraph.add_run("{{ algemeen.vertrouwelijkheid }}")
-        else:
-            paragraph.add_run(text)
+        if label:
+            paragraph.add_run(f"{label}. ").bold = True
+        paragraph.add_run(text)
     cell.add_paragraph("Met vriendelijke groet,")
     cell.add_paragraph("{%p if handtekening %}")
     cell.add_paragraph("{{ handtekening }}").paragraph_format.space_after = Pt(0)
@@ -485,13 +486,16 @@ def uitnodiging() -> DocumentObject:
     tag(doc, "{%p endif %}")
     closing_block(
         doc,
-        "VERTROUWELIJK",
-        f"{U}Hebt u vragen, of kunt u{JE}Heb je vragen, of kun je{END} onverhoopt niet "
-        "aanwezig zijn? Neem dan contact op met {{ organisatie.contactpersoon }} via "
-        "{{ organisatie.contact_email }}"
-        "{% if organisatie.contact_telefoon %} of {{ organisatie.contact_telefoon }}"
-        "{% endif %}.",
-        f"Ik hoop {U}u{JE}je{END} te zien bij de sessie.",
+        ("Vertrouwelijk", "{{ algemeen.vertrouwelijkheid }}"),
+        (
+            "",
+            f"{U}Hebt u vragen, of kunt u{JE}Heb je vragen, of kun je{END} onverhoopt niet "
+            "aanwezig zijn? Neem dan contact op met {{ organisatie.contactpersoon }} via "
+            "{{ organisatie.contact_email }}"
+            "{% if organisatie.contact_telefoon %} of {{ organisatie.contact_telefoon }}"
+            "{% endif %}.",
+        ),
+        ("", f"Ik hoop {U}u{JE}je{END} te zien bij de sessie."),
     )
     return doc
 
@@ -610,7 +614,7 @@ def syllabus() -> DocumentObject:
             "{{ s.rol }}",
         ],
         "s in sessies",
-        [30, 25, 40, 45, 20],
+        [28, 24, 38, 46, 24],
     )
     para(
         doc,
