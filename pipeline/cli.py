@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from pipeline.errors import (
 )
 from pipeline.output.bundle import BUNDLE_KIND
 from pipeline.render.check import check_templates
-from pipeline.run import check, generate
+from pipeline.run import check, generate, restore_after_killed_runs
 from pipeline.workbook.empty import write_empty_workbook
 
 cli_nl.install()
@@ -56,13 +57,26 @@ def _workbook_argument() -> Callable[[F], F]:
     return click.argument("werkboek", type=click.Path(path_type=Path, dir_okay=True))
 
 
+# Control characters (C0 but tab and newline, DEL, C1) steer a terminal; never print them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MESSAGE_LIMIT = 1000  # characters of one message on the console
+NAME_LIMIT = 120  # characters of one name in a list
+
+
+def _console(text: object, limit: int = MESSAGE_LIMIT) -> str:
+    """Text from the workbook or the file system as it may reach the console: without
+    control characters, and cut (with '…') when it is very long."""
+    clean = _CONTROL.sub("", str(text))
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
 def _report(problems: Sequence[Problem]) -> None:
     errors = [p for p in problems if p.severity.value == "fout"]
     warnings = [p for p in problems if p.severity.value == "waarschuwing"]
     for problem in errors:
-        click.echo(f"FOUT: {problem}", err=True)
+        click.echo(f"FOUT: {_console(problem)}", err=True)
     for problem in warnings:
-        click.echo(f"WAARSCHUWING: {problem}", err=True)
+        click.echo(f"WAARSCHUWING: {_console(problem)}", err=True)
 
 
 def _workers(value: int | None) -> int | None:
@@ -102,11 +116,11 @@ def _errors(writes: bool = False) -> Iterator[None]:
         sys.exit(exc.exit_code)
     except TemplatesInvalid as exc:
         for problem in exc.problems:
-            click.echo(f"FOUT: {problem}", err=True)
+            click.echo(f"FOUT: {_console(problem)}", err=True)
         click.echo(f"{exc}{nothing_written}", err=True)
         sys.exit(exc.exit_code)
     except IntervisieError as exc:
-        click.echo(f"FOUT: {exc}", err=True)
+        click.echo(f"FOUT: {_console(exc)}", err=True)
         sys.exit(exc.exit_code)
 
 
@@ -132,14 +146,25 @@ def main() -> None:
     short_help="Controleer een werkboek en meld alle problemen.",
 )
 @_workbook_argument()
+@click.option(
+    "--uitvoer",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Uitvoermap van genereer: een map die een afgebroken run liet ontbreken, wordt "
+    "eerst teruggezet.",
+)
 @_templates_option()
-def controleer(werkboek: Path, templates_dir: Path) -> None:
+def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
     """Controleer WERKBOEK op alle regels en meld alle problemen tegelijk.
 
     Elke fout noemt blad, rij en kolom. Waarschuwingen staan erna. Afsluitcode 0 als het
     werkboek in orde is, 1 als er fouten zijn.
     """
     with _errors():
+        for folder in restore_after_killed_runs(output):
+            click.echo(f"Teruggezet na een afgebroken run: {folder}", err=True)
         _, result = check(werkboek, templates_dir, dt.date.today())
         _report(result.warnings)
         cycle = result.cycle
@@ -243,7 +268,7 @@ def genereer(
             "(geen volledig postadres):"
         )
         for name in result.internal_delivery:
-            click.echo(f"    - {name}")
+            click.echo(f"    - {_console(name, NAME_LIMIT)}")
     if result.kept:
         kept = ", ".join(f"{kind} ({count})" for kind, count in result.kept.items())
         click.echo(f"Behouden uit de vorige run (niet in --soort): {kept}")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import OutputError
 
 DIR_MODE = 0o700  # personal data: the owner only
 FILE_MODE = 0o600
+# One timestamp for every zip member we write: the same input gives the same bytes.
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
 
 def inside(root: Path, relpath: PurePosixPath) -> Path:
@@ -51,3 +56,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def zip_member(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+    """A member with the fixed date and owner-only mode, the same on every platform."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = compress_type
+    info.create_system = 3  # Unix: external_attr holds a Unix mode
+    info.external_attr = FILE_MODE << 16
+    return info
+
+
+def zip_with(base: bytes, members: Iterable[tuple[str, bytes]], level: int = 6) -> bytes:
+    """The zip `base` (b"" for none) with `members` appended, deflated at `level`.
+
+    Appending leaves the base's compressed members as they are, so a package's
+    unchanging parts are compressed once and copied per document."""
+    buffer = io.BytesIO(base)
+    with zipfile.ZipFile(buffer, "a" if base else "w") as archive:
+        for name, data in members:
+            archive.writestr(zip_member(name), data, compresslevel=level)
+    return buffer.getvalue()

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -25,7 +26,8 @@ from pipeline.model import Cycle, Organisation, SignatureImage
 from pipeline.output.archive import archive_syllabi
 from pipeline.output.batch import Progress, Renderer, Task, default_workers, render_all
 from pipeline.output.bundle import BUNDLE_KIND, bundle_invitations
-from pipeline.output.folders import cycle_folder
+from pipeline.output.folders import ARCHIVE_DIR, cycle_folder
+from pipeline.output.lock import CycleLock
 from pipeline.output.manifest import (
     ManifestRow,
     manifest_csv,
@@ -33,7 +35,8 @@ from pipeline.output.manifest import (
     sha256_bytes,
     sha256_file,
 )
-from pipeline.output.staging import StagedOutput
+from pipeline.output.ownership import ensure_replaceable
+from pipeline.output.staging import StagedOutput, recover, stop_on_termination
 from pipeline.render.check import ensure_templates
 from pipeline.render.prepared import CoreProperties
 from pipeline.workbook.check import CheckResult, check_workbook
@@ -159,6 +162,48 @@ def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[Mani
     return kept
 
 
+@contextmanager
+def _owned_target(
+    output_root: Path,
+    folder: str,
+    cycle: str,
+    protected: dict[str, Path],
+    replaced: list[str] | None,
+) -> Iterator[None]:
+    """Hold the cycle folder's lock for the run, stop cleanly on SIGTERM/SIGHUP, put
+    back what killed runs left missing, and refuse unless the folder is ours to replace
+    (before anything is written)."""
+    with stop_on_termination(), CycleLock(output_root, folder):
+        _recover(output_root, folder)
+        ensure_replaceable(output_root / folder, cycle, protected, replaced)
+        yield
+
+
+def restore_after_killed_runs(output_root: Path, own: str | None = None) -> list[Path]:
+    """Put back cycle folders a killed run left missing and remove what killed runs left
+    (any cycle in `output_root`); the folders restored."""
+    try:
+        return recover(output_root, own)
+    except OSError as exc:
+        raise OutputError(
+            f"kan de uitvoermap '{output_root}' niet opruimen na een afgebroken run: "
+            f"{describe_os_error(exc)}"
+        ) from None
+
+
+def _recover(output_root: Path, folder: str) -> None:
+    """Tidy up after killed runs; the archive must be a real folder (following a link
+    would write personal data elsewhere)."""
+    restore_after_killed_runs(output_root, folder)
+    archive = output_root / ARCHIVE_DIR
+    if archive.is_symlink() or (archive.exists() and not archive.is_dir()):
+        raise OutputError(
+            f"'{archive}' is geen gewone map (maar een snelkoppeling of een bestand); het "
+            "archief met persoonsgegevens komt alleen in een echte map. Vervang het door "
+            "een map of kies met --uitvoer een andere uitvoermap"
+        )
+
+
 def generate(
     workbook: Path,
     output_root: Path,
@@ -180,8 +225,6 @@ def generate(
     cycle = checked.cycle
     organisation = cycle.organisation
     total = count_documents(cycle, wanted)
-    if on_plan:
-        on_plan(total)
     signature = SignatureImage(organisation.handtekening) if organisation.handtekening else None
     created = document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ")
     ledger = _Ledger()
@@ -189,7 +232,16 @@ def generate(
         iter_documents(cycle, content, wanted), organisation.gemeente, organisation.cyclus, created
     )
     folder = cycle_folder(organisation.cyclus)
-    with StagedOutput(output_root, folder) as staged:
+    replaced = None if len(wanted) == len(ALL_KINDS) else [k.value for k in wanted]
+    if replaced is not None and Kind.UITNODIGING in wanted:
+        replaced.append(BUNDLE_KIND)  # new letters make the old print bundles stale
+    protected = {"het werkboek": workbook, "de map met sjablonen": templates_dir}
+    if organisation.handtekening:
+        protected["de handtekening"] = organisation.handtekening
+    guard = _owned_target(output_root, folder, organisation.cyclus, protected, replaced)
+    with guard, StagedOutput(output_root, folder) as staged:
+        if on_plan:
+            on_plan(total)
         digests = render_all(
             tasks,
             total,
@@ -231,4 +283,4 @@ def generate(
     )
 
 
-__all__ = ["RunResult", "check", "generate"]
+__all__ = ["RunResult", "check", "generate", "restore_after_killed_runs"]

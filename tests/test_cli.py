@@ -210,3 +210,28 @@ def test_empty_new_workbook_is_reported_not_crashed(tmp_path: Path) -> None:
     assert code == 1
     assert "FOUT: blad 'Organisatie'" in err
     assert "Traceback" not in err
+
+
+def test_a_write_failure_exits_with_code_2(tmp_path: Path) -> None:
+    """The README promises exit code 2 for output problems (1 is for bad input)."""
+    (tmp_path / "bezet").write_text("een bestand, geen map")
+    target = tmp_path / "bezet" / "nieuw.xlsx"
+    code, _, err = run("nieuw-werkboek", str(target))
+    assert code == 2
+    assert f"FOUT: kan '{target}' niet schrijven: een deel van het pad is geen map" in err
+    assert "Traceback" not in err
+
+
+def test_a_run_that_cannot_publish_exits_with_code_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    def full_disk(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    code, _, err = run("genereer", str(copy_example(tmp_path)), "--uitvoer", str(tmp_path / "uit"))
+    assert code == 2
+    assert "de schijf is vol" in err and "Traceback" not in err

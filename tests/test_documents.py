@@ -552,3 +552,23 @@ def test_documents_carry_honest_metadata_and_no_blank_thumbnail(example_run: Run
             assert "thumbnail" not in rels
             assert "<Application>intervisie-docs" in app
             assert "Microsoft" not in app and "<Words>" not in app
+
+
+# --- core properties ---------------------------------------------------------------------
+
+
+def test_every_document_is_dated_the_letter_date_at_nine(example_run: RunResult) -> None:
+    """The example's letter date is 16-02-2027 (before every session), so every document
+    is created and last modified then, at 09:00: from the data, never the clock."""
+    import zipfile
+
+    from lxml import etree
+
+    terms = "{http://purl.org/dc/terms/}"
+    documents = sorted(example_run.target.rglob("*.docx"))
+    assert len(documents) == 118
+    for path in documents:
+        with zipfile.ZipFile(path) as package:
+            core = etree.fromstring(package.read("docProps/core.xml"))
+        dates = [core.findtext(f"{terms}created"), core.findtext(f"{terms}modified")]
+        assert dates == ["2027-02-16T09:00:00Z"] * 2, path.name

@@ -7,7 +7,7 @@ frozen records. A broken content file is a TemplateProblem naming the file.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -433,6 +433,21 @@ def _general(path: Path) -> General:
     return general
 
 
+def _refuse_duplicate_names(themes: Iterable[Theme], paths: Sequence[Path]) -> None:
+    """The workbook picks a theme by key or by naam: two themes with one naam would make
+    that choice ambiguous."""
+    seen: dict[str, str] = {}
+    for theme, path in zip(themes, paths, strict=True):
+        for name in {theme.key.casefold(), theme.naam.casefold()}:
+            other = seen.setdefault(name, path.name)
+            if other != path.name:
+                raise TemplateProblem(
+                    f"naam '{theme.naam}' is ook de naam of sleutel van het thema in {other}; "
+                    "geef elk thema een eigen naam",
+                    path.name,
+                )
+
+
 def load_content(templates_dir: Path) -> Content:
     """Read `inhoud/algemeen.toml` and every `inhoud/themas/*.toml`."""
     base = templates_dir / CONTENT_DIR
@@ -443,4 +458,5 @@ def load_content(templates_dir: Path) -> Content:
             f"geen themabestanden (*.toml) gevonden in {base / THEMES_DIR}", CONTENT_DIR
         )
     themes = {theme.key: theme for theme in map(_theme, theme_paths)}
+    _refuse_duplicate_names(themes.values(), theme_paths)
     return Content(_general(general_path), themes, (general_path, *theme_paths))

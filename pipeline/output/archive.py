@@ -16,18 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.errors import OutputError, describe_os_error
-from pipeline.files import FILE_MODE, make_private_dirs
+from pipeline.files import FILE_MODE, make_private_dirs, zip_member
 from pipeline.output.folders import ARCHIVE_DIR
 from pipeline.output.manifest import ManifestRow, manifest_csv
-
-ZIP_DATE = (2000, 1, 1, 0, 0, 0)
-
-
-def _info(name: str, compress_type: int) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-    info.compress_type = compress_type
-    info.external_attr = FILE_MODE << 16
-    return info
 
 
 def _write_zip(target: Path, source_folder: Path, syllabi: Sequence[ManifestRow]) -> None:
@@ -38,10 +29,10 @@ def _write_zip(target: Path, source_folder: Path, syllabi: Sequence[ManifestRow]
         with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
             for row in syllabi:
                 # Stored, not deflated: a .docx is compressed already.
-                info = _info(row.pad, zipfile.ZIP_STORED)
+                info = zip_member(row.pad, zipfile.ZIP_STORED)
                 with (source_folder / row.pad).open("rb") as src, archive.open(info, "w") as dst:
                     shutil.copyfileobj(src, dst)
-            archive.writestr(_info("manifest.csv", zipfile.ZIP_DEFLATED), manifest_csv(syllabi))
+            archive.writestr(zip_member("manifest.csv"), manifest_csv(syllabi))
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)

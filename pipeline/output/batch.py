@@ -7,9 +7,13 @@ prepares them once in its initializer.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -71,8 +75,44 @@ class Renderer:
 _worker: Renderer | None = None
 
 
-def _init_worker(paths: Mapping[Kind, Path], signature: SignatureImage | None) -> None:
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_PARENT_CHECK_SECONDS = 0.5
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive the run, however the run ends (kill -9 included).
+
+    On Linux the kernel kills the worker when its parent dies (PR_SET_PDEATHSIG);
+    everywhere a watcher thread also ends it once the parent is gone (re-parented).
+    The run's own SIGTERM/SIGHUP handling is not for workers: they stop at once."""
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the run; it stops us
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watcher below still applies
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _init_forked_worker(parent: int) -> None:
+    _die_with_parent(parent)
+
+
+def _init_worker(parent: int, paths: Mapping[Kind, Path], signature: SignatureImage | None) -> None:
     global _worker
+    _die_with_parent(parent)
     _worker = Renderer.load(paths, signature)
 
 
@@ -112,13 +152,27 @@ def _pool(renderer: Renderer, workers: int) -> ProcessPoolExecutor:
     # Fork only where it is the platform's safe default (Linux); macOS and Windows spawn.
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         _worker = renderer  # inherited by the forked workers
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_init_forked_worker,
+            initargs=(os.getpid(),),
+        )
     return ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(renderer.paths, renderer.signature),
+        initargs=(os.getpid(), renderer.paths, renderer.signature),
     )
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the workers at once (the run is stopping; their work would be thrown away)."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        if process.is_alive():
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def render_all(
@@ -161,10 +215,14 @@ def render_all(
         while in_flight:
             collect_oldest()
     except BrokenProcessPool:
+        _stop_workers(pool)
         raise OutputError(
             "een werkproces is onverwacht gestopt (te weinig geheugen?); probeer het "
             "opnieuw met --processen 1"
         ) from None
+    except BaseException:
+        _stop_workers(pool)  # an error, Ctrl-C, SIGTERM: no worker writes on afterwards
+        raise
     finally:
         pool.shutdown(cancel_futures=True)
         _worker = None

@@ -4,30 +4,26 @@ Communications prints the letters; one file per route (by post, internal post) b
 opening dozens of files. Each letter starts a new section on a new page with page
 numbering restarting at 1, so every letter looks exactly as it does on its own.
 Letters rendered from one prepared template share every part but their body, so their
-bodies are simply joined (milliseconds per letter). Letters that do not share a package
-are combined with docxcompose, which merges styles, numbering and images properly but
-slows down as the bundle grows. Either way the result is repacked with fixed timestamps
-and our own core properties, so it is deterministic.
+bodies are simply joined (milliseconds per letter); the result is repacked with fixed
+timestamps and our own core properties, so it is deterministic.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docxcompose.composer import Composer
 from lxml import etree
 
+from pipeline.errors import OutputError
+from pipeline.files import zip_with
 from pipeline.output.manifest import ManifestRow
 from pipeline.render.prepared import CORE_PART, CoreProperties, core_xml
-from pipeline.render.ziparchive import Base, Entry
 
 BUNDLE_KIND = "afdrukbestand"  # manifest kind; belongs with the invitations
 BUNDLE_FOLDER = "afdrukken"
@@ -45,13 +41,6 @@ def _restart_page_numbers(section_properties: etree._Element) -> None:
     numbering.set(qn("w:start"), "1")
 
 
-def combine_letters(letters: Sequence[Path], props: CoreProperties) -> bytes:
-    """One document holding `letters` in order, each from a fresh page numbered from 1."""
-    if not letters:
-        raise ValueError("no letters to combine")
-    return _join_same_package(letters, props) or _compose(letters, props)
-
-
 def _section_break(section_properties: etree._Element) -> etree._Element:
     """A paragraph carrying a copy of the section properties: it ends the letter before
     it with a next-page section break, same page setup, header and footer."""
@@ -62,18 +51,23 @@ def _section_break(section_properties: etree._Element) -> etree._Element:
     return paragraph
 
 
-def _join_same_package(letters: Sequence[Path], props: CoreProperties) -> bytes | None:
-    """The fast way, for letters rendered from one prepared template: they share every
-    part but the document body (same relationships, styles, image), so their bodies can
-    simply follow each other. None when the letters do not share their package."""
+def combine_letters(letters: Sequence[Path], props: CoreProperties) -> bytes:
+    """One document holding `letters` in order, each from a fresh page numbered from 1.
+
+    The letters come from one prepared template, so they share every part but the
+    document body (same relationships, styles, image): their bodies simply follow each
+    other."""
+    if not letters:
+        raise OutputError("een afdrukbestand zonder brieven")
     with zipfile.ZipFile(letters[0]) as first:
         shared = {i.filename: first.read(i.filename) for i in first.infolist()}
     relationships = shared.get(_DOCUMENT_RELS)
     master = etree.fromstring(shared[_DOCUMENT])
     body = master.find(qn("w:body"))
-    last_section = body.find(qn("w:sectPr")) if body is not None else None
-    if body is None or last_section is None:
-        return None
+    last_section = body.find(qn("w:sectPr"))
+    if last_section is None:  # an HR-edited template may lack one: Word's defaults apply
+        last_section = OxmlElement("w:sectPr")
+        body.append(last_section)
     _restart_page_numbers(last_section)
     for child in list(body):
         if child is not last_section:
@@ -81,7 +75,10 @@ def _join_same_package(letters: Sequence[Path], props: CoreProperties) -> bytes 
     for number, letter in enumerate(letters):
         with zipfile.ZipFile(letter) as package:
             if package.read(_DOCUMENT_RELS) != relationships:
-                return None
+                raise OutputError(
+                    f"'{letter.name}' komt uit een ander sjabloon dan '{letters[0].name}'; "
+                    "een afdrukbestand bundelt brieven uit één sjabloon"
+                )
             letter_body = etree.fromstring(package.read(_DOCUMENT)).find(qn("w:body"))
         if number:
             body.insert(body.index(last_section), _section_break(last_section))
@@ -92,40 +89,8 @@ def _join_same_package(letters: Sequence[Path], props: CoreProperties) -> bytes 
     for number, drawing in enumerate(master.iter(qn("wp:docPr")), start=1):
         drawing.set("id", str(number))
     document = etree.tostring(master, xml_declaration=True, encoding="UTF-8", standalone=True)
-    members = [
-        Entry.deflate(name, data)
-        for name, data in shared.items()
-        if name not in (_DOCUMENT, CORE_PART)
-    ]
-    return Base(members).with_members(
-        [Entry.deflate(_DOCUMENT, document), Entry.deflate(CORE_PART, core_xml(props))]
-    )
-
-
-def _compose(letters: Sequence[Path], props: CoreProperties) -> bytes:
-    """The general way (letters from different packages), with docxcompose."""
-    master = Document(str(letters[0]))
-    body = master.element.body
-    last_section = body.find(qn("w:sectPr"))
-    if last_section is None:  # an HR-edited template may lack one: Word's defaults apply
-        last_section = OxmlElement("w:sectPr")
-        body.append(last_section)
-    _restart_page_numbers(last_section)
-    composer = Composer(master)
-    for letter in letters[1:]:
-        body.insert(body.index(last_section), _section_break(last_section))
-        composer.append(Document(str(letter)))
-    saved = io.BytesIO()
-    composer.save(saved)
-    with zipfile.ZipFile(saved) as package:
-        # docxcompose changes python-docx's core-properties namespace for the whole
-        # process; our own core.xml (as every letter has) keeps the bundle valid.
-        members = [
-            Entry.deflate(info.filename, package.read(info.filename))
-            for info in package.infolist()
-            if info.filename != CORE_PART
-        ]
-    return Base(members).with_members([Entry.deflate(CORE_PART, core_xml(props))])
+    members = [(n, data) for n, data in shared.items() if n not in (_DOCUMENT, CORE_PART)]
+    return zip_with(b"", [*members, (_DOCUMENT, document), (CORE_PART, core_xml(props))])
 
 
 def bundle_invitations(

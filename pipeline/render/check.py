@@ -8,6 +8,8 @@ Then each template is rendered once with a sample cycle in the sandbox.
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,35 @@ def _forbidden(tree: nodes.Template) -> list[str]:
     return found
 
 
+_TAG_TEXT = re.compile(rb"\{[{%#]")
+# Word splits typed text over runs: a tag can sit in XML as '{</w:t>...<w:t>{'.
+_XML_MARKUP = re.compile(rb"<[^>]*>")
+
+
+def _tags_in_other_parts(path: Path, rendered: set[str]) -> list[TemplateProblem]:
+    """Jinja tags in a part of the package that is not filled in (core properties,
+    comments, settings, ...) would reach every document as raw text: refuse them."""
+    problems = []
+    try:
+        with zipfile.ZipFile(path) as package:
+            for info in package.infolist():
+                if info.filename in rendered or not info.filename.endswith((".xml", ".rels")):
+                    continue
+                text = _XML_MARKUP.sub(b"", package.read(info.filename))
+                if _TAG_TEXT.search(text):
+                    problems.append(
+                        TemplateProblem(
+                            f"heeft Jinja-tags in '{info.filename}', een deel dat het "
+                            "programma niet invult (alleen de tekst, kop- en voetteksten, "
+                            "voetnoten en eindnoten); haal ze daar weg",
+                            path.name,
+                        )
+                    )
+    except (OSError, zipfile.BadZipFile):
+        pass  # PreparedTemplate reported an unreadable file already
+    return problems
+
+
 def check_template(
     path: Path, contexts: Sequence[Mapping[str, Any]], env: jinja2.Environment
 ) -> tuple[PreparedTemplate | None, list[TemplateProblem]]:
@@ -52,7 +83,7 @@ def check_template(
         prepared = PreparedTemplate(path, env)
     except TemplateProblem as problem:  # unreadable, or a syntax error
         return None, [problem]
-    problems: list[TemplateProblem] = []
+    problems = _tags_in_other_parts(path, {part.name for part in prepared.parts})
     provided = set(context) | set(env.globals)
     for part in prepared.parts:
         tree = env.parse(part.source)

@@ -3,8 +3,10 @@
 A template is prepared once: docxtpl's own XML clean-up (`patch_xml`) runs on every
 part that holds tags, Jinja compiles it in a sandbox, and every other zip member is
 packed once into a base archive. Rendering a document is then: render the tagged
-parts, append them to a copy of the base archive. The output matches what
-`DocxTemplate.render(..., autoescape=True)` makes (see tests/test_render.py).
+parts, append them to a copy of the base archive. The XML of body, headers and footers
+matches what `DocxTemplate.render(..., autoescape=True)` makes, including docxtpl's
+post-processing (literal {_{ escapes, tabs and line breaks in values, column loops,
+drawing ids); tests/render/test_docxtpl_equal.py compares them.
 """
 
 from __future__ import annotations
@@ -22,29 +24,38 @@ import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
-from pipeline.errors import TemplateProblem
+from pipeline.errors import TemplateProblem, describe_os_error
+from pipeline.files import zip_with
 from pipeline.model import SignatureImage
-from pipeline.render.ziparchive import Base, Entry
+from pipeline.render.sandbox import BoundedSandbox, TemplateLimit, render_bounded, time_budget
 
 # Parts rendered per document are compressed fast: a few percent larger, much quicker.
 RENDERED_LEVEL = 1
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DOCUMENT_PART = "word/document.xml"
 CORE_PART = "docProps/core.xml"
-_TAG = re.compile(r"\{[{%#]")
+_TAG = re.compile(r"\{[{%#_]")  # a Jinja tag, or docxtpl's escape {_{ / {_%
+NOTES_CONTENT_TYPES = frozenset(
+    f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"
+    for kind in ("footnotes", "endnotes")
+)
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
 _XML_TAGS = re.compile(r"<[^>]+>")
+# Characters docxtpl turns into Word markup in values: tab, line break, paragraph, page.
+# docxtpl's column loop ({%tc for ... %}); patch_xml turns it into plain {% %}.
+_COLUMN_LOOP = re.compile(r"\{%\s*tc\b")
+_LISTING = ("\t", "\n", "\a", "\f")
 
 
 def make_environment() -> jinja2.Environment:
-    """Sandboxed (an HR-edited template must not reach Python internals), escaping every
-    value (docxtpl's default drops text after '&' or '<'), failing on undefined names."""
-    return ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    """Sandboxed (an HR-edited template must not reach Python internals) with bounds on
+    size and time, escaping every value (docxtpl's default drops text after '&' or '<'),
+    failing on undefined names."""
+    return BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,28 @@ def _error_paragraph(env: jinja2.Environment, source: str) -> str:
     return ""
 
 
+_LIMIT_SEARCH_SECONDS = 1.0
+
+
+def _limit_paragraph(env: jinja2.Environment, source: str, context: Mapping[str, Any]) -> str:
+    """Where a template went past a bound: render it again, one paragraph per line and
+    with a short budget, and read the line from the traceback Jinja rewrites."""
+    marked = _PARAGRAPH_START.sub(r"\n<w:p\1", source)
+    try:
+        with time_budget(_LIMIT_SEARCH_SECONDS, fresh=True):
+            render_bounded(env.from_string(marked), dict(context))
+    except Exception as exc:  # the same limit again, or any other failure
+        lineno = None
+        trace = exc.__traceback__
+        while trace is not None:
+            if trace.tb_frame.f_code.co_filename == "<template>":
+                lineno = trace.tb_lineno
+            trace = trace.tb_next
+        text = paragraph_text(marked, lineno)
+        return f", in de alinea '{text}'" if text else ""
+    return ""
+
+
 def paragraph_text(source: str, lineno: int | None) -> str:
     """The visible text around a Jinja error: each paragraph is one line of the source."""
     if lineno is None:
@@ -128,6 +161,13 @@ class PreparedTemplate:
         self.env = env
         if not path.is_file():
             raise TemplateProblem(f"ontbreekt (gezocht: {path})", path.name)
+        try:  # permissions first: a file we may not read is not 'no valid Word document'
+            with path.open("rb"):
+                pass
+        except OSError as exc:
+            raise TemplateProblem(
+                f"kan niet worden gelezen: {describe_os_error(exc)}", path.name
+            ) from None
         try:
             tpl = DocxTemplate(str(path))
             tpl.init_docx()
@@ -155,10 +195,12 @@ class PreparedTemplate:
             raise TemplateProblem(
                 f"de handtekening '{signature.path.name}' kan niet worden ingevoegd", self.name
             ) from None
-        # The same run-breaking snippet docxtpl's InlineImage produces.
+        # The same run-breaking snippet docxtpl's InlineImage produces, without the
+        # indentation python-docx puts between the drawing's tags (insignificant
+        # whitespace, but it would make every letter take docxtpl's listing path).
         return Markup(
             "</w:t></w:r><w:r><w:drawing>"
-            + inline.xml
+            + etree.tostring(inline, encoding="unicode")
             + '</w:drawing></w:r><w:r><w:t xml:space="preserve">'
         )
 
@@ -169,6 +211,11 @@ class PreparedTemplate:
             for _, part in self._tpl.get_headers_footers(uri):
                 xml = self._tpl.get_part_xml(part)
                 parts.append((str(part.partname).lstrip("/"), xml))
+        for package_part in doc.part.package.parts:  # footnotes and endnotes, like the body
+            if package_part.content_type in NOTES_CONTENT_TYPES:
+                blob = package_part.blob
+                xml = blob.decode("utf-8") if isinstance(blob, bytes) else str(blob)
+                parts.append((str(package_part.partname).lstrip("/"), xml))
         return [(name, xml) for name, xml in parts if _TAG.search(xml)]
 
     def _prepare_parts(self, env: jinja2.Environment) -> list[PreparedPart]:
@@ -177,7 +224,7 @@ class PreparedTemplate:
             # docxtpl puts each paragraph on its own line while rendering and takes the
             # line breaks out again afterwards; they only serve error messages, so the
             # source is compiled without them and they are added when reporting an error.
-            source = self._tpl.patch_xml(xml)
+            source = _literal_delimiters(self._tpl.patch_xml(xml))
             try:
                 template = env.from_string(source)
             except jinja2.TemplateSyntaxError as exc:
@@ -186,23 +233,41 @@ class PreparedTemplate:
                     self.name,
                     f"in de alinea '{_error_paragraph(env, source)}'",
                 ) from None
-            prepared.append(PreparedPart(name, source, template, "{%tc" in source))
+            # docxtpl repairs the body's table grids after a column loop has run.
+            column_loop = _COLUMN_LOOP.search(_XML_TAGS.sub("", xml)) is not None
+            prepared.append(
+                PreparedPart(name, source, template, name == DOCUMENT_PART and column_loop)
+            )
         return prepared
 
-    def _base_archive(self, rendered: set[str]) -> Base:
-        """Every member that no document changes, compressed once."""
+    def _base_archive(self, rendered: set[str]) -> bytes:
+        """A zip of every member that no document changes, compressed once."""
         package = io.BytesIO()
         self._tpl.docx.save(package)
         with zipfile.ZipFile(package) as source:
-            return Base(
-                Entry.deflate(info.filename, source.read(info.filename))
-                for info in source.infolist()
-                if info.filename not in rendered
+            return zip_with(
+                b"",
+                (
+                    (info.filename, source.read(info.filename))
+                    for info in source.infolist()
+                    if info.filename not in rendered
+                ),
             )
 
     def render_part(self, part: PreparedPart, context: Mapping[str, Any]) -> str:
         try:
-            xml = part.template.render(context)
+            with time_budget():
+                xml = render_bounded(part.template, dict(context))
+        except TemplateLimit as exc:
+            raise TemplateProblem(
+                f"te zwaar om in te vullen: {exc}",
+                self.name,
+                f"in {part.name}{_limit_paragraph(self.env, part.source, context)}",
+            ) from None
+        except MemoryError:
+            raise TemplateProblem(
+                "te zwaar om in te vullen: er is niet genoeg geheugen", self.name, f"in {part.name}"
+            ) from None
         except jinja2.UndefinedError as exc:
             raise TemplateProblem(undefined_message(exc.message or ""), self.name) from None
         except SecurityError as exc:
@@ -213,16 +278,13 @@ class PreparedTemplate:
             raise TemplateProblem(
                 f"fout bij het invullen: {type(exc).__name__}: {exc}", self.name
             ) from None
-        if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal Jinja delimiters
-            xml = (
-                xml.replace("{_{", "{{")
-                .replace("}_}", "}}")
-                .replace("{_%", "{%")
-                .replace("%_}", "%}")
-            )
+        if any(c in xml for c in _LISTING):  # values with tabs, line breaks...: as docxtpl
+            xml = self._tpl.resolve_listing(xml)
         if part.fix_tables:
             xml = etree.tostring(self._tpl.fix_tables(xml), encoding="unicode")
-        if xml.count("<wp:docPr") > 1:  # an image inside a loop: ids must stay unique
+        if part.name == DOCUMENT_PART and "<wp:docPr" in xml:
+            # As docxtpl: the body's drawings numbered from 1001 in order, so an image
+            # inside a loop still has a unique id.
             counter = iter(range(1001, 1_000_000))
             xml = _DOCPR_ID.sub(lambda m: f"{m[1]}{next(counter)}{m[3]}", xml)
         return xml
@@ -231,12 +293,24 @@ class PreparedTemplate:
         """One finished .docx as bytes."""
         if self.signature is not None or context.get("handtekening") is not None:
             context = {**context, "handtekening": self.signature or ""}
-        members = [
-            Entry.deflate(p.name, _with_declaration(self.render_part(p, context)), RENDERED_LEVEL)
-            for p in self.parts
-        ]
-        members.append(Entry.deflate(CORE_PART, core_xml(props), RENDERED_LEVEL))
-        return self.base.with_members(members)
+        with time_budget():  # one budget for the whole document
+            members = [
+                (p.name, _with_declaration(self.render_part(p, context))) for p in self.parts
+            ]
+        members.append((CORE_PART, core_xml(props)))
+        return zip_with(self.base, members, RENDERED_LEVEL)
+
+
+# docxtpl's escapes for literal Jinja delimiters in a template's text. They are turned
+# into literal text before compiling, never replaced in the output: a value from the
+# workbook that happens to contain '{_{' must come out as typed.
+_LITERAL_DELIMITERS = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+
+
+def _literal_delimiters(source: str) -> str:
+    return _LITERAL_DELIMITERS.sub(
+        lambda m: "{% raw %}" + m[0].replace("_", "") + "{% endraw %}", source
+    )
 
 
 def _with_declaration(xml: str) -> bytes:

@@ -15,6 +15,8 @@ booked into a session.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -22,7 +24,7 @@ from pathlib import Path
 from docx.image.image import Image
 
 from pipeline.content.themes import Content
-from pipeline.errors import Location, Problem, Severity, WorkbookInvalid
+from pipeline.errors import Location, Problem, Severity, WorkbookInvalid, describe_os_error
 from pipeline.model import Cycle, Organisation
 from pipeline.workbook import schema
 from pipeline.workbook.fields import OrganisationFields, Report
@@ -175,6 +177,12 @@ def _read_organisation(
     cyclus = f.get("cyclus", as_line)
     plaats = f.text("plaats") or (_place(gemeente) if gemeente else None)
     briefdatum = f.get("briefdatum", parse_day)
+    if briefdatum is not None and first_date is not None and briefdatum > first_date:
+        f.warn(
+            "briefdatum",
+            f"briefdatum {briefdatum:%d-%m-%Y} ligt na de eerste sessie "
+            f"({first_date:%d-%m-%Y}); de uitnodigingen zouden dan te laat komen.",
+        )
     if briefdatum is None and first_date is not None:
         briefdatum = first_date - dt.timedelta(days=LETTER_LEAD_DAYS)
     if (
@@ -211,39 +219,81 @@ def _place(gemeente: str) -> str:
     return gemeente
 
 
+MAX_SIGNATURE_BYTES = 5 * 1024 * 1024  # a scanned signature is tens of kilobytes
+MAX_SIGNATURE_PIXELS = 16_000_000  # 4000 x 4000; every letter carries a copy
+
+
 def _parse_signature(folder: Path, value: CellValue) -> Path:
-    """An existing PNG or JPEG file, relative to the workbook's folder; by magic bytes."""
+    """A PNG or JPEG file in the workbook's folder (or below it), by magic bytes, of a
+    size a letter can carry. Only there: the workbook must not pull any picture on the
+    machine into letters sent out in the secretary's name."""
     text = as_text(value)
     path = folder / text.replace("\\", "/")
-    magic = b""
     try:
-        found = path.is_file()
-        if found:
-            with path.open("rb") as handle:
-                magic = handle.read(8)
-    except (OSError, ValueError):
+        resolved = path.resolve()
+        inside = resolved.is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):
         raise InvalidValue(
             f"handtekening '{show(text)}' kan niet worden gelezen; controleer het pad."
         ) from None
-    if not found and path.is_dir():
+    if not inside:
         raise InvalidValue(
-            f"handtekening '{show(text)}' is een map; geef het pad van het afbeeldingsbestand."
+            f"handtekening '{show(text)}' staat buiten de map van het werkboek ({folder}); "
+            "kopieer het bestand naar die map en geef alleen de bestandsnaam op."
         )
-    if not found:
+    try:
+        info = os.stat(resolved)
+    except FileNotFoundError:
         raise InvalidValue(
             f"handtekening '{show(text)}' bestaat niet (gezocht: {path}); geef het pad ten "
             "opzichte van de map van het werkboek."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise InvalidValue(
+            f"handtekening '{show(text)}' kan niet worden gelezen: {_os_reason(exc)}."
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is een map; geef het pad van het afbeeldingsbestand."
         )
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is geen gewoon bestand (maar bijvoorbeeld een "
+            "apparaat of pijp); geef het pad van het afbeeldingsbestand."
+        )
+    if info.st_size > MAX_SIGNATURE_BYTES:
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is {info.st_size / 1024 / 1024:.0f} MB; dat is te "
+            f"groot voor een brief (hoogstens {MAX_SIGNATURE_BYTES // 1024 // 1024} MB). Sla "
+            "de handtekening kleiner op, bijvoorbeeld 600 x 200 pixels."
+        )
+    try:
+        with resolved.open("rb") as handle:
+            magic = handle.read(8)
+    except OSError as exc:
+        raise InvalidValue(
+            f"handtekening '{show(text)}' kan niet worden gelezen: {_os_reason(exc)}."
+        ) from None
     if not magic.startswith(IMAGE_MAGICS):
         raise InvalidValue(
             f"handtekening '{show(text)}' is geen PNG- of JPEG-afbeelding; sla de handtekening "
             "op als .png of .jpg."
         )
     try:  # the same parse Word embedding needs: a damaged header fails here, not mid-run
-        Image.from_file(str(path))
+        image = Image.from_file(str(resolved))
     except Exception:  # python-docx raises several unrelated types for a bad image
         raise InvalidValue(
             f"handtekening '{show(text)}' is beschadigd en kan niet in een brief worden "
             "geplaatst; sla de afbeelding opnieuw op als .png of .jpg."
         ) from None
-    return path.resolve()
+    if image.px_width * image.px_height > MAX_SIGNATURE_PIXELS:
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is {image.px_width} x {image.px_height} pixels; dat "
+            "is te groot voor een brief (hoogstens 16 miljoen pixels). Sla de handtekening "
+            "kleiner op, bijvoorbeeld 600 x 200 pixels."
+        )
+    return resolved
+
+
+def _os_reason(exc: BaseException) -> str:
+    return describe_os_error(exc) if isinstance(exc, OSError) else str(exc)

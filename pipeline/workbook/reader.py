@@ -47,7 +47,9 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
 MAX_MEMBERS = 1000
 MAX_RATIO = 100
-RATIO_CHECK_FROM_BYTES = 1024 * 1024
+# Real workbooks compress well too (openpyxl: repeated long text, 100x and more); a
+# member is judged on its ratio only once it is large enough to hurt when unpacked.
+RATIO_CHECK_FROM_BYTES = 64 * 1024 * 1024
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -63,8 +65,13 @@ Value = str | int | float | bool | dt.date | dt.time | dt.datetime | None
 # written to a Word document and are dropped.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 # Everything XML 1.0 cannot carry (a .docx is XML): C0 controls but tab and line
-# breaks, DEL, lone surrogates (from '_xD800_'-style escapes) and U+FFFE/U+FFFF.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# breaks, DEL, lone surrogates (from '_xD800_'-style escapes) and U+FFFE/U+FFFF; and
+# the C1 controls (U+0080-U+009F, no text uses them; a terminal obeys some of them).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+# The spaces Excel users paste (no-break, figure, narrow no-break) are plain spaces.
+_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
 
 
 @dataclass(frozen=True)
@@ -395,7 +402,8 @@ def _cell_value(
 def _clean(value: Any) -> Value:
     """Plain, stripped values; empty text -> None; Excel's _xHHHH_ escapes decoded."""
     if isinstance(value, str):
-        text = _CONTROL.sub("", _LINE_BREAKS.sub("\n", unescape(value))).strip()
+        text = _CONTROL.sub("", _LINE_BREAKS.sub("\n", unescape(value))).translate(_SPACES)
+        text = text.strip()
         return text or None
     if isinstance(value, dt.timedelta):  # a [u]:mm duration format
         if dt.timedelta(0) <= value < dt.timedelta(days=1):

@@ -109,3 +109,13 @@ def test_broken_content_names_file_and_field(
     message = str(info.value)
     assert Path(file).name in message
     assert expected in message, message
+
+
+@pytest.mark.parametrize("naam", ["Leerruimte", "LEERRUIMTE", "leerruimte"])
+def test_two_themes_with_one_naam_are_refused(tmp_path: Path, naam: str) -> None:
+    folder = broken(tmp_path, "themas/autonomie.toml", 'naam = "Autonomie"', f'naam = "{naam}"')
+    with pytest.raises(TemplateProblem) as caught:
+        load_content(folder)
+    message = str(caught.value)
+    assert "autonomie.toml" in message and "leerruimte.toml" in message
+    assert "eigen naam" in message

@@ -45,8 +45,6 @@ def test_failure_part_way_leaves_previous_output_untouched(
 ) -> None:
     previous = generate_example(tmp_path)
     before = digests(previous.target)
-    (previous.target / "notitie-van-hr.txt").write_text("blijft staan")
-    before["notitie-van-hr.txt"] = hashlib.sha256(b"blijft staan").hexdigest()
 
     original = generate_module.StagedOutput.write
     calls = {"n": 0}
@@ -235,10 +233,9 @@ def test_a_run_killed_between_the_renames_is_recovered(tmp_path: Path) -> None:
     # What a kill between the two os.replace calls of publish() leaves behind.
     first.target.rename(tmp_path / f".{first.target.name}.vorige-999999999")
     (tmp_path / f".{first.target.name}.staging-999999999").mkdir()
-    from pipeline.output.staging import StagedOutput
+    from pipeline.output.staging import recover
 
-    with StagedOutput(tmp_path, first.target.name):
-        pass
+    assert recover(tmp_path) == [first.target]
     assert digests(first.target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", first.target.name]
 
@@ -288,7 +285,7 @@ def test_recovery_restores_the_newest_and_leaves_live_runs_alone(tmp_path: Path)
     import os
     import time
 
-    from pipeline.output.staging import StagedOutput
+    from pipeline.output.staging import recover
 
     run = generate_example(tmp_path)
     name = run.target.name
@@ -300,29 +297,79 @@ def test_recovery_restores_the_newest_and_leaves_live_runs_alone(tmp_path: Path)
     run.target.rename(tmp_path / f".{name}.vorige-999999999")
     live = tmp_path / f".{name}.staging-{os.getppid()}"  # a process that is running
     live.mkdir()
-    with StagedOutput(tmp_path, name):
-        pass
+    recover(tmp_path)
     assert digests(run.target) == newest
     assert not older.exists()
     assert live.exists()
 
 
-def test_letters_from_different_packages_are_combined_with_docxcompose(
+def test_letters_from_different_templates_are_not_bundled(
     example_run,  # type: ignore[no-untyped-def]
 ) -> None:
-    import datetime as dt
+    from pipeline.errors import OutputError
+    from pipeline.output.bundle import combine_letters
+    from pipeline.render.prepared import CoreProperties
 
-    from pipeline.output.bundle import _join_same_package, combine_letters
+    letter = sorted((example_run.target / "uitnodigingen").glob("*.docx"))[0]
+    other = sorted((example_run.target / "vervolgadviezen").glob("*.docx"))[0]
+    props = CoreProperties("t", "s", "a", "k", "2027-01-01T00:00:00Z")
+    with pytest.raises(OutputError, match="ander sjabloon"):
+        combine_letters([letter, other, letter], props)
+
+
+def test_letters_without_section_properties_are_bundled_on_new_pages(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.section import WD_SECTION
+    from docx.oxml.ns import qn
+
+    from pipeline.output.bundle import combine_letters
     from pipeline.render.prepared import CoreProperties
     from tests.docx_text import open_docx
 
-    letter = next(iter(sorted((example_run.target / "uitnodigingen").glob("*.docx"))))
-    other = next(iter(sorted((example_run.target / "vervolgadviezen").glob("*.docx"))))
-    props = CoreProperties(
-        "t", "s", "a", "k", dt.datetime(2027, 1, 1).strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
-    assert _join_same_package([letter, other], props) is None
-    combined = open_docx(combine_letters([letter, other, letter], props))
-    assert len(combined.sections) == 3
-    text = combined.element.xml  # the closing sits in a table that keeps it together
-    assert text.count("Met vriendelijke groet,") == 2 and "Advies" in text
+    paths = []
+    for name in ("een", "twee"):
+        document = docx.Document()
+        document.add_paragraph(f"Brief {name}")
+        body = document.element.body
+        body.remove(body.find(qn("w:sectPr")))
+        paths.append(tmp_path / f"{name}.docx")
+        document.save(str(paths[-1]))
+    props = CoreProperties("t", "s", "a", "k", "2027-01-01T00:00:00Z")
+    combined = open_docx(combine_letters(paths, props))
+    assert len(combined.sections) == 2
+    assert [p.text for p in combined.paragraphs if p.text] == ["Brief een", "Brief twee"]
+    assert combined.sections[1].start_type == WD_SECTION.NEW_PAGE
+
+
+def _package(members: dict[str, bytes]) -> bytes:
+    from pipeline.files import zip_with
+
+    return zip_with(b"", members.items())
+
+
+_TYPES = b'<?xml version="1.0"?><Types xmlns="urn:x"/>'
+_BODY = b'<?xml version="1.0"?><w:document xmlns:w="urn:w"/>'
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"geen zip",
+        _package({"[Content_Types].xml": _TYPES}),
+        _package({"[Content_Types].xml": _TYPES, "word/document.xml": b"<w:document>"}),
+        _package({"[Content_Types].xml": b"<Types", "word/document.xml": _BODY}),
+        _package({"[Content_Types].xml": _TYPES, "word/document.xml": _BODY})[:-30],
+    ],
+    ids=["no-zip", "no-body", "broken-body", "broken-types", "cut-off"],
+)
+def test_a_broken_document_is_not_published(data: bytes) -> None:
+    from pipeline.output.staging import verify_docx
+
+    with pytest.raises(OutputError, match=r"'brief\.docx' is beschadigd"):
+        verify_docx(data, "brief.docx")
+
+
+def test_a_sound_document_passes_the_check() -> None:
+    from pipeline.output.staging import verify_docx
+
+    verify_docx(_package({"[Content_Types].xml": _TYPES, "word/document.xml": _BODY}), "b.docx")

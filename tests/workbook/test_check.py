@@ -841,3 +841,24 @@ def test_rounds_that_just_fit_are_a_warning_not_an_error(tmp_path: Path) -> None
     warned = at(result.warnings, S(4, "duur_minuten", "E"))
     assert warned and all(p.severity is Severity.WARNING for p in warned)
     assert "geen afsluiting" in warned[0].message and "2 rondes" in warned[0].message
+
+
+@pytest.mark.parametrize(
+    ("members", "warned"),
+    [(3, True), (4, False), (6, False), (7, True)],
+    ids=["below-ideal", "ideal-min", "ideal-max", "above-ideal"],
+)
+def test_general_group_is_ideal_from_four_to_six_inclusive(
+    tmp_path: Path, members: int, warned: bool
+) -> None:
+    book = Book.valid().delete_rows("Indeling", sessie="IV-01")
+    for n in range(members):
+        book.add_row("Indeling", sessie="IV-01", personeelsnummer=10001 + n)
+    book.set(
+        "Indeling",
+        book.row_of("Indeling", sessie="IV-01", personeelsnummer=10001),
+        "rol",
+        "inbrenger",
+    )
+    found = [w for w in check(book, tmp_path).warnings if "werkt een groep van" in w.message]
+    assert bool(found) is warned, found

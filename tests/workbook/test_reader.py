@@ -323,7 +323,7 @@ def make_zip_bomb(tmp: Path) -> Path:
         {
             "[Content_Types].xml": b"<Types/>",
             "xl/workbook.xml": b"<w/>",
-            "xl/worksheets/sheet1.xml": b"\0" * (8 * 1024 * 1024),
+            "xl/worksheets/sheet1.xml": b"\0" * (reader.RATIO_CHECK_FROM_BYTES + 1024),
         },
     )
     return path

@@ -1,0 +1,164 @@
+"""What a run may replace: only a cycle folder this program wrote, for this cycle.
+
+A cycle folder is ours when it holds our manifest.json naming the same cycle, and
+every file in it is one that manifest lists, unchanged. Anything else (the workbook,
+the signature or the templates kept there, an HR note, an edited letter, another
+cycle's documents, a symlink) makes the run refuse before it writes anything: the
+program never deletes or overwrites what it did not write.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
+
+from pipeline.errors import OutputError
+from pipeline.output.manifest import sha256_file
+
+MANIFEST_NAMES = ("manifest.json", "manifest.csv")
+_SHOWN = 5  # files named in a refusal; the rest are counted
+
+
+def same_cycle(first: str, second: str) -> bool:
+    """Names that differ only in case, accents or spacing name the same cycle (they
+    share a folder, see folders.cycle_folder)."""
+
+    def fold(name: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", name)
+        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return " ".join(bare.casefold().split())
+
+    return fold(first) == fold(second)
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop: treat as not ours to judge
+        return False
+
+
+def _listing(names: Sequence[str]) -> str:
+    shown = ", ".join(f"'{n}'" for n in names[:_SHOWN])
+    rest = len(names) - _SHOWN
+    return shown + (f" en nog {rest} andere" if rest > 0 else "")
+
+
+def read_manifest(folder: Path) -> dict[str, object] | None:
+    """Our manifest.json in `folder`, or None when there is none we can read."""
+    path = folder / "manifest.json"
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("programma") != "intervisie-docs":
+        return None
+    return record
+
+
+def _rows(record: Mapping[str, object]) -> list[dict[str, object]]:
+    rows = record.get("documenten")
+    if not isinstance(rows, list):
+        return []
+    return [row for row in rows if isinstance(row, dict) and isinstance(row.get("pad"), str)]
+
+
+def _listed_files(record: Mapping[str, object]) -> dict[str, str]:
+    """pad -> sha256 of every document the manifest lists."""
+    return {
+        str(PurePosixPath(str(row["pad"]))): str(row.get("sha256", "")) for row in _rows(record)
+    }
+
+
+def _entries(folder: Path) -> list[tuple[str, Path]]:
+    """Every file, symlink or other non-folder under `folder` (symlinks not followed)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        for name in [d for d in dirnames if (here / d).is_symlink()] + filenames:
+            path = here / name
+            found.append((path.relative_to(folder).as_posix(), path))
+    return sorted(found)
+
+
+def ensure_replaceable(
+    target: Path,
+    cycle: str,
+    protected: Mapping[str, Path],
+    replaced_kinds: Sequence[str] | None,
+) -> None:
+    """Refuse (OutputError, in Dutch, saying what to do) unless `target` may be replaced
+    by a run of `cycle` that writes the documents of `replaced_kinds` (None: all of them,
+    a full run) and carries the others over. `protected` maps
+    a description ('het werkboek') to a path the run reads and must never remove."""
+    elsewhere = "of kies met --uitvoer een andere uitvoermap"
+    for what, path in protected.items():
+        if _is_within(path, target):
+            raise OutputError(
+                f"{what} '{path}' staat in de map '{target}', die het programma bij elke "
+                f"run vervangt; zet {what} buiten die map (bijvoorbeeld naast de "
+                f"uitvoermap) {elsewhere}"
+            )
+    if target.is_symlink():
+        raise OutputError(
+            f"'{target}' is een snelkoppeling (symbolische link) en geen gewone map; het "
+            f"programma vervangt alleen een map die het zelf heeft gemaakt. Verwijder of "
+            f"hernoem de snelkoppeling {elsewhere}"
+        )
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise OutputError(
+            f"'{target}' is een bestand en geen map; hernoem of verplaats het {elsewhere}"
+        )
+    record = read_manifest(target)
+    if record is None:
+        raise OutputError(
+            f"de map '{target}' is niet door dit programma gemaakt (er staat geen "
+            f"leesbaar manifest.json van intervisie-docs in) en wordt dus niet vervangen; "
+            f"hernoem of verplaats die map {elsewhere}"
+        )
+    other = record.get("cyclus")
+    if not isinstance(other, str) or not same_cycle(other, cycle):
+        raise OutputError(
+            f"de map '{target}' bevat de documenten van een andere cyclus ('{other}') en "
+            f"wordt niet vervangen; hernoem of verplaats die map {elsewhere}"
+        )
+    listed = _listed_files(record)
+    replaced = set(listed)
+    if replaced_kinds is not None:
+        replaced = {
+            str(PurePosixPath(str(row["pad"])))
+            for row in _rows(record)
+            if row.get("soort") in replaced_kinds
+        }
+    foreign: list[str] = []
+    edited: list[str] = []
+    for name, path in _entries(target):
+        if name in MANIFEST_NAMES and not path.is_symlink():
+            continue
+        if name not in listed or path.is_symlink() or not path.is_file():
+            foreign.append(name)
+        elif name in replaced and sha256_file(path) != listed[name]:
+            edited.append(name)
+    if foreign:
+        raise OutputError(
+            f"in de map '{target}' staan bestanden die het programma niet heeft gemaakt: "
+            f"{_listing(foreign)}. Het programma verwijdert die niet; verplaats ze naar "
+            f"een andere map en start de run opnieuw"
+        )
+    if edited:
+        raise OutputError(
+            f"in de map '{target}' zijn documenten gewijzigd sinds de vorige run: "
+            f"{_listing(edited)}. De run zou ze vervangen; bewaar de gewijzigde versie "
+            f"buiten de map (of verwijder ze als u ze niet meer nodig hebt) en start de "
+            f"run opnieuw"
+        )
+
+
+__all__ = ["MANIFEST_NAMES", "ensure_replaceable", "read_manifest", "same_cycle"]
