@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.content.themes import Content
 from tests.docx_text import open_docx
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -115,6 +116,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path
         "vervolgadvies": "vervolgadviezen/vervolgadvies-lr-01.docx",
         "concept": "vervolgadviezen/vervolgadvies-pa-02.docx",
         "bundel": "afdrukken/uitnodigingen-interne-post.docx",
+        "bundel-post": "afdrukken/uitnodigingen-per-post.docx",
     }
     sources = {
         name: next(iter(sorted(run.target.glob(pattern)))) for name, pattern in picks.items()
@@ -168,6 +170,17 @@ def test_address_block_lies_in_the_envelope_window(pdfs) -> None:  # type: ignor
         assert body.top > bottom, "the body starts below the window"
 
 
+def test_every_letter_of_the_example_is_one_page(pdfs) -> None:  # type: ignore[no-untyped-def]
+    """The print bundles hold all 59 letters, each from a new page: one page per letter."""
+    letters = 0
+    for name in ("bundel", "bundel-post"):
+        _, _, lines = pdfs[name]
+        count = sum(line.text == "Met vriendelijke groet," for line in lines)
+        assert max(line.page for line in lines) == count, name
+        letters += count
+    assert letters == 59
+
+
 def test_letters_are_one_page_and_the_closing_never_stands_alone(pdfs) -> None:  # type: ignore[no-untyped-def]
     for name in ("brief-post", "brief-intern", "brief-online"):
         _, _, lines = pdfs[name]
@@ -188,7 +201,7 @@ def test_no_table_row_is_split_across_pages(pdfs) -> None:  # type: ignore[no-un
     """Every row of every table is found whole on one page of the PDF."""
     checked = 0
     for name, (source, _, lines) in pdfs.items():
-        if name == "bundel":
+        if name.startswith("bundel"):
             continue
         pages: dict[int, str] = {}
         for line in lines:
@@ -210,7 +223,7 @@ def test_no_table_row_is_split_across_pages(pdfs) -> None:  # type: ignore[no-un
 
 def test_no_nearly_empty_last_page(pdfs) -> None:  # type: ignore[no-untyped-def]
     for name, (_, _, lines) in pdfs.items():
-        if name == "bundel":
+        if name.startswith("bundel"):
             continue
         last = max(line.page for line in lines)
         body = [line for line in lines if line.page == last and 25 < line.top < 270]
@@ -239,7 +252,7 @@ def test_words_in_narrow_columns_are_never_broken(pdfs) -> None:  # type: ignore
     """No word of a table cell is broken over two lines ('deelneme' / 'r'); long links
     break only at their invisible break chances (after '/', '-', '.')."""
     for name, (source, _, lines) in pdfs.items():
-        if name == "bundel":
+        if name.startswith("bundel"):
             continue
         words = [line.text.replace("\u200b", "").split() for line in lines]
         # A line that ends in one piece of a word, followed by a line that starts with
@@ -258,3 +271,41 @@ def test_words_in_narrow_columns_are_never_broken(pdfs) -> None:  # type: ignore
                                 continue
                             broken = (word[:cut], word[cut:]) in seams
                             assert not broken, f"{name}: '{word}' gebroken na '{word[:cut]}'"
+
+
+def test_a_letter_too_long_for_one_page_breaks_before_its_last_paragraphs(
+    tmp_path: Path, content: Content
+) -> None:
+    """A long own question pushes the letter onto a second page: the closing and the
+    signature go there together with the paragraphs before them, never alone."""
+    from pipeline.documents.plan import Kind, plan_documents
+    from pipeline.documents.sample import sample_cycle
+    from pipeline.render.prepared import CoreProperties, PreparedTemplate, make_environment
+    from tests.conftest import TEMPLATES
+
+    job = next(
+        j for j in plan_documents(sample_cycle(content), content).jobs if j.kind is Kind.UITNODIGING
+    )
+    context = dict(job.context)
+    context["prikkelende_vraag"] = " ".join(
+        ["Wat doet u als het werk anders loopt dan gepland?"] * 30
+    )
+    props = CoreProperties("t", "s", "a", "k", "2030-01-01T09:00:00Z")
+    letter = tmp_path / "lang.docx"
+    letter.write_bytes(
+        PreparedTemplate(TEMPLATES / "uitnodiging.docx", make_environment()).render(context, props)
+    )
+    ((_, lines),) = convert([letter], tmp_path).values()
+    last = max(line.page for line in lines)
+    assert last == 2
+    closing = next(line for line in lines if line.text == "Met vriendelijke groet,")
+    assert closing.page == 2
+    before = [line for line in lines if line.page == 2 and 25 < line.top < closing.top]
+    assert len(before) >= 3, "de afsluiting staat (bijna) alleen op pagina 2"
+    signer = next(
+        line
+        for line in lines
+        if "Gemeentesecretaris" in line.text
+        or line.text == context["organisatie"]["functie_ondertekenaar"]
+    )
+    assert signer.page == 2

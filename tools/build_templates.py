@@ -406,7 +406,7 @@ def uitnodiging() -> DocumentObject:
     normal.space_after, normal.line_spacing = Pt(4), 1.0
     doc.styles["Heading 2"].paragraph_format.space_before = Pt(8)
     doc.styles["Heading 2"].font.size = Pt(12)
-    doc.sections[0].bottom_margin = Mm(22)
+    doc.sections[0].bottom_margin = Mm(19)
     # Sender beside the envelope window, small; the address in the window, aligned with
     # the body text; for internal mail 'INTERNE POST' first, as the post room reads it.
     tag(doc, "{%p for regel in organisatie.afzender_adres %}")
