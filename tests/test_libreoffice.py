@@ -276,8 +276,9 @@ def test_words_in_narrow_columns_are_never_broken(pdfs) -> None:  # type: ignore
 def test_a_letter_too_long_for_one_page_breaks_before_its_last_paragraphs(
     tmp_path: Path, content: Content
 ) -> None:
-    """A long own question pushes the letter onto a second page: the closing and the
-    signature go there together with the paragraphs before them, never alone."""
+    """Ever longer own questions push the letter onto a second page at every point of
+    its end: the closing and the signature always stay together, with the paragraphs
+    before them, never alone on a page."""
     from pipeline.documents.plan import Kind, plan_documents
     from pipeline.documents.sample import sample_cycle
     from pipeline.render.prepared import CoreProperties, PreparedTemplate, make_environment
@@ -286,26 +287,24 @@ def test_a_letter_too_long_for_one_page_breaks_before_its_last_paragraphs(
     job = next(
         j for j in plan_documents(sample_cycle(content), content).jobs if j.kind is Kind.UITNODIGING
     )
-    context = dict(job.context)
-    context["prikkelende_vraag"] = " ".join(
-        ["Wat doet u als het werk anders loopt dan gepland?"] * 30
-    )
+    template = PreparedTemplate(TEMPLATES / "uitnodiging.docx", make_environment())
     props = CoreProperties("t", "s", "a", "k", "2030-01-01T09:00:00Z")
-    letter = tmp_path / "lang.docx"
-    letter.write_bytes(
-        PreparedTemplate(TEMPLATES / "uitnodiging.docx", make_environment()).render(context, props)
-    )
-    ((_, lines),) = convert([letter], tmp_path).values()
-    last = max(line.page for line in lines)
-    assert last == 2
-    closing = next(line for line in lines if line.text == "Met vriendelijke groet,")
-    assert closing.page == 2
-    before = [line for line in lines if line.page == 2 and 25 < line.top < closing.top]
-    assert len(before) >= 3, "de afsluiting staat (bijna) alleen op pagina 2"
-    signer = next(
-        line
-        for line in lines
-        if "Gemeentesecretaris" in line.text
-        or line.text == context["organisatie"]["functie_ondertekenaar"]
-    )
-    assert signer.page == 2
+    sentence = "Wat doet u als het werk anders loopt dan gepland?"
+    letters = []
+    for length in range(2, 30, 2):
+        context = dict(job.context)
+        context["prikkelende_vraag"] = " ".join([sentence] * length)
+        letters.append(tmp_path / f"lang-{length:02d}.docx")
+        letters[-1].write_bytes(template.render(context, props))
+    signer = job.context["organisatie"]["functie_ondertekenaar"]
+    two_pages = 0
+    for letter, (_, lines) in convert(letters, tmp_path).items():
+        closing = next(line for line in lines if line.text == "Met vriendelijke groet,")
+        last = next(line for line in lines if line.text == signer)
+        assert last.page == closing.page, f"{letter.name}: ondertekening los van de groet"
+        before = [
+            line for line in lines if line.page == closing.page and 25 < line.top < closing.top
+        ]
+        assert len(before) >= 3, f"{letter.name}: de afsluiting staat (bijna) alleen"
+        two_pages += max(line.page for line in lines) == 2
+    assert two_pages >= 5
