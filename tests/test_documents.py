@@ -109,7 +109,7 @@ def test_online_invitation_has_link_and_own_question(example_run: RunResult) -> 
     assert f">{url}</w:t>" in online  # shown, with invisible break chances
     assert "woensdag 31 maart 2027" in text(path)
     # Clickable: a HYPERLINK field with the plain URL as its target.
-    assert f'HYPERLINK &quot;{url}&quot;' in document_xml(path) or (
+    assert f"HYPERLINK &quot;{url}&quot;" in document_xml(path) or (
         f'HYPERLINK "{url}"' in document_xml(path)
     )
 
@@ -452,9 +452,7 @@ def test_every_advice_is_dated_signed_addressed_and_free_of_instructions(
         code = path.stem.removeprefix("vervolgadvies-")
         body = text(path)
         advice_texts[code] = body
-        facts = {
-            row.cells[0].text: row.cells[1].text for row in open_docx(path).tables[0].rows
-        }
+        facts = {row.cells[0].text: row.cells[1].text for row in open_docx(path).tables[0].rows}
         assert re.match(r"\w+dag \d+ \w+ 20\d\d$", facts["Datum"]), facts
         assert facts["Van"].startswith("Yasmina Bouzid, HR")
         members = open_docx(one(example_run, "draaiboeken", code)).tables[1].rows[1:]
@@ -572,3 +570,33 @@ def test_every_document_is_dated_the_letter_date_at_nine(example_run: RunResult)
             core = etree.fromstring(package.read("docProps/core.xml"))
         dates = [core.findtext(f"{terms}created"), core.findtext(f"{terms}modified")]
         assert dates == ["2027-02-16T09:00:00Z"] * 2, path.name
+
+
+def test_three_rounds_in_90_minutes_give_a_draaiboek_of_rounds_and_a_warning(
+    tmp_path: Path,
+) -> None:
+    """Three inbrengers in 90 minutes is exactly the method: the batch runs, the check
+    warns that opening and closing do not fit, and the draaiboek shows only the rounds."""
+    from pipeline.run import generate
+    from tests.conftest import TEMPLATES
+    from tests.generated import TODAY
+    from tests.workbooks import Book
+
+    book = Book.valid()
+    book.set("Sessies", book.row_of("Sessies", sessie="IV-01"), "duur_minuten", 90)
+    book.set(
+        "Indeling",
+        book.row_of("Indeling", sessie="IV-01", personeelsnummer=10011),
+        "rol",
+        "inbrenger",
+    )
+    run = generate(
+        book.save(tmp_path / "werkboek.xlsx"), tmp_path / "uit", TEMPLATES, today=TODAY, workers=1
+    )
+    warned = [w.message for w in run.warnings if "IV-01" in w.message and "90 minuten" in w.message]
+    assert warned and "geen opening" in warned[0] and "geen afsluiting" in warned[0]
+    rows = agenda_rows(one(run, "draaiboeken", "iv-01"))
+    assert len(rows) == 15 and all(row[2].startswith("Ronde ") for row in rows)
+    assert sum(int(row[1]) for row in rows) == 90
+    body = text(one(run, "draaiboeken", "iv-01"))
+    assert "Opening" not in body and "Afsluiting" not in body

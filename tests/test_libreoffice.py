@@ -308,3 +308,24 @@ def test_a_letter_too_long_for_one_page_breaks_before_its_last_paragraphs(
         assert len(before) >= 3, f"{letter.name}: de afsluiting staat (bijna) alleen"
         two_pages += max(line.page for line in lines) == 2
     assert two_pages >= 5
+
+
+def test_no_heading_is_stranded_at_the_foot_of_a_page(pdfs) -> None:  # type: ignore[no-untyped-def]
+    for name, (source, _, lines) in pdfs.items():
+        if name.startswith("bundel"):
+            continue
+        document = open_docx(source)
+        leads = {
+            paragraph.text.strip()
+            for paragraph in document.paragraphs
+            if paragraph.text.strip()
+            and (
+                paragraph.style.name.startswith(("Heading", "Title"))
+                or paragraph.paragraph_format.keep_with_next
+            )
+        }
+        pages = max(line.page for line in lines)
+        for page in range(1, pages):
+            body = [line for line in lines if line.page == page and 25 < line.top < 275]
+            foot = max(body, key=lambda line: line.top)
+            assert foot.text not in leads, f"{name} p{page}: '{foot.text}' staat onderaan alleen"
