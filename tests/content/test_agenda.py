@@ -61,7 +61,8 @@ def test_agenda_has_no_gaps_and_ends_at_start_plus_length(
 ) -> None:
     theme = content.themes[theme_key]
     names = [f"P{i}" for i in range(inbrengers)]
-    total = theme.minimum_minutes(max(inbrengers, 1) if theme.heeft_rondes else 0) + extra
+    # From the fixed steps alone (opening and closing squeezed or left out) upwards.
+    total = theme.fixed_minutes(max(inbrengers, 1) if theme.heeft_rondes else 0) + extra
     start = dt.datetime(2027, 3, 9) + dt.timedelta(minutes=start_minute)
     slots = list(flatten(build_agenda(theme, start, total, names)))
     assert slots[0].start == start

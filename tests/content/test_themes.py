@@ -87,6 +87,12 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
             "minuten = ",
             "minstens één stap zonder minuten",
         ),
+        (
+            "themas/leerruimte.toml",
+            "kort_tot = 5\nbegeleider_kort",
+            "begeleider_kort",
+            "geef kort_tot met begeleider_kort",
+        ),
     ],
     ids=[
         "missing",
@@ -98,6 +104,7 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
         "general-missing",
         "beyond-contract",
         "no-flexible-step",
+        "short-text-missing",
     ],
 )
 def test_broken_content_names_file_and_field(
