@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from pipeline import __version__, cli_nl
+from pipeline.cli_mail import report_changes, verstuur
 from pipeline.content.themes import load_content
 from pipeline.documents.plan import ALL_KINDS, Kind
 from pipeline.errors import (
@@ -214,6 +215,19 @@ def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
     help="Maak ook per bezorgwijze (post, interne post) één Word-bestand met alle "
     "uitnodigingen achter elkaar, om in één keer af te drukken (map afdrukken/).",
 )
+@click.option(
+    "--mail",
+    is_flag=True,
+    help="Maak ook per uitnodiging en per afzegging een e-mail (.eml, map e-mail/) met de "
+    "brief en de agenda-afspraak als bijlage; versturen doet `intervisie verstuur`.",
+)
+@click.option(
+    "--alleen-wijzigingen",
+    "only_changes",
+    is_flag=True,
+    help="Zet in het afdrukbestand en in de e-mailmap alleen nieuwe en gewijzigde "
+    "uitnodigingen en de afzeggingen (zie wijzigingen.csv).",
+)
 @_templates_option()
 def genereer(
     werkboek: Path,
@@ -221,6 +235,8 @@ def genereer(
     kinds: tuple[Kind, ...],
     workers: int | None,
     print_bundles: bool,
+    mail: bool,
+    only_changes: bool,
     templates_dir: Path,
 ) -> None:
     """Controleer WERKBOEK en maak daarna de documenten.
@@ -231,6 +247,10 @@ def genereer(
     """
     if print_bundles and Kind.UITNODIGING not in kinds:
         raise click.UsageError("--afdrukbestand hoort bij de soort uitnodiging.")
+    if mail and Kind.UITNODIGING not in kinds:
+        raise click.UsageError("--mail hoort bij de soort uitnodiging.")
+    if only_changes and not (mail or print_bundles):
+        raise click.UsageError("--alleen-wijzigingen hoort bij --afdrukbestand of --mail.")
     bar: Any = None
 
     def on_plan(total: int) -> None:
@@ -252,6 +272,8 @@ def genereer(
                 progress=lambda n: bar.update(n),
                 workers=workers,
                 print_bundles=print_bundles,
+                mail=mail,
+                only_changes=only_changes,
             )
         finally:
             if bar is not None:
@@ -272,6 +294,7 @@ def genereer(
     if result.kept:
         kept = ", ".join(f"{kind} ({count})" for kind, count in result.kept.items())
         click.echo(f"Behouden uit de vorige run (niet in --soort): {kept}")
+    report_changes(result)
     click.echo(f"Waarschuwingen: {len(result.warnings)}")
     click.echo(f"Map: {result.target}")
     click.echo(f"Manifest: {result.target / 'manifest.csv'}")
@@ -280,6 +303,9 @@ def genereer(
     for row in result.rows:
         if row.soort == BUNDLE_KIND:
             click.echo(f"Afdrukbestand: {result.target / row.pad}")
+
+
+main.add_command(verstuur)
 
 
 @main.command(
@@ -339,5 +365,5 @@ def sjablonen_controleer(map_: Path | None) -> None:
         if problems:
             raise TemplatesInvalid(problems)
     click.echo(
-        f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in ALL_KINDS)})."
+        f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in Kind)})."
     )

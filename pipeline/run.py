@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from pipeline import __version__
 from pipeline.content.themes import Content, load_content
+from pipeline.documents import dutch
 from pipeline.documents.plan import (
     ALL_KINDS,
     DocumentJob,
@@ -26,8 +27,22 @@ from pipeline.model import Cycle, Organisation, SignatureImage
 from pipeline.output.archive import archive_syllabi
 from pipeline.output.batch import Progress, Renderer, Task, default_workers, render_all
 from pipeline.output.bundle import BUNDLE_KIND, bundle_invitations
+from pipeline.output.changes import (
+    Change,
+    changes_csv,
+    compare,
+    content_hash,
+    manifest_extra,
+    read_previous,
+)
 from pipeline.output.folders import ARCHIVE_DIR, cycle_folder
 from pipeline.output.lock import CycleLock
+from pipeline.output.mailing import (
+    AGENDA_KIND,
+    INVITATION_KINDS,
+    Mailing,
+    letter_paths,
+)
 from pipeline.output.manifest import (
     ManifestRow,
     manifest_csv,
@@ -45,6 +60,7 @@ MANIFEST_CSV = PurePosixPath("manifest.csv")
 # Manifest order: the four kinds, then the print bundles.
 _ORDER = {**{kind.value: i for i, kind in enumerate(ALL_KINDS)}, BUNDLE_KIND: len(ALL_KINDS)}
 MANIFEST_JSON = PurePosixPath("manifest.json")
+CHANGES_CSV = PurePosixPath("wijzigingen.csv")
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,9 @@ class RunResult:
     internal_delivery: tuple[str, ...]  # "name (sessie)" of invitations sent by internal post
     archive: Path | None
     rows: tuple[ManifestRow, ...]  # every file in the manifest, kept ones included
+    changes: tuple[Change, ...] = ()  # since the previous version of the cycle
+    cycle_version: int = 0
+    notes: tuple[str, ...] = ()  # Dutch remarks of the mail step (a cancellation not made)
 
 
 def check(workbook: Path, templates_dir: Path, today: dt.date) -> tuple[Content, CheckResult]:
@@ -93,6 +112,7 @@ class _Ledger:
                     job.personeelsnummer or "",
                     job.relpath.as_posix(),
                     sha256="",
+                    inhoud=content_hash(job.context),
                 )
             )
             if job.kind is Kind.UITNODIGING and not job.context["ontvanger"]["per_post"]:
@@ -108,12 +128,11 @@ class _Ledger:
 
 def _bundles(
     staged: StagedOutput,
-    written: Sequence[ManifestRow],
+    letters: Sequence[ManifestRow],
     ledger: _Ledger,
     organisation: Organisation,
     cycle: Cycle,
 ) -> list[ManifestRow]:
-    letters = [row for row in written if row.soort == Kind.UITNODIGING.value]
     rows = []
     for relpath, data in bundle_invitations(
         staged.staging,
@@ -140,8 +159,8 @@ def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[Mani
     except (OSError, ValueError, KeyError, TypeError):
         return []  # an unreadable old manifest: nothing can be carried over safely
     names = {k.value for k in wanted}
-    if Kind.UITNODIGING in wanted:  # new letters make the old print bundles stale
-        names.add(BUNDLE_KIND)
+    if Kind.UITNODIGING in wanted:  # new letters make the old bundles, mail, calendar stale
+        names.update((BUNDLE_KIND, *INVITATION_KINDS))
     kept = []
     for entry in listed:
         try:
@@ -215,12 +234,15 @@ def generate(
     on_plan: Callable[[int], None] | None = None,
     workers: int | None = None,
     print_bundles: bool = False,
+    mail: bool = False,
+    only_changes: bool = False,
 ) -> RunResult:
     """Generate every document of `kinds`; raises an IntervisieError before writing
     anything when the templates or the workbook are not valid."""
     content = load_content(templates_dir)
     wanted = tuple(k for k in ALL_KINDS if k in kinds)
-    templates = ensure_templates(templates_dir, content, wanted)
+    letters_too = (Kind.AFZEGGING,) if Kind.UITNODIGING in wanted else ()
+    templates = ensure_templates(templates_dir, content, wanted + letters_too)
     checked = check_workbook(workbook, content, today)
     cycle = checked.cycle
     organisation = cycle.organisation
@@ -242,21 +264,51 @@ def generate(
     with guard, StagedOutput(output_root, folder) as staged:
         if on_plan:
             on_plan(total)
+        renderer = Renderer(templates, signature)
         digests = render_all(
             tasks,
             total,
             staged,
-            Renderer(templates, signature),
+            renderer,
             progress,
             workers if workers is not None else default_workers(),
         )
         written = ledger.manifest_rows(digests)
+        previous = read_previous(staged.target / MANIFEST_JSON.name)
+        mailing = Mailing(cycle, content, staged, renderer)
+        planned = mailing.plan_calendar(r for r in written if r.soort == Kind.UITNODIGING.value)
+        kinds_made = {k.value for k in wanted} | ({AGENDA_KIND} if letters_too else set())
+        comparison = compare(previous, written + [p.row for p in planned], kinds_made)
+        versions = {(r.soort, r.sessie, r.personeelsnummer): r for r in comparison.rows}
+        written = [versions[(r.soort, r.sessie, r.personeelsnummer)] for r in written]
+        calendar_rows = mailing.write_calendar(planned, versions)
+        comparison, cancel_rows, cancelled = mailing.cancellations(comparison)
+        written += calendar_rows + cancel_rows
+        invitations = [r for r in written if r.soort == Kind.UITNODIGING.value]
+        cancel_letters = [r for r in cancel_rows if r.soort == Kind.AFZEGGING.value]
+        if only_changes:  # only what must go out again: changed, new and cancelled
+            fresh = {(s, n) for (_, s, n) in comparison.changed(Kind.UITNODIGING.value)}
+            fresh |= {(s, n) for (_, s, n) in comparison.changed(AGENDA_KIND)}
+            invitations = [r for r in invitations if (r.sessie, r.personeelsnummer) in fresh]
+            calendar_rows = [r for r in calendar_rows if (r.sessie, r.personeelsnummer) in fresh]
         if print_bundles and Kind.UITNODIGING in wanted:
-            written += _bundles(staged, written, ledger, organisation, cycle)
+            for row in cancel_letters:
+                person = mailing.people[row.personeelsnummer]
+                if person.postadres is None:
+                    ledger.internal_paths.add(row.pad)
+            letters = invitations + cancel_letters
+            if letters:
+                written += _bundles(staged, letters, ledger, organisation, cycle)
+        if mail and Kind.UITNODIGING in wanted:
+            written += mailing.invitation_mails(calendar_rows, letter_paths(written))
+            written += mailing.cancellation_mails(cancelled)
         kept = _keep_other_kinds(staged, wanted)
         rows = tuple(sorted(written + kept, key=lambda r: _ORDER.get(r.soort, len(_ORDER))))
         used = [templates_dir / k.template for k in wanted] + list(content.files)
         staged.write(MANIFEST_CSV, manifest_csv(rows))
+        names = {p.personeelsnummer: dutch.full_name(p) for p in cycle.people}
+        report = comparison.changes_among(rows)
+        staged.write(CHANGES_CSV, changes_csv(report, names))
         staged.write(
             MANIFEST_JSON,
             manifest_json(
@@ -268,6 +320,7 @@ def generate(
                 warnings=[str(w) for w in checked.warnings if not w.depends_on_today],
                 counts=dict(Counter(row.soort for row in rows)),
                 rows=rows,
+                extra=manifest_extra(comparison),
             ),
         )
         staged.publish()
@@ -280,6 +333,9 @@ def generate(
         tuple(ledger.internal),
         archive,
         rows,
+        tuple(report),
+        comparison.version,
+        tuple(mailing.warnings),
     )
 
 

@@ -51,6 +51,7 @@ def minutes(clock: str) -> int:
 def test_one_invitation_per_booking(example_run: RunResult) -> None:
     assert example_run.counts == {
         "uitnodiging": 59,
+        "agenda": 59,
         "draaiboek": 9,
         "syllabus": 41,
         "vervolgadvies": 9,

@@ -38,6 +38,18 @@ class Line:
     sizes: frozenset[float]  # font sizes of its characters, in points
 
 
+def pdf_pages(pdf: Path) -> int:
+    """The number of pages of a PDF (other LibreOffice tests use it)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    with pdf.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+        handle.seek(0)
+        return sum(1 for _ in PDFPage.create_pages(PDFDocument(PDFParser(handle))))
+
+
 def pdf_lines(pdf: Path) -> list[Line]:
     """Every text line of the PDF with its page and position in millimetres."""
     from pdfminer.high_level import extract_pages

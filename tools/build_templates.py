@@ -342,6 +342,63 @@ def place_cell(cell: object) -> None:
     cell.add_paragraph("{%p endif %}")  # type: ignore[attr-defined]
 
 
+def letter_style(kind_label: str) -> DocumentObject:
+    """The house style for letters: one page where the text allows, so a compact body;
+    pages numbered without a total (letters are printed one after another)."""
+    doc = house_style(kind_label, page_count=False, body_pt=10)
+    normal = doc.styles["Normal"].paragraph_format
+    normal.space_after, normal.line_spacing = Pt(4), 1.0
+    doc.styles["Heading 2"].paragraph_format.space_before = Pt(8)
+    doc.styles["Heading 2"].font.size = Pt(12)
+    doc.sections[0].bottom_margin = Mm(19)
+    return doc
+
+
+def letter_head(doc: DocumentObject, subject: str) -> None:
+    """The top of every letter: the sender beside the envelope window, the address in the
+    window of a C5/EA5 left-window envelope aligned with the body text ('INTERNE POST'
+    first for internal mail, as the post room reads it), then date, reference
+    (`kenmerk`) and subject below the window."""
+    tag(doc, "{%p for regel in organisatie.afzender_adres %}")
+    sender = para(doc, "{{ regel }}")
+    sender.runs[0].font.size = Pt(9)
+    frame(sender, *SENDER_BOX_MM)
+    tag(doc, "{%p endfor %}")
+    lines = [
+        "{%p if not ontvanger.per_post %}",
+        "INTERNE POST",
+        "{%p endif %}",
+        "{{ ontvanger.naam }}",
+        "{%p if ontvanger.per_post %}",
+        "{%p for regel in ontvanger.adresregels %}",
+        "{{ regel }}",
+        "{%p endfor %}",
+        "{%p else %}",
+        "{{ ontvanger.functie }}",
+        "{{ ontvanger.afdeling }}",
+        "{%p endif %}",
+    ]
+    for line in lines:
+        paragraph = para(doc, line, bold=line == "INTERNE POST")
+        frame(paragraph, *ADDRESS_BOX_MM)
+    spacer = para(doc)
+    spacer.paragraph_format.space_before = Mm(46)
+    reference = [
+        ("Datum", "{{ organisatie.plaats }}, {{ organisatie.briefdatum }}"),
+        ("Ons kenmerk", "{{ kenmerk }}"),
+    ]
+    for label, value in reference:
+        line = para(doc, f"{label}\t{value}")
+        line.paragraph_format.tab_stops.add_tab_stop(Mm(32))
+        line.paragraph_format.space_after = Pt(0)
+        line.runs[0].font.size = Pt(9.5)
+    line = para(doc, f"Onderwerp\t{subject}", bold=True)
+    line.paragraph_format.tab_stops.add_tab_stop(Mm(32))
+    line.paragraph_format.space_before = Pt(4)
+    line.paragraph_format.space_after = Pt(9)
+    para(doc, "{{ ontvanger.aanhef_regel }}")
+
+
 def closing_block(doc: DocumentObject, *last_words: tuple[str, str]) -> Table:
     """The letter's last paragraphs ((run-in label or "", text) each), closing, signature,
     name and title as one table row that cannot split: the closing and signature never
@@ -400,58 +457,12 @@ END = "{% endif %}"
 
 
 def uitnodiging() -> DocumentObject:
-    # A letter is one page where the text allows: a compact body.
-    doc = house_style("Uitnodiging", page_count=False, body_pt=10)
-    normal = doc.styles["Normal"].paragraph_format
-    normal.space_after, normal.line_spacing = Pt(4), 1.0
-    doc.styles["Heading 2"].paragraph_format.space_before = Pt(8)
-    doc.styles["Heading 2"].font.size = Pt(12)
-    doc.sections[0].bottom_margin = Mm(19)
-    # Sender beside the envelope window, small; the address in the window, aligned with
-    # the body text; for internal mail 'INTERNE POST' first, as the post room reads it.
-    tag(doc, "{%p for regel in organisatie.afzender_adres %}")
-    sender = para(doc, "{{ regel }}")
-    sender.runs[0].font.size = Pt(9)
-    frame(sender, *SENDER_BOX_MM)
-    tag(doc, "{%p endfor %}")
-    lines = [
-        "{%p if not ontvanger.per_post %}",
-        "INTERNE POST",
-        "{%p endif %}",
-        "{{ ontvanger.naam }}",
-        "{%p if ontvanger.per_post %}",
-        "{%p for regel in ontvanger.adresregels %}",
-        "{{ regel }}",
-        "{%p endfor %}",
-        "{%p else %}",
-        "{{ ontvanger.functie }}",
-        "{{ ontvanger.afdeling }}",
-        "{%p endif %}",
-    ]
-    for line in lines:
-        paragraph = para(doc, line, bold=line == "INTERNE POST")
-        frame(paragraph, *ADDRESS_BOX_MM)
-    spacer = para(doc)
-    spacer.paragraph_format.space_before = Mm(46)
-    reference = [
-        ("Datum", "{{ organisatie.plaats }}, {{ organisatie.briefdatum }}"),
-        ("Ons kenmerk", "{{ kenmerk }}"),
-    ]
-    for label, value in reference:
-        line = para(doc, f"{label}\t{value}")
-        line.paragraph_format.tab_stops.add_tab_stop(Mm(32))
-        line.paragraph_format.space_after = Pt(0)
-        line.runs[0].font.size = Pt(9.5)
-    subject = para(
+    doc = letter_style("Uitnodiging")
+    letter_head(
         doc,
-        "Onderwerp\tUitnodiging intervisie{% if thema.pijler %} {{ thema.naam }}"
+        "Uitnodiging intervisie{% if thema.pijler %} {{ thema.naam }}"
         "{% else %} (probleemronde){% endif %}, {{ sessie.code }}",
-        bold=True,
     )
-    subject.paragraph_format.tab_stops.add_tab_stop(Mm(32))
-    subject.paragraph_format.space_before = Pt(4)
-    subject.paragraph_format.space_after = Pt(9)
-    para(doc, "{{ ontvanger.aanhef_regel }}")
     para(
         doc,
         f"Graag nodig ik {U}u{JE}je{END} uit voor een intervisiesessie voor leidinggevenden"
@@ -718,7 +729,7 @@ def vervolgadvies() -> DocumentObject:
     facts(
         doc,
         [
-            ("Datum", "{{ datum }}"),
+            ("Datum", "{{ briefdatum }}"),
             ("Van", "{{ organisatie.contactpersoon }}, HR ({{ organisatie.contact_email }})"),
             ("Aan", "De leidinggevenden van de groep: {{ deelnemers|join(', ') }}"),
             ("Sessie", "{{ sessie.code }}, {{ sessie.datum }}, {{ sessie.tijd }} uur"),
@@ -779,11 +790,47 @@ def vervolgadvies() -> DocumentObject:
     return doc
 
 
+def afzegging() -> DocumentObject:
+    """The short letter for a booking that no longer applies: the invitation's house
+    style, sender, window-envelope address block, reference and signature."""
+    doc = letter_style("Afzegging")
+    letter_head(doc, "Afzegging intervisiesessie {{ sessie.code }}")
+    para(
+        doc,
+        "Eerder {% if ontvanger.formeel %}hebt u{% else %}heb je{% endif %} een uitnodiging "
+        "ontvangen voor de sessie {{ sessie.omschrijving }} op {{ sessie.datum }} van "
+        "{{ sessie.tijd }} "
+        "uur{% if sessie.plaats %} ({{ sessie.plaats }}){% endif %}. Door een wijziging in de "
+        "indeling gaat deze sessie voor {% if ontvanger.formeel %}u{% else %}jou{% endif %} "
+        "niet door. De afspraak in {% if ontvanger.formeel %}uw{% else %}je{% endif %} agenda "
+        "vervalt; een bericht van de agenda volgt per e-mail.",
+    )
+    para(
+        doc,
+        "{% if ontvanger.formeel %}Bent u{% else %}Ben je{% endif %} ingedeeld voor een "
+        "andere sessie, dan {% if ontvanger.formeel %}ontvangt u{% else %}ontvang je{% endif %} "
+        "daarvoor een aparte uitnodiging.",
+    )
+    closing_block(
+        doc,
+        (
+            "",
+            "{% if ontvanger.formeel %}Hebt u vragen? Neem dan{% else %}Heb je vragen? Neem dan"
+            "{% endif %} contact op met {{ organisatie.contactpersoon }} via "
+            "{{ organisatie.contact_email }}"
+            "{% if organisatie.contact_telefoon %} of {{ organisatie.contact_telefoon }}"
+            "{% endif %}.",
+        ),
+    )
+    return doc
+
+
 BUILDERS: dict[str, Callable[[], DocumentObject]] = {
     "uitnodiging.docx": uitnodiging,
     "draaiboek.docx": draaiboek,
     "syllabus.docx": syllabus,
     "vervolgadvies.docx": vervolgadvies,
+    "afzegging.docx": afzegging,
 }
 
 # --- the package: honest metadata, no thumbnail, the same bytes on every build -------

@@ -7,6 +7,7 @@ check compares a template's names against.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -155,6 +156,19 @@ def session(session: Session, theme: Theme, size: int) -> dict[str, Any]:
             else "een externe begeleider"
         ),
         "groepsgrootte": size,
+    }
+
+
+def cancelled_session(
+    code: str, summary: str, start: dt.datetime, end: dt.datetime, place: str
+) -> dict[str, Any]:
+    """A session as the cancelled invitation described it (from its calendar event)."""
+    return {
+        "code": code,
+        "omschrijving": summary,
+        "datum": dutch.long_date(start.date()),
+        "tijd": dutch.clock_range(start, end),
+        "plaats": place,
     }
 
 

@@ -26,6 +26,8 @@ class Kind(Enum):
     DRAAIBOEK = "draaiboek"
     SYLLABUS = "syllabus"
     VERVOLGADVIES = "vervolgadvies"
+    # Made only for bookings that disappeared since the previous run (output/changes.py).
+    AFZEGGING = "afzegging"
 
     @property
     def template(self) -> str:
@@ -41,8 +43,10 @@ _FOLDERS = {
     Kind.DRAAIBOEK: "draaiboeken",
     Kind.SYLLABUS: "syllabi",
     Kind.VERVOLGADVIES: "vervolgadviezen",
+    Kind.AFZEGGING: "afzeggingen",
 }
-ALL_KINDS = tuple(Kind)
+# The kinds a run plans from the workbook (and --soort chooses from).
+ALL_KINDS = (Kind.UITNODIGING, Kind.DRAAIBOEK, Kind.SYLLABUS, Kind.VERVOLGADVIES)
 
 
 @dataclass(frozen=True)
@@ -196,7 +200,8 @@ class _Planner:
                 "deelnemers": [dutch.full_name(p) for p, _ in members],
                 "grote_groep": len(members) >= self.content.general.grote_groep_vanaf,
                 "advies": contexts.advice(outcome, theme),
-                "datum": dutch.long_date(max(dated, self.cycle.organisation.briefdatum)),
+                # Named like the letter date: a re-send with only a new date is no change.
+                "briefdatum": dutch.long_date(max(dated, self.cycle.organisation.briefdatum)),
             },
         )
 
@@ -223,6 +228,37 @@ class _Planner:
                     "methode": self.method,
                 },
             )
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """A booking of the previous run that is gone, with the session as it was sent."""
+
+    sessie: str
+    person: Person
+    session: Mapping[str, Any]  # contexts.cancelled_session(...)
+
+
+def iter_cancellations(
+    cycle: Cycle, content: Content, cancelled: Iterable[Cancelled]
+) -> Iterator[DocumentJob]:
+    """One cancellation letter per booking that disappeared, signed like the invitation."""
+    planner = _Planner(cycle, content)
+    for item in cancelled:
+        person = item.person
+        yield planner.job(
+            Kind.AFZEGGING,
+            f"{safe_part(item.sessie)}-{_person_stem(person)}",
+            f"Afzegging {item.sessie} - {dutch.full_name(person)}",
+            item.sessie,
+            person.personeelsnummer,
+            {
+                "ontvanger": contexts.person(person),
+                "sessie": dict(item.session),
+                "kenmerk": f"{item.sessie}/{person.personeelsnummer}",
+                "handtekening": planner.signature,
+            },
+        )
 
 
 def iter_documents(

@@ -51,10 +51,9 @@ class Renderer:
         self, templates: Mapping[Kind, PreparedTemplate], signature: SignatureImage | None
     ) -> None:
         self.templates = dict(templates)
-        if signature is not None and Kind.UITNODIGING in self.templates:
-            self.templates[Kind.UITNODIGING] = self.templates[Kind.UITNODIGING].with_signature(
-                signature
-            )
+        for signed in (Kind.UITNODIGING, Kind.AFZEGGING):  # letters signed for the secretary
+            if signature is not None and signed in self.templates:
+                self.templates[signed] = self.templates[signed].with_signature(signature)
         self.signature = signature
 
     @classmethod

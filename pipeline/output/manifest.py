@@ -23,6 +23,11 @@ class ManifestRow:
     personeelsnummer: str
     pad: str  # relative to the cycle folder, with forward slashes
     sha256: str
+    # What the recipient reads: sha256 of the document's context (see output/changes.py);
+    # "" for files without one (print bundles).
+    inhoud: str = ""
+    versie: int = 0  # 0 when first made, +1 each time its content changed in this cycle
+    gewijzigd_in: int = 0  # the cycle version (run that changed something) it last changed in
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -65,6 +70,7 @@ def manifest_json(
     warnings: Sequence[str],
     counts: dict[str, int],
     rows: Sequence[ManifestRow],
+    extra: dict[str, Any] | None = None,
 ) -> bytes:
     record: dict[str, Any] = {
         "programma": "intervisie-docs",
@@ -75,5 +81,6 @@ def manifest_json(
         "aantallen": counts,
         "waarschuwingen": list(warnings),
         "documenten": [row.__dict__ for row in rows],
+        **(extra or {}),
     }
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

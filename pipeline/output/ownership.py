@@ -18,7 +18,8 @@ from pathlib import Path, PurePosixPath
 from pipeline.errors import OutputError
 from pipeline.output.manifest import sha256_file
 
-MANIFEST_NAMES = ("manifest.json", "manifest.csv")
+# Files every run writes beside the documents; the manifest does not list them.
+MANIFEST_NAMES = ("manifest.json", "manifest.csv", "wijzigingen.csv")
 _SHOWN = 5  # files named in a refusal; the rest are counted
 
 

@@ -18,7 +18,14 @@ import jinja2
 from jinja2 import meta, nodes
 
 from pipeline.content.themes import Content
-from pipeline.documents.plan import ALL_KINDS, DocumentJob, Kind, plan_documents
+from pipeline.documents.contexts import cancelled_session
+from pipeline.documents.plan import (
+    Cancelled,
+    DocumentJob,
+    Kind,
+    iter_cancellations,
+    plan_documents,
+)
 from pipeline.documents.sample import sample_cycle
 from pipeline.errors import TemplateProblem, TemplatesInvalid
 from pipeline.render.names import shape_of, unknown_attributes
@@ -26,9 +33,22 @@ from pipeline.render.prepared import PreparedTemplate, make_environment
 
 
 def _sample_jobs(content: Content) -> dict[Kind, list[DocumentJob]]:
-    jobs: dict[Kind, list[DocumentJob]] = {kind: [] for kind in ALL_KINDS}
-    for job in plan_documents(sample_cycle(content), content).jobs:
+    jobs: dict[Kind, list[DocumentJob]] = {kind: [] for kind in Kind}
+    cycle = sample_cycle(content)
+    for job in plan_documents(cycle, content).jobs:
         jobs[job.kind].append(job)
+    session = cycle.sessions[0]
+    cancelled = [
+        Cancelled(
+            session.sessie,
+            person,
+            cancelled_session(
+                session.sessie, f"Intervisie ({session.sessie})", session.start, session.end, place
+            ),
+        )
+        for person, place in zip(cycle.people[:2], ("Raadzaal, Markt 1", ""), strict=True)
+    ]
+    jobs[Kind.AFZEGGING] = list(iter_cancellations(cycle, content, cancelled))
     return jobs
 
 
@@ -138,7 +158,7 @@ def _check_all(
 
 
 def check_templates(
-    templates_dir: Path, content: Content, kinds: Iterable[Kind] = ALL_KINDS
+    templates_dir: Path, content: Content, kinds: Iterable[Kind] = tuple(Kind)
 ) -> list[TemplateProblem]:
     """Every problem of the templates of `kinds` (`sjablonen controleer`)."""
     return _check_all(templates_dir, content, kinds)[1]

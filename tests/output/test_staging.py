@@ -28,7 +28,7 @@ def test_two_runs_are_byte_identical(tmp_path: Path) -> None:
     first = generate_example(tmp_path / "a")
     second = generate_example(tmp_path / "b")
     assert digests(first.target) == digests(second.target)
-    assert len(digests(first.target)) == 118 + 2
+    assert len(digests(first.target)) == 118 + 59 + 3  # documents, .ics, three lists
 
 
 def test_rerun_in_place_replaces_the_output_and_leaves_no_staging(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_manifest_json_records_inputs_templates_and_version(example_run) -> None
     } <= names
     assert record["versie"]
     assert record["aantallen"]["uitnodiging"] == 59
-    assert len(record["documenten"]) == 118
+    assert len(record["documenten"]) == 118 + 59  # documents and their calendar files
     for row in record["documenten"][:10]:
         data = (example_run.target / row["pad"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == row["sha256"]
@@ -147,12 +147,12 @@ def test_soort_replaces_only_its_kinds_and_keeps_the_rest(tmp_path: Path) -> Non
     before = digests(full.target)
     partial = generate_example(tmp_path, kinds=(Kind.DRAAIBOEK,))
     assert partial.counts == {"draaiboek": 9}
-    assert partial.kept == {"uitnodiging": 59, "syllabus": 41, "vervolgadvies": 9}
+    assert partial.kept == {"uitnodiging": 59, "syllabus": 41, "vervolgadvies": 9, "agenda": 59}
     after = digests(partial.target)
     # manifest.json lists the templates this run used (only draaiboek.docx), so it differs.
     assert after.pop("manifest.json") != before.pop("manifest.json")
     assert after == before
-    assert len(partial.rows) == 118
+    assert len(partial.rows) == 118 + 59
 
 
 def test_only_invitations_carry_the_signature_image(example_run) -> None:  # type: ignore[no-untyped-def]

@@ -123,3 +123,26 @@ def test_a_python_error_in_a_template_is_a_dutch_problem(tmp_path: Path, content
     add_paragraph(folder / "draaiboek.docx", "{{ deelnemers|length / 0 }}")
     problems = [str(p) for p in check_templates(folder, content)]
     assert problems and "fout bij het invullen" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{{ sessie.begeleider }}", "'sessie.begeleider'"),  # not known for a cancellation
+        ("{{ thema.naam }}", "onbekende variabele 'thema'"),
+    ],
+)
+def test_the_cancellation_letter_is_checked_with_its_own_names(
+    tmp_path: Path, content: Content, text: str, expected: str
+) -> None:
+    folder = copy_templates(tmp_path)
+    add_paragraph(folder / "afzegging.docx", text)
+    messages = [str(p) for p in check_templates(folder, content)]
+    assert messages and all("afzegging.docx" in m for m in messages)
+    assert any(expected in m for m in messages), messages
+
+
+def test_the_cancellation_letter_is_required(tmp_path: Path, content: Content) -> None:
+    folder = copy_templates(tmp_path)
+    (folder / "afzegging.docx").unlink()
+    assert any("afzegging.docx" in str(p) for p in check_templates(folder, content))

@@ -1,0 +1,1 @@
+"""Stage after documents/: calendar invitations (.ics), e-mail messages (.eml), sending."""

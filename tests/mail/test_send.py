@@ -1,0 +1,290 @@
+"""Sending the outbox to a real SMTP server on 127.0.0.1 (aiosmtpd, STARTTLS with a test CA)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.run import generate
+from tests.conftest import ROOT, TEMPLATES
+from tests.workbooks import TODAY, Book
+
+REFUSED = "weiger@voorbeeldstad.nl"
+
+
+class Recorder:
+    """Keeps every message the server accepted; refuses one address; can hold a message."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.hold_at: int | None = None  # hold the n-th message (1-based) before answering
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address == REFUSED:
+            return "550 5.1.1 Mailbox onbekend"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(envelope.content)
+        if self.hold_at is not None and len(self.messages) == self.hold_at:
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.02)
+        return "250 OK"
+
+    def message_ids(self) -> Counter[str]:
+        return Counter(
+            str(message_from_bytes(m, policy=policy.SMTP)["Message-ID"]) for m in self.messages
+        )
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, Path]:
+    authority = trustme.CA()
+    pem = tmp_path_factory.mktemp("ca") / "ca.pem"
+    authority.cert_pem.write_to_path(str(pem))
+    return authority, pem
+
+
+@pytest.fixture
+def smtp(
+    ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Recorder, int]]:
+    authority, pem = ca
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    recorder = Recorder()
+    controller = Controller(
+        recorder, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True
+    )
+    controller.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(pem))  # the client trusts the test CA only
+    monkeypatch.setenv("INTERVISIE_SMTP_SERVER", "127.0.0.1")
+    monkeypatch.setenv("INTERVISIE_SMTP_POORT", str(port))
+    try:
+        yield recorder, port
+    finally:
+        recorder.release.set()
+        controller.stop()
+
+
+def outbox(tmp_path: Path, refuse: bool = False) -> Path:
+    book = Book.valid()
+    if refuse:
+        book.set("Deelnemers", book.row_of("Deelnemers", personeelsnummer=10003), "email", REFUSED)
+    workbook = book.save(tmp_path / "werkboek.xlsx")
+    result = generate(workbook, tmp_path / "out", TEMPLATES, today=TODAY, workers=1, mail=True)
+    return result.target / "e-mail"
+
+
+def send(folder: Path, *extra: str) -> Any:
+    return CliRunner().invoke(main, ["verstuur", str(folder), "--pauze", "0", *extra])
+
+
+def test_dry_run_sends_nothing_and_lists_everything(
+    tmp_path: Path, smtp: tuple[Recorder, int]
+) -> None:
+    recorder, _ = smtp
+    folder = outbox(tmp_path)
+    result = send(folder)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("zou versturen:") == 13
+    assert "er is niets verstuurd" in result.output
+    assert recorder.messages == []
+
+
+def test_all_arrive_once_and_a_second_run_sends_nothing(
+    tmp_path: Path, smtp: tuple[Recorder, int]
+) -> None:
+    recorder, _ = smtp
+    folder = outbox(tmp_path)
+    first = send(folder, "--echt")
+    assert first.exit_code == 0, first.output
+    assert "13 verstuurd" in first.output
+    again = send(folder, "--echt")
+    assert "0 verstuurd, 13 al eerder verstuurd" in again.output
+    ids = recorder.message_ids()
+    assert len(ids) == 13 and set(ids.values()) == {1}
+    received = message_from_bytes(recorder.messages[0], policy=policy.SMTP)
+    assert received["From"].addresses[0].addr_spec == "hr@voorbeeldstad.nl"
+    parts = [p.get_content_type() for p in received.walk()]
+    assert "text/calendar" in parts and "text/html" in parts
+    ledger = tmp_path / "out" / "intervisie-voorjaar-2027.verzendlog.csv"
+    lines = ledger.read_text(encoding="utf-8").splitlines()
+    assert (
+        sum(";bezig;" in line for line in lines)
+        == sum(";verzonden;" in line for line in lines)
+        == 13
+    )
+
+
+def test_a_refused_recipient_is_reported_and_the_others_arrive(
+    tmp_path: Path, smtp: tuple[Recorder, int]
+) -> None:
+    recorder, _ = smtp
+    folder = outbox(tmp_path, refuse=True)
+    result = send(folder, "--echt")
+    assert result.exit_code == 1
+    assert f"GEWEIGERD: {REFUSED}: geweigerd: 550 5.1.1 Mailbox onbekend" in result.output
+    assert len(recorder.message_ids()) == 12
+    again = send(folder, "--echt")
+    assert "eerder geweigerd" in again.output
+    assert len(recorder.messages) == 12
+
+
+def test_plain_smtp_is_refused_for_a_remote_server(tmp_path: Path) -> None:
+    result = send(tmp_path, "--echt", "--server", "smtp.example.nl", "--beveiliging", "geen")
+    assert result.exit_code == 2
+    assert "alleen met een server op 127.0.0.1" in result.output
+
+
+def test_killed_sender_resumes_and_nothing_arrives_twice(
+    tmp_path: Path, smtp: tuple[Recorder, int]
+) -> None:
+    recorder, _ = smtp
+    folder = outbox(tmp_path)
+    recorder.hold_at = 5  # the server has the 5th message but the sender has no answer yet
+    sender = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from pipeline.cli import main; main()",
+            "verstuur",
+            str(folder),
+            "--echt",
+            "--pauze",
+            "0",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert recorder.holding.wait(60), "the sender never reached the fifth message"
+        os.kill(sender.pid, signal.SIGKILL)
+        assert sender.wait(10) == -signal.SIGKILL
+    finally:
+        if sender.poll() is None:
+            sender.kill()
+    recorder.release.set()
+    time.sleep(0.1)
+    assert len(recorder.messages) == 5
+    result = send(folder, "--echt")
+    assert "ONZEKER" in result.output  # the fifth: accepted by the server, never confirmed
+    assert "8 verstuurd, 4 al eerder verstuurd" in result.output
+    ids = recorder.message_ids()
+    assert len(ids) == 13 and set(ids.values()) == {1}
+
+
+def test_login_with_the_password_from_the_environment(
+    tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    authority, pem = ca
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"hr", b"geheim")
+        # An explicit message: aiosmtpd 1.4 does not answer a refusal without one.
+        return AuthResult(success=ok, handled=False, message=None if ok else "535 5.7.8 Onjuist")
+
+    recorder = Recorder()
+    controller = Controller(
+        recorder,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=check,
+        auth_required=True,
+    )
+    controller.start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(pem))
+        folder = outbox(tmp_path)
+        args = ["--server", "127.0.0.1", "--poort", str(port), "--gebruiker", "hr", "--echt"]
+        monkeypatch.setenv("INTERVISIE_SMTP_WACHTWOORD", "fout")
+        refused = send(folder, *args)
+        assert refused.exit_code == 3 and "weigert de aanmelding van 'hr'" in refused.output
+        assert recorder.messages == []
+        monkeypatch.setenv("INTERVISIE_SMTP_WACHTWOORD", "geheim")
+        accepted = send(folder, *args)
+        assert accepted.exit_code == 0, accepted.output
+        assert len(recorder.message_ids()) == 13
+    finally:
+        controller.stop()
+
+
+def test_a_server_with_an_unknown_certificate_is_refused(
+    tmp_path: Path, smtp: tuple[Recorder, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder, _ = smtp
+    other = tmp_path / "andere-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(other))
+    monkeypatch.setenv("SSL_CERT_FILE", str(other))
+    result = send(outbox(tmp_path), "--echt")
+    assert result.exit_code == 3 and "het certificaat klopt niet" in result.output
+    assert recorder.messages == []
+
+
+def test_smtps_with_implicit_tls(
+    tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    authority, pem = ca
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, ssl_context=context)
+    controller.start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(pem))
+        folder = outbox(tmp_path)
+        result = send(
+            folder,
+            "--echt",
+            "--server",
+            "127.0.0.1",
+            "--poort",
+            str(port),
+            "--beveiliging",
+            "smtps",
+        )
+        assert result.exit_code == 0, result.output
+        assert len(recorder.message_ids()) == 13
+    finally:
+        controller.stop()
