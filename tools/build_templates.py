@@ -330,15 +330,15 @@ def facts(doc: DocumentObject, rows: list[tuple[str, str]]) -> Table:
     return tbl
 
 
-def place_cell(cell: object) -> None:
-    """The session's place in a table cell: the meeting link (clickable, with break
+def place_cell(cell: object, var: str = "sessie") -> None:
+    """A session's place in a table cell: the meeting link (clickable, with break
     chances in what is shown) or the location."""
     paragraphs = cell.paragraphs  # type: ignore[attr-defined]
-    paragraphs[0].text = "{%p if sessie.online %}"
+    paragraphs[0].text = f"{{%p if {var}.online %}}"
     link = cell.add_paragraph()  # type: ignore[attr-defined]
-    hyperlink(link, "{{ sessie.link }}", "{{ sessie.link_weergave }}")
+    hyperlink(link, f"{{{{ {var}.link }}}}", f"{{{{ {var}.link_weergave }}}}")
     cell.add_paragraph("{%p else %}")  # type: ignore[attr-defined]
-    cell.add_paragraph("{{ sessie.locatie }}")  # type: ignore[attr-defined]
+    cell.add_paragraph(f"{{{{ {var}.locatie }}}}")  # type: ignore[attr-defined]
     cell.add_paragraph("{%p endif %}")  # type: ignore[attr-defined]
 
 
@@ -614,19 +614,20 @@ def syllabus() -> DocumentObject:
         bold=True,
     )
     doc.add_heading("Jouw sessies", level=2)
-    table(
+    sessions = table(
         doc,
         ["Datum", "Tijd", "Thema", "Waar", "Rol"],
         [
             "{{ s.datum }}",
             "{{ s.tijd }} uur",
             "{{ s.thema }} ({{ s.code }}), begeleiding {{ s.begeleider }}",
-            "{{ s.plaats_weergave }}",
+            "",
             "{{ s.rol }}",
         ],
         "s in sessies",
         [28, 24, 38, 46, 24],
     )
+    place_cell(sessions.rows[2].cells[3], "s")
     para(
         doc,
         "In deze cyclus neem je deel aan {{ cyclus.aantal }} "

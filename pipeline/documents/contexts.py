@@ -143,11 +143,6 @@ def session(session: Session, theme: Theme, size: int) -> dict[str, Any]:
         "link": session.link or "",
         "link_weergave": dutch.breakable(session.link or ""),
         "plaats": f"online via {session.link}" if online else (session.locatie or ""),
-        "plaats_weergave": (
-            f"online via {dutch.breakable(session.link or '')}"
-            if online
-            else (session.locatie or "")
-        ),
         "begeleider": session.begeleider,
         "begeleiding": session.begeleiding.value,
         "begeleiding_tekst": (
