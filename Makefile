@@ -35,7 +35,7 @@ bench: $(BIN)/intervisie ## Meet de snelheid (1.000 en 10.000 documenten) tegen 
 templates: $(BIN)/intervisie ## Bouw de Word-sjablonen opnieuw (weigert een in Word gewijzigd sjabloon; FORCEER=1 overschrijft)
 	$(BIN)/python tools/build_templates.py $(if $(FORCEER),--forceer)
 
-example: $(BIN)/intervisie ## Bouw inputs/voorbeeld.xlsx en de handtekening opnieuw
+example: $(BIN)/intervisie ## Bouw inputs/voorbeeld.xlsx opnieuw uit tools/voorbeeld.toml (met controle)
 	$(BIN)/python tools/make_example.py
 
 clean: ## Verwijder output/ en de virtuele omgeving

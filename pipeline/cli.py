@@ -328,8 +328,6 @@ def nieuw_werkboek(pad: Path, overschrijf: bool, templates_dir: Path) -> None:
         content = load_content(templates_dir)
         try:
             write_empty_workbook(pad, [t.naam for t in content.themes.values()])
-        except ValueError as exc:  # a theme name that cannot go into a dropdown
-            raise IntervisieError(f"kan de keuzelijst voor 'thema' niet maken: {exc}") from None
         except OSError as exc:
             raise OutputError(f"kan '{pad}' niet schrijven: {describe_os_error(exc)}") from None
     click.echo(f"Leeg werkboek geschreven: {pad}")

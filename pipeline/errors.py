@@ -10,7 +10,7 @@ from enum import Enum
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """Where in the workbook (or template) a problem sits. Rows are 1-based, as Excel shows."""
+    """Where in the workbook a problem sits. Rows are 1-based, as Excel shows."""
 
     sheet: str
     row: int | None = None
@@ -25,6 +25,54 @@ class Location:
             letter = f" ({self.column_letter})" if self.column_letter else ""
             parts.append(f"kolom '{self.column}'{letter}")
         return ", ".join(parts)
+
+
+# The parts of a .docx a template problem can sit in, as HR knows them in Word.
+_PART_NAMES = (
+    ("word/document.xml", "de tekst"),
+    ("word/header", "een koptekst"),
+    ("word/footer", "een voettekst"),
+    ("word/footnotes", "de voetnoten"),
+    ("word/endnotes", "de eindnoten"),
+)
+
+
+def part_name(part: str) -> str:
+    """'word/header2.xml' -> "een koptekst ('word/header2.xml')"."""
+    name = next((n for prefix, n in _PART_NAMES if part.startswith(prefix)), None)
+    return f"{name} ('{part}')" if name else f"'{part}'"
+
+
+@dataclass(frozen=True)
+class TemplateLocation:
+    """Where in a Word template a problem sits: the file, the part, the paragraph."""
+
+    template: str
+    part: str | None = None  # zip member, e.g. word/header1.xml
+    paragraph: str | None = None  # the paragraph's visible text
+
+    def __str__(self) -> str:
+        parts = [f"sjabloon '{self.template}'"]
+        if self.part is not None:
+            parts.append(f"in {part_name(self.part)}")
+        if self.paragraph:
+            parts.append(f"in de alinea '{self.paragraph}'")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ContentLocation:
+    """Where in a content file (templates/inhoud/*.toml) a problem sits."""
+
+    file: str  # the file name, e.g. leerruimte.toml
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = f"inhoudsbestand '{self.file}'"
+        return f"{where}, veld '{self.field}'" if self.field else where
+
+
+Where = Location | TemplateLocation | ContentLocation
 
 
 class Severity(Enum):
@@ -47,7 +95,7 @@ class Problem:
         return format_message(self.message, self.location)
 
 
-def format_message(message: str, location: Location | None) -> str:
+def format_message(message: str, location: Where | None) -> str:
     """The single place where a location is put in front of a message."""
     return f"{location}: {message}" if location is not None else message
 
@@ -83,7 +131,7 @@ class IntervisieError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, location: Location | None = None) -> None:
+    def __init__(self, message: str, location: Where | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.location = location
@@ -114,19 +162,37 @@ class WorkbookInvalid(IntervisieError):
 
 
 class TemplateProblem(IntervisieError):
-    """A template (docx or content file) is missing, broken or unsafe."""
+    """A Word template is missing, broken or unsafe."""
 
-    def __init__(self, message: str, template: str, detail: str | None = None) -> None:
-        located = f"sjabloon '{template}': {message}"
-        if detail:
-            located += f" ({detail})"
-        super().__init__(located)
+    def __init__(
+        self,
+        message: str,
+        template: str,
+        detail: str | None = None,
+        part: str | None = None,
+        paragraph: str | None = None,
+    ) -> None:
+        super().__init__(
+            f"{message} ({detail})" if detail else message,
+            TemplateLocation(template, part, paragraph),
+        )
         self.template = template
-        self._arguments = (message, template, detail)
+        self._arguments = (message, template, detail, part, paragraph)
 
-    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[str, str, str | None]]:
+    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[str | None, ...]]:
         # Crosses process boundaries (worker pool): rebuild from the original arguments.
         return (type(self), self._arguments)
+
+
+class ContentProblem(IntervisieError):
+    """A content file (templates/inhoud/*.toml) is missing, broken or contradicts the method."""
+
+    def __init__(
+        self, message: str, file: str, field: str | None = None, detail: str | None = None
+    ) -> None:
+        super().__init__(
+            f"{message} ({detail})" if detail else message, ContentLocation(file, field)
+        )
 
 
 class TemplatesInvalid(IntervisieError):

@@ -44,6 +44,16 @@ class Organisation:
     briefdatum: dt.date
 
 
+def session_start(datum: dt.date, begintijd: dt.time) -> dt.datetime:
+    """When a session starts: its date at its start time (local time, no zone)."""
+    return dt.datetime.combine(datum, begintijd)
+
+
+def session_end(start: dt.datetime, minutes: int) -> dt.datetime:
+    """When a session that starts at `start` and lasts `minutes` ends."""
+    return start + dt.timedelta(minutes=minutes)
+
+
 @dataclass(frozen=True)
 class Session:
     sessie: str
@@ -61,11 +71,11 @@ class Session:
 
     @property
     def start(self) -> dt.datetime:
-        return dt.datetime.combine(self.datum, self.begintijd)
+        return session_start(self.datum, self.begintijd)
 
     @property
     def end(self) -> dt.datetime:
-        return self.start + dt.timedelta(minutes=self.duur_minuten)
+        return session_end(self.start, self.duur_minuten)
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ from pipeline.output.batch import Progress, Renderer, Task, default_workers, ren
 from pipeline.output.bundle import BUNDLE_KIND, bundle_invitations
 from pipeline.output.changes import (
     Change,
+    ContentHasher,
     changes_csv,
     compare,
-    content_hash,
     manifest_extra,
     read_previous,
 )
@@ -100,6 +100,7 @@ class _Ledger:
         self.rows: list[ManifestRow] = []  # sha256 filled in once rendered
         self.internal: list[str] = []
         self.internal_paths: set[str] = set()
+        self.content_hash = ContentHasher()  # what the reader sees, for changes.py
 
     def tasks(
         self, jobs: Iterable[DocumentJob], organisation: str, cycle: str, created: str
@@ -112,7 +113,7 @@ class _Ledger:
                     job.personeelsnummer or "",
                     job.relpath.as_posix(),
                     sha256="",
-                    inhoud=content_hash(job.context),
+                    inhoud=self.content_hash(job.context),
                 )
             )
             if job.kind is Kind.UITNODIGING and not job.context["ontvanger"]["per_post"]:
@@ -219,7 +220,7 @@ def _recover(output_root: Path, folder: str) -> None:
         raise OutputError(
             f"'{archive}' is geen gewone map (maar een snelkoppeling of een bestand); het "
             "archief met persoonsgegevens komt alleen in een echte map. Vervang het door "
-            "een map of kies met --uitvoer een andere uitvoermap"
+            "een map of kies met --uitvoer een andere uitvoermap. Er is niets geschreven."
         )
 
 

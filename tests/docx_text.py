@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import docx
 from docx.document import Document
+from lxml import etree
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def open_docx(source: Path | bytes) -> Document:
@@ -52,3 +56,20 @@ def header_footer_text(source: Path | bytes) -> str:
     doc = open_docx(source)
     section = doc.sections[0]
     return "\n".join(p.text for p in section.header.paragraphs + section.footer.paragraphs)
+
+
+def all_words(source: Path) -> list[str]:
+    """Every word a reader sees in body, headers and footers, in order: tabs, line breaks
+    and paragraph ends count as spaces."""
+    pieces: list[str] = []
+    with zipfile.ZipFile(source) as package:
+        for name in package.namelist():
+            if name == "word/document.xml" or (
+                name.startswith(("word/header", "word/footer")) and name.endswith(".xml")
+            ):
+                for element in etree.fromstring(package.read(name)).iter():
+                    if element.tag == f"{_W}t":
+                        pieces.append(element.text or "")
+                    elif element.tag in (f"{_W}tab", f"{_W}br", f"{_W}p"):
+                        pieces.append(" ")
+    return "".join(pieces).split()

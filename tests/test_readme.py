@@ -24,3 +24,9 @@ def test_the_two_commands_and_every_kind_are_documented() -> None:
     assert "make run" in README and "make test" in README and "make bench" in README
     for kind in ALL_KINDS:
         assert f"`{kind.value}`" in README
+
+
+def test_the_promises_say_what_is_never_removed() -> None:
+    promises = README[README.index("### Wat het programma vervangt en verwijdert") :]
+    assert "**nooit** iets dat het niet zelf heeft gemaakt" in promises
+    assert "in zijn geheel" not in README  # no full run replaces the whole folder any more

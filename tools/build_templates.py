@@ -730,7 +730,11 @@ def vervolgadvies() -> DocumentObject:
     facts(
         doc,
         [
-            ("Datum", "{{ briefdatum }}"),
+            (
+                "Datum",
+                "{% if adviesdatum %}{{ adviesdatum }}{% else %}{{ organisatie.briefdatum }}"
+                "{% endif %}",
+            ),
             ("Van", "{{ organisatie.contactpersoon }}, HR ({{ organisatie.contact_email }})"),
             ("Aan", "De leidinggevenden van de groep: {{ deelnemers|join(', ') }}"),
             ("Sessie", "{{ sessie.code }}, {{ sessie.datum }}, {{ sessie.tijd }} uur"),

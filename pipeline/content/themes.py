@@ -1,7 +1,7 @@
 """Method content per theme, read from TOML files under `templates/inhoud/`.
 
 The content files are data; this module only checks their shape and exposes it as
-frozen records. A broken content file is a TemplateProblem naming the file.
+frozen records. A broken content file is a ContentProblem naming the file and field.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import TemplateProblem, describe_os_error
+from pipeline.errors import ContentProblem, describe_os_error
 
 CONTENT_DIR = "inhoud"
 THEMES_DIR = "themas"
@@ -199,7 +199,7 @@ class Content:
 
 
 class _Reader:
-    """Typed access to one TOML table, raising TemplateProblem with the file name."""
+    """Typed access to one TOML table, raising ContentProblem with file and field."""
 
     def __init__(self, data: Mapping[str, Any], source: str, where: str = "") -> None:
         self.data, self.source, self.where = data, source, where
@@ -209,10 +209,10 @@ class _Reader:
     def _place(self, key: str) -> str:
         return f"{self.where}.{key}" if self.where else key
 
-    def _fail(self, key: str, expected: str) -> TemplateProblem:
+    def _fail(self, key: str, expected: str) -> ContentProblem:
         if key not in self.data:
-            return TemplateProblem(f"veld '{self._place(key)}' ontbreekt ({expected})", self.source)
-        return TemplateProblem(f"veld '{self._place(key)}' moet {expected} zijn", self.source)
+            return ContentProblem(f"ontbreekt ({expected})", self.source, self._place(key))
+        return ContentProblem(f"moet {expected} zijn", self.source, self._place(key))
 
     def get(self, key: str, default: Any = None) -> Any:
         self.read.add(key)
@@ -222,14 +222,15 @@ class _Reader:
         """A misspelt key would silently be lost: refuse keys nobody asked for."""
         unknown = sorted(set(self.data) - self.read)
         if unknown:
-            raise TemplateProblem(
-                f"onbekend veld '{self._place(unknown[0])}'"
+            raise ContentProblem(
+                "onbekend veld"
                 + (
                     " (let op: velden na een [[tabel]]-kop horen bij die tabel)"
                     if self.children or self.where
                     else ""
                 ),
                 self.source,
+                self._place(unknown[0]),
             )
         for child in self.children:
             child.ensure_all_read()
@@ -290,13 +291,13 @@ def _load_toml(path: Path) -> _Reader:
         with path.open("rb") as handle:
             return _Reader(tomllib.load(handle), path.name)
     except FileNotFoundError:
-        raise TemplateProblem("inhoudsbestand ontbreekt", path.name) from None
+        raise ContentProblem("ontbreekt", path.name) from None
     except OSError as exc:
-        raise TemplateProblem(
-            "inhoudsbestand kan niet worden gelezen", path.name, describe_os_error(exc)
+        raise ContentProblem(
+            "kan niet worden gelezen", path.name, detail=describe_os_error(exc)
         ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise TemplateProblem("inhoudsbestand is geen geldige TOML", path.name, str(exc)) from None
+        raise ContentProblem("is geen geldige TOML", path.name, detail=str(exc)) from None
 
 
 def _theme(path: Path) -> Theme:
@@ -363,21 +364,21 @@ def _check_theme(theme: Theme) -> None:
     """Consistency a per-field check cannot see."""
     path_name = theme.source
     if not CONTRACT_MIN_GROUP <= theme.min_deelnemers <= theme.max_deelnemers <= CONTRACT_MAX_GROUP:
-        raise TemplateProblem(
+        raise ContentProblem(
             f"verwacht {CONTRACT_MIN_GROUP} <= min_deelnemers <= max_deelnemers <= "
             f"{CONTRACT_MAX_GROUP} (de grenzen van de methode)",
             path_name,
         )
     if not any(s.minuten is None and s.herhaal is None for s in theme.stappen):
-        raise TemplateProblem(
+        raise ContentProblem(
             "minstens één stap zonder minuten is nodig; die krijgt de resterende tijd, zodat "
             "het tijdschema precies op de eindtijd eindigt",
             path_name,
         )
     if theme.onderscheid and not theme.onderscheid_titel:
-        raise TemplateProblem("onderscheid vraagt om een onderscheid_titel", path_name)
+        raise ContentProblem("onderscheid vraagt om een onderscheid_titel", path_name)
     if (theme.ideaal_min is None) != (theme.ideaal_max is None):
-        raise TemplateProblem("geef ideaal_min en ideaal_max allebei, of geen van beide", path_name)
+        raise ContentProblem("geef ideaal_min en ideaal_max allebei, of geen van beide", path_name)
     if (
         theme.ideaal_min is not None
         and theme.ideaal_max is not None
@@ -385,26 +386,26 @@ def _check_theme(theme: Theme) -> None:
             theme.min_deelnemers <= theme.ideaal_min <= theme.ideaal_max <= theme.max_deelnemers
         )
     ):
-        raise TemplateProblem(
+        raise ContentProblem(
             "verwacht min_deelnemers <= ideaal_min <= ideaal_max <= max_deelnemers", path_name
         )
     if theme.heeft_analyse and not (theme.analyse_vraag and theme.analyse_categorieen):
-        raise TemplateProblem(
+        raise ContentProblem(
             "een analysestap vraagt om analyse_vraag en analyse_categorieen", path_name
         )
     if theme.heeft_rondes and not theme.ronde:
-        raise TemplateProblem("stappen herhalen per inbrenger maar [[ronde]] ontbreekt", path_name)
+        raise ContentProblem("stappen herhalen per inbrenger maar [[ronde]] ontbreekt", path_name)
     for step in theme.stappen:
         if (step.kort_tot is None) != (not step.begeleider_kort) or (step.ruim_vanaf is None) != (
             not step.begeleider_ruim
         ):
-            raise TemplateProblem(
+            raise ContentProblem(
                 f"stap '{step.titel}': geef kort_tot met begeleider_kort en ruim_vanaf met "
                 "begeleider_ruim, of geen van beide",
                 path_name,
             )
     if theme.duur_minuten is not None and theme.duur_minuten < theme.minimum_minutes(1):
-        raise TemplateProblem("duur_minuten is korter dan de som van de stappen", path_name)
+        raise ContentProblem("duur_minuten is korter dan de som van de stappen", path_name)
 
 
 def _general(path: Path) -> General:
@@ -441,7 +442,7 @@ def _refuse_duplicate_names(themes: Iterable[Theme], paths: Sequence[Path]) -> N
         for name in {theme.key.casefold(), theme.naam.casefold()}:
             other = seen.setdefault(name, path.name)
             if other != path.name:
-                raise TemplateProblem(
+                raise ContentProblem(
                     f"naam '{theme.naam}' is ook de naam of sleutel van het thema in {other}; "
                     "geef elk thema een eigen naam",
                     path.name,
@@ -454,7 +455,7 @@ def load_content(templates_dir: Path) -> Content:
     general_path = base / GENERAL_FILE
     theme_paths = sorted((base / THEMES_DIR).glob("*.toml"))
     if not theme_paths:
-        raise TemplateProblem(
+        raise ContentProblem(
             f"geen themabestanden (*.toml) gevonden in {base / THEMES_DIR}", CONTENT_DIR
         )
     themes = {theme.key: theme for theme in map(_theme, theme_paths)}

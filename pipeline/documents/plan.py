@@ -186,8 +186,14 @@ class _Planner:
         theme = self.index.themes[session.sessie]
         members = self.index.members(session.sessie)
         outcome = self.index.outcomes.get(session.sessie)
-        # A draft is dated with the letters; an advice with outcomes not before the session.
-        dated = session.datum if outcome else self.cycle.organisation.briefdatum
+        # A draft is dated with the letters (organisatie.briefdatum, which a re-send may
+        # move without it counting as a change); an advice with outcomes not before the
+        # session.
+        dated = (
+            dutch.long_date(max(session.datum, self.cycle.organisation.briefdatum))
+            if outcome
+            else ""
+        )
         yield self.job(
             Kind.VERVOLGADVIES,
             safe_part(session.sessie),
@@ -200,8 +206,7 @@ class _Planner:
                 "deelnemers": [dutch.full_name(p) for p, _ in members],
                 "grote_groep": len(members) >= self.content.general.grote_groep_vanaf,
                 "advies": contexts.advice(outcome, theme),
-                # Named like the letter date: a re-send with only a new date is no change.
-                "briefdatum": dutch.long_date(max(dated, self.cycle.organisation.briefdatum)),
+                "adviesdatum": dated,
             },
         )
 

@@ -106,18 +106,21 @@ def _calendar(event: Event, method: str, sequence: int, stamp: dt.datetime) -> b
         alarm.add("description", f"Morgen: {event.summary}")
         alarm.add("trigger", -REMINDER)
         vevent.add_component(alarm)
-    calendar.add_component(_timezone(event.start.year, event.end.year))
     calendar.add_component(vevent)
-    return bytes(calendar.to_ical())
+    data = bytes(calendar.to_ical())
+    # The VTIMEZONE goes before the event; serialised once per year range, as it is
+    # most of the work of an invitation.
+    at = data.index(b"BEGIN:VEVENT")
+    return data[:at] + _timezone(event.start.year, event.end.year) + data[at:]
 
 
 @functools.lru_cache(maxsize=16)
-def _timezone(first_year: int, last_year: int) -> icalendar.Timezone:
-    """The VTIMEZONE for the years around an event: compact, with its DST rules. Built
-    once per year range (it is most of the work of an invitation)."""
-    return icalendar.Timezone.from_tzid(
+def _timezone(first_year: int, last_year: int) -> bytes:
+    """The VTIMEZONE for the years around an event: compact, with its DST rules."""
+    zone = icalendar.Timezone.from_tzid(
         TIMEZONE, first_date=dt.date(first_year - 1, 1, 1), last_date=dt.date(last_year + 2, 1, 1)
     )
+    return bytes(zone.to_ical())
 
 
 def request(event: Event, sequence: int, stamp: dt.datetime) -> bytes:

@@ -34,8 +34,8 @@ GONE = "vervallen"
 VERSION_KEY = "cyclusversie"
 GONE_KEY = "vervallen"
 CSV_HEADER = ("wijziging", "soort", "sessie", "personeelsnummer", "naam", "pad")
-# Context keys that do not change what a recipient must know: the letter date moves
-# whenever HR re-sends, and would otherwise mark every letter as changed.
+# Keys of the organisation context that do not change what a recipient must know: the
+# letter date moves whenever HR re-sends, and would otherwise mark every letter changed.
 _INCIDENTAL = {"briefdatum"}
 
 Key = tuple[str, str, str]
@@ -51,20 +51,51 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def _strip(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _strip(v) for k, v in value.items() if k not in _INCIDENTAL}
-    if isinstance(value, list | tuple):
-        return [_strip(v) for v in value]
-    return value
+def _canonical(value: Any) -> str:
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain
+    )
+
+
+class ContentHasher:
+    """sha256 of a document context as canonical JSON (sorted keys, no spacing).
+
+    Contexts of one run share their large parts (organisation, general texts, themes,
+    method) as the same objects; those are serialised once per run. The cache keeps a
+    reference to each object, so an id is never reused for another object meanwhile.
+    """
+
+    SHARED = frozenset({"organisatie", "algemeen", "methode", "thema", "themas"})
+
+    def __init__(self) -> None:
+        self._cache: dict[int, tuple[Any, str]] = {}
+
+    def _shared(self, key: str, value: Any) -> str:
+        hit = self._cache.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        if key == "organisatie" and isinstance(value, Mapping):
+            text = _canonical({k: v for k, v in value.items() if k not in _INCIDENTAL})
+        elif key == "themas" and isinstance(value, list):
+            text = "[" + ",".join(self._shared("thema", v) for v in value) + "]"
+            return text  # the list itself is made per document
+        else:
+            text = _canonical(value)
+        self._cache[id(value)] = (value, text)
+        return text
+
+    def __call__(self, context: Mapping[str, Any]) -> str:
+        parts = [
+            f"{_canonical(key)}:"
+            + (self._shared(key, context[key]) if key in self.SHARED else _canonical(context[key]))
+            for key in sorted(context)
+        ]
+        return hashlib.sha256(("{" + ",".join(parts) + "}").encode("utf-8")).hexdigest()
 
 
 def content_hash(context: Mapping[str, Any]) -> str:
-    """sha256 of a document context as canonical JSON (sorted keys, no spacing)."""
-    text = json.dumps(
-        _strip(context), sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """One context's hash (see ContentHasher; a run keeps one hasher for all documents)."""
+    return ContentHasher()(context)
 
 
 @dataclass(frozen=True)

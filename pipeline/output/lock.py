@@ -58,7 +58,7 @@ class CycleLock:
                     raise OutputError(
                         f"een andere run schrijft nu in de map '{self.root / self.folder}' "
                         f"(van dezelfde cyclus); wacht tot die klaar is en start de run "
-                        f"daarna opnieuw"
+                        f"daarna opnieuw. Er is niets geschreven."
                     )
                 time.sleep(_POLL)
         except OSError as exc:

@@ -20,7 +20,16 @@ from pipeline.output.manifest import sha256_file
 
 # Files every run writes beside the documents; the manifest does not list them.
 MANIFEST_NAMES = ("manifest.json", "manifest.csv", "wijzigingen.csv")
+# What file managers leave in a folder someone merely looked at: no one's data, made
+# again when needed; these do not stop a run and go with the old folder.
+DISPOSABLE = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+# Lock files of a document open in Word ('~$...') or LibreOffice ('.~lock....#').
+_OPEN_DOCUMENT = ("~$", ".~lock.")
 _SHOWN = 5  # files named in a refusal; the rest are counted
+
+
+def _refuse(message: str) -> OutputError:
+    return OutputError(f"{message}. Er is niets geschreven.")
 
 
 def same_cycle(first: str, second: str) -> bool:
@@ -62,15 +71,20 @@ def read_manifest(folder: Path) -> dict[str, object] | None:
     return record
 
 
-def _rows(record: Mapping[str, object]) -> list[dict[str, object]]:
-    rows = record.get("documenten")
-    if not isinstance(rows, list):
+def _rows(record: object) -> list[dict[str, object]]:
+    """Every entry with a 'pad' anywhere in the manifest: the documents, and any other
+    file a stage lists there (a file the program writes into the cycle folder must be
+    listed in manifest.json, or the next run takes it for HR's)."""
+    if isinstance(record, list):
+        return [row for item in record for row in _rows(item)]
+    if not isinstance(record, dict):
         return []
-    return [row for row in rows if isinstance(row, dict) and isinstance(row.get("pad"), str)]
+    own = [record] if isinstance(record.get("pad"), str) else []
+    return own + [row for value in record.values() for row in _rows(value)]
 
 
 def _listed_files(record: Mapping[str, object]) -> dict[str, str]:
-    """pad -> sha256 of every document the manifest lists."""
+    """pad -> sha256 of every file the manifest lists."""
     return {
         str(PurePosixPath(str(row["pad"]))): str(row.get("sha256", "")) for row in _rows(record)
     }
@@ -87,6 +101,16 @@ def _entries(folder: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
+def _changed(path: Path, sha256: str, written: int) -> bool:
+    """Whether a listed file differs from what the run wrote. Only a file changed after
+    the manifest was written is read and hashed: a run's documents all predate it, and a
+    large cycle folder is then checked without reading every document again. The change
+    time (ctime) is used: unlike mtime, no copy or tool can set it back."""
+    if path.stat().st_ctime_ns < written:
+        return False
+    return sha256_file(path) != sha256
+
+
 def ensure_replaceable(
     target: Path,
     cycle: str,
@@ -100,13 +124,13 @@ def ensure_replaceable(
     elsewhere = "of kies met --uitvoer een andere uitvoermap"
     for what, path in protected.items():
         if _is_within(path, target):
-            raise OutputError(
+            raise _refuse(
                 f"{what} '{path}' staat in de map '{target}', die het programma bij elke "
                 f"run vervangt; zet {what} buiten die map (bijvoorbeeld naast de "
                 f"uitvoermap) {elsewhere}"
             )
     if target.is_symlink():
-        raise OutputError(
+        raise _refuse(
             f"'{target}' is een snelkoppeling (symbolische link) en geen gewone map; het "
             f"programma vervangt alleen een map die het zelf heeft gemaakt. Verwijder of "
             f"hernoem de snelkoppeling {elsewhere}"
@@ -114,19 +138,19 @@ def ensure_replaceable(
     if not target.exists():
         return
     if not target.is_dir():
-        raise OutputError(
+        raise _refuse(
             f"'{target}' is een bestand en geen map; hernoem of verplaats het {elsewhere}"
         )
     record = read_manifest(target)
     if record is None:
-        raise OutputError(
+        raise _refuse(
             f"de map '{target}' is niet door dit programma gemaakt (er staat geen "
             f"leesbaar manifest.json van intervisie-docs in) en wordt dus niet vervangen; "
             f"hernoem of verplaats die map {elsewhere}"
         )
     other = record.get("cyclus")
     if not isinstance(other, str) or not same_cycle(other, cycle):
-        raise OutputError(
+        raise _refuse(
             f"de map '{target}' bevat de documenten van een andere cyclus ('{other}') en "
             f"wordt niet vervangen; hernoem of verplaats die map {elsewhere}"
         )
@@ -138,23 +162,32 @@ def ensure_replaceable(
             for row in _rows(record)
             if row.get("soort") in replaced_kinds
         }
+    written = (target / "manifest.json").stat().st_ctime_ns  # the run's last file
     foreign: list[str] = []
     edited: list[str] = []
     for name, path in _entries(target):
         if name in MANIFEST_NAMES and not path.is_symlink():
             continue
+        if path.name.casefold() in DISPOSABLE and path.is_file() and not path.is_symlink():
+            continue
         if name not in listed or path.is_symlink() or not path.is_file():
             foreign.append(name)
-        elif name in replaced and sha256_file(path) != listed[name]:
+        elif name in replaced and _changed(path, listed[name], written):
             edited.append(name)
     if foreign:
-        raise OutputError(
+        open_hint = ""
+        if any(PurePosixPath(name).name.startswith(_OPEN_DOCUMENT) for name in foreign):
+            open_hint = (
+                " (een naam die met '~$' of '.~lock.' begint: er staat nog een document "
+                "open in Word of LibreOffice; sluit het eerst)"
+            )
+        raise _refuse(
             f"in de map '{target}' staan bestanden die het programma niet heeft gemaakt: "
-            f"{_listing(foreign)}. Het programma verwijdert die niet; verplaats ze naar "
-            f"een andere map en start de run opnieuw"
+            f"{_listing(foreign)}{open_hint}. Het programma verwijdert die niet; verplaats "
+            f"ze naar een andere map en start de run opnieuw"
         )
     if edited:
-        raise OutputError(
+        raise _refuse(
             f"in de map '{target}' zijn documenten gewijzigd sinds de vorige run: "
             f"{_listing(edited)}. De run zou ze vervangen; bewaar de gewijzigde versie "
             f"buiten de map (of verwijder ze als u ze niet meer nodig hebt) en start de "

@@ -115,13 +115,14 @@ def check_template(
                 TemplateProblem(
                     f"gebruikt de onbekende variabele '{name}'",
                     path.name,
-                    f"in {part.name}; beschikbaar: {', '.join(sorted(context))}",
+                    f"beschikbaar: {', '.join(sorted(context))}",
+                    part=part.name,
                 )
             )
         for dotted in unknown_attributes(tree, shape):
             problems.append(
                 TemplateProblem(
-                    f"gebruikt de onbekende variabele '{dotted}'", path.name, f"in {part.name}"
+                    f"gebruikt de onbekende variabele '{dotted}'", path.name, part=part.name
                 )
             )
         for name in _forbidden(tree):
@@ -129,7 +130,7 @@ def check_template(
                 TemplateProblem(
                     f"gebruikt '{name}': attributen die met '_' beginnen zijn niet toegestaan",
                     path.name,
-                    f"in {part.name}",
+                    part=part.name,
                 )
             )
         if problems:

@@ -45,9 +45,9 @@ NOTES_CONTENT_TYPES = frozenset(
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
 _XML_TAGS = re.compile(r"<[^>]+>")
-# Characters docxtpl turns into Word markup in values: tab, line break, paragraph, page.
 # docxtpl's column loop ({%tc for ... %}); patch_xml turns it into plain {% %}.
 _COLUMN_LOOP = re.compile(r"\{%\s*tc\b")
+# Characters docxtpl turns into Word markup in values: tab, line break, paragraph, page.
 _LISTING = ("\t", "\n", "\a", "\f")
 
 
@@ -129,8 +129,7 @@ def _limit_paragraph(env: jinja2.Environment, source: str, context: Mapping[str,
             if trace.tb_frame.f_code.co_filename == "<template>":
                 lineno = trace.tb_lineno
             trace = trace.tb_next
-        text = paragraph_text(marked, lineno)
-        return f", in de alinea '{text}'" if text else ""
+        return paragraph_text(marked, lineno)
     return ""
 
 
@@ -231,7 +230,8 @@ class PreparedTemplate:
                 raise TemplateProblem(
                     f"Jinja-syntaxfout: {exc.message}",
                     self.name,
-                    f"in de alinea '{_error_paragraph(env, source)}'",
+                    part=name,
+                    paragraph=_error_paragraph(env, source),
                 ) from None
             # docxtpl repairs the body's table grids after a column loop has run.
             column_loop = _COLUMN_LOOP.search(_XML_TAGS.sub("", xml)) is not None
@@ -262,22 +262,25 @@ class PreparedTemplate:
             raise TemplateProblem(
                 f"te zwaar om in te vullen: {exc}",
                 self.name,
-                f"in {part.name}{_limit_paragraph(self.env, part.source, context)}",
+                part=part.name,
+                paragraph=_limit_paragraph(self.env, part.source, context),
             ) from None
         except MemoryError:
             raise TemplateProblem(
-                "te zwaar om in te vullen: er is niet genoeg geheugen", self.name, f"in {part.name}"
+                "te zwaar om in te vullen: er is niet genoeg geheugen", self.name, part=part.name
             ) from None
         except jinja2.UndefinedError as exc:
-            raise TemplateProblem(undefined_message(exc.message or ""), self.name) from None
+            message = undefined_message(exc.message or "")
+            raise TemplateProblem(message, self.name, part=part.name) from None
         except SecurityError as exc:
-            raise TemplateProblem(f"niet toegestaan in een sjabloon: {exc}", self.name) from None
+            message = f"niet toegestaan in een sjabloon: {exc}"
+            raise TemplateProblem(message, self.name, part=part.name) from None
         except jinja2.TemplateError as exc:
-            raise TemplateProblem(f"fout bij het invullen: {exc}", self.name) from None
+            message = f"fout bij het invullen: {exc}"
+            raise TemplateProblem(message, self.name, part=part.name) from None
         except Exception as exc:  # arithmetic or type errors in a template's expressions
-            raise TemplateProblem(
-                f"fout bij het invullen: {type(exc).__name__}: {exc}", self.name
-            ) from None
+            message = f"fout bij het invullen: {type(exc).__name__}: {exc}"
+            raise TemplateProblem(message, self.name, part=part.name) from None
         if any(c in xml for c in _LISTING):  # values with tabs, line breaks...: as docxtpl
             xml = self._tpl.resolve_listing(xml)
         if part.fix_tables:

@@ -78,10 +78,9 @@ def time_budget(seconds: float = SECONDS_PER_DOCUMENT, fresh: bool = False) -> I
     finally:
         _deadline = outer
         if use_timer:
-            if outer is None:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            else:
-                signal.setitimer(signal.ITIMER_REAL, max(outer - time.monotonic(), 0.01), 0.1)
+            left = 0.0 if outer is None else outer - time.monotonic()
+            # an outer budget already spent is not re-armed: its own checks end it
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.0), 0.1 if left > 0 else 0.0)
             signal.signal(signal.SIGALRM, previous)
 
 

@@ -1,9 +1,9 @@
 """An empty, self-explaining input workbook, built from the contract in `schema`.
 
 Every sheet of `schema.SHEETS` gets its headers (styled, frozen, filterable), the
-number formats and dropdowns its column kinds call for, and a `Toelichting` sheet
+number formats and dropdowns its column value types call for, and a `Toelichting` sheet
 explains every sheet and column in Dutch. Nothing here restates a column: names,
-kinds, choices, descriptions and examples all come from `schema`.
+value types, choices, descriptions and examples all come from `schema`.
 
 `build_empty_workbook` returns the openpyxl workbook so that a caller (the example
 generator) can fill rows before saving it with `save_workbook`, which writes
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -28,9 +27,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from pipeline.errors import IntervisieError
 from pipeline.files import write_atomic
 from pipeline.workbook import schema
-from pipeline.workbook.schema import Column, Kind, Sheet
+from pipeline.workbook.schema import Column, Sheet, ValueType
+from pipeline.workbook.values import and_list
 
 TOELICHTING = "Toelichting"
 CREATOR = "intervisie-docs"
@@ -44,7 +45,7 @@ DATE_FORMAT = "dd-mm-yyyy"
 TIME_FORMAT = "hh:mm"
 TEXT_FORMAT = "@"
 # Identifiers that look like numbers but must keep their leading zeros. Postcodes
-# are covered by their kind.
+# are covered by their value type.
 _KEEP_AS_TEXT = frozenset({"personeelsnummer"})
 
 _REQUIRED_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -68,7 +69,6 @@ _TITLE_LIMIT = 32
 _MESSAGE_LIMIT = 255
 _LIST_LIMIT = 255
 
-_CONDITION = re.compile(r"verplicht bij '([^']+)'", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- public API
@@ -143,21 +143,17 @@ def header_columns(worksheet: Worksheet) -> dict[str, int]:
 
 
 def requirement(column: Column) -> str:
-    """'ja', 'nee' or the condition under which the column is required ('bij online').
-
-    The condition is read from the column's own description ("verplicht bij 'online'").
-    """
+    """'ja', 'nee' or the condition under which the column is required ('bij online')."""
     if column.required:
         return "ja"
-    match = _CONDITION.search(column.description)
-    if match:
-        return f"bij {match.group(1)}"
+    if column.required_when is not None:
+        return f"bij {column.required_when.value}"
     return "nee"
 
 
 def choices_of(column: Column, themes: Sequence[str]) -> tuple[str, ...]:
     """The allowed values of a CHOICE column; `thema` takes the configured themes."""
-    if column.kind is not Kind.CHOICE:
+    if column.value_type is not ValueType.CHOICE:
         return ()
     return column.choices or tuple(themes)
 
@@ -169,9 +165,15 @@ def _check_themes(themes: Sequence[str]) -> tuple[str, ...]:
     names = tuple(theme.strip() for theme in themes if theme.strip())
     for name in names:
         if "," in name or '"' in name:
-            raise ValueError(f"Themanaam mag geen komma of aanhalingsteken bevatten: {name!r}")
+            raise IntervisieError(
+                f"kan de keuzelijst voor 'thema' niet maken: de themanaam '{name}' bevat een "
+                "komma of aanhalingsteken; pas de naam aan in het inhoudsbestand van het thema."
+            )
     if len(_list_formula(names)) > _LIST_LIMIT:
-        raise ValueError("De lijst met thema's is te lang voor een keuzelijst in Excel.")
+        raise IntervisieError(
+            "kan de keuzelijst voor 'thema' niet maken: de namen van de thema's zijn samen "
+            f"langer dan de {_LIST_LIMIT} tekens die Excel in een keuzelijst toelaat."
+        )
     return names
 
 
@@ -184,7 +186,7 @@ def _write_organisatie(worksheet: Worksheet, sheet: Sheet) -> None:
         key.font = _BOLD if veld.required else Font()
         value = worksheet.cell(row=row, column=2)
         value.alignment = _WRAP_TOP
-        value.number_format = DATE_FORMAT if veld.kind is Kind.DATE else TEXT_FORMAT
+        value.number_format = DATE_FORMAT if veld.value_type is ValueType.DATE else TEXT_FORMAT
         # An input message per value cell explains the field where it is filled in.
         prompt = DataValidation(
             allow_blank=True,
@@ -208,7 +210,7 @@ def _write_table_sheet(worksheet: Worksheet, sheet: Sheet, themes: Sequence[str]
         _style_header(worksheet.cell(row=1, column=number, value=column.name), column.required)
         worksheet.column_dimensions[letter].width = _width(column, themes)
         number_format = _number_format(column)
-        wrap = column.kind is Kind.MULTILINE
+        wrap = column.value_type is ValueType.MULTILINE
         if number_format or wrap:
             for row in range(FIRST_DATA_ROW, last_row + 1):
                 cell = worksheet.cell(row=row, column=number)
@@ -232,17 +234,17 @@ def _style_header(cell: Any, required: bool) -> None:
 
 
 def _number_format(column: Column) -> str | None:
-    if column.kind is Kind.DATE:
+    if column.value_type is ValueType.DATE:
         return DATE_FORMAT
-    if column.kind is Kind.TIME:
+    if column.value_type is ValueType.TIME:
         return TIME_FORMAT
-    if column.kind is Kind.POSTCODE or column.name in _KEEP_AS_TEXT:
+    if column.value_type is ValueType.POSTCODE or column.name in _KEEP_AS_TEXT:
         return TEXT_FORMAT
     return None
 
 
 def _width(column: Column, themes: Sequence[str]) -> float:
-    if column.kind is Kind.MULTILINE:
+    if column.value_type is ValueType.MULTILINE:
         return _MULTILINE_WIDTH
     texts = [column.name, *column.example.splitlines(), *choices_of(column, themes)]
     return float(min(_MAX_WIDTH, max(_MIN_WIDTH, max(len(text) for text in texts) + 4)))
@@ -269,7 +271,7 @@ def _validation(column: Column, themes: Sequence[str]) -> DataValidation:
             error=_clip(f"Kies een waarde uit de lijst: {', '.join(choices)}.", _MESSAGE_LIMIT),
             **common,
         )
-    if column.kind is Kind.INTEGER:
+    if column.value_type is ValueType.INTEGER:
         return DataValidation(
             type="whole",
             operator="greaterThan",
@@ -302,6 +304,22 @@ def _clip(text: str, limit: int) -> str:
 
 # ------------------------------------------------------------------------- Toelichting
 
+
+def _conditions_text() -> str:
+    """What 'bij ...' in the Verplicht column means, for every condition in the contract."""
+    by_column: dict[str, list[str]] = {}
+    for sheet in schema.SHEETS:
+        for column in sheet.columns:
+            if column.required_when is not None:
+                condition = column.required_when
+                by_column.setdefault(condition.column, []).append(f"'bij {condition.value}'")
+    return "; ".join(
+        f"{and_list(values)} {'betekent' if len(values) == 1 else 'betekenen'} dat de cel "
+        f"verplicht is als de kolom {column} die waarde heeft"
+        for column, values in by_column.items()
+    )
+
+
 _INTRO = (
     "Dit werkboek is de enige bron voor een cyclus intervisiesessies. Vul de bladen "
     "Organisatie, Sessies, Deelnemers en Indeling in; Uitkomsten vult u na afloop van "
@@ -311,8 +329,7 @@ _INTRO = (
     "maken niet uit en een spatie telt als een liggend streepje (Duur minuten = "
     "duur_minuten). Extra kolommen en lege rijen worden overgeslagen.",
     "Donkerblauwe kolomkoppen zijn verplichte kolommen, lichtblauwe zijn optioneel. "
-    "Elke verplichte cel moet gevuld zijn; 'bij online' en 'bij op locatie' betekenen "
-    "dat de cel verplicht is als de kolom vorm die waarde heeft.",
+    f"Elke verplichte cel moet gevuld zijn; {_conditions_text()}.",
     "Datums: een datumcel of tekst dd-mm-jjjj. Tijden: een tijdcel of tekst uu:mm. "
     "Keuzekolommen hebben een keuzelijst; andere waarden worden geweigerd.",
     "Personeelsnummers en postcodes staan als tekst opgemaakt, zodat voorloopnullen blijven staan.",
@@ -371,7 +388,7 @@ def _write_toelichting(worksheet: Worksheet, themes: Sequence[str]) -> None:
             values = (
                 column.name,
                 requirement(column),
-                column.kind.value,
+                column.value_type.value,
                 ", ".join(choices_of(column, themes)),
                 column.description,
                 column.example,

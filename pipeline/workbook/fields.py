@@ -9,7 +9,7 @@ every problem in one pass. `ok` tells whether the record is complete.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -109,6 +109,18 @@ class Fields:
         field = self.field(name)
         if field.value is None:
             self.fail(name, f"{message}{field.hint}")
+
+    def require_when(self, chosen: Mapping[str, str | None]) -> None:
+        """Report the columns the contract requires given the choices of this record
+        (`chosen`: column name -> the choice made, None when empty or invalid)."""
+        for column in self.spec.columns:
+            condition = column.required_when
+            if condition is not None and chosen.get(condition.column) == condition.value:
+                self.require(
+                    column.name,
+                    f"{column.name} is niet ingevuld; bij {condition.column} "
+                    f"'{condition.value}' is {condition.what} verplicht.",
+                )
 
     def get(self, name: str, parse: Callable[[CellValue], T]) -> T | None:
         """The parsed value, or None when empty or invalid (reported as needed)."""

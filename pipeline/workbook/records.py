@@ -1,5 +1,5 @@
-"""One record per row: the readers of the Sessies, Deelnemers, Indeling and Uitkomsten
-sheets, for the validator.
+"""The sheet readers, for the validator: one record per row of the Sessies, Deelnemers,
+Indeling and Uitkomsten sheets, and the Organisation from the Organisatie sheet.
 
 Each reader turns the rows of its sheet into records (or `SessionRow` drafts), reporting
 every cell that is empty when required or does not parse. Ids (sessie,
@@ -10,41 +10,124 @@ all-digit ids by number); a reference resolves to the id as written in its own s
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 from pipeline.content.themes import Content, Theme
 from pipeline.errors import Location
-from pipeline.model import Aanhef, Begeleiding, Booking, Outcome, Person, PostalAddress, Rol, Vorm
+from pipeline.model import (
+    Aanhef,
+    Begeleiding,
+    Booking,
+    Organisation,
+    Outcome,
+    Person,
+    PostalAddress,
+    Rol,
+    Session,
+    Vorm,
+    session_end,
+    session_start,
+)
 from pipeline.workbook import schema
-from pipeline.workbook.fields import Fields, Ids, Report, RowFields, id_key
+from pipeline.workbook.fields import Fields, Ids, OrganisationFields, Report, RowFields, id_key
 from pipeline.workbook.reader import RawRow, RawSheet
-from pipeline.workbook.rules import SessionRow
 from pipeline.workbook.values import (
     CellValue,
     InvalidChoice,
-    InvalidDate,
-    InvalidNumber,
     and_list,
+    as_line,
     as_text,
     or_list,
-    parse_date,
+    parse_day,
     parse_email,
     parse_https_url,
-    parse_int,
+    parse_minutes,
     parse_postcode,
+    parse_signature,
     parse_time,
     show,
 )
 
-MIN_YEAR, MAX_YEAR = 2000, 2099  # keeps date arithmetic further on safe
-MAX_SESSION_MINUTES = 24 * 60
+DEFAULT_FUNCTIE = "Gemeentesecretaris"
+LETTER_LEAD_DAYS = 21
 ADDRESS_COLUMNS = ("adres", "postcode", "plaats")
 
 E = TypeVar("E", Vorm, Begeleiding, Aanhef, Rol)
 
 SESSIES, DEELNEMERS, INDELING = schema.SESSIES, schema.DEELNEMERS, schema.INDELING
 UITKOMSTEN = schema.UITKOMSTEN
+DATE_FORMAT = "%d-%m-%Y"
+
+
+@dataclass
+class SessionRow:
+    """One Sessies row as far as it parsed; `duur_minuten` is settled by `check_sessions`."""
+
+    sessie: str
+    row: int
+    complete: bool  # every cell of the row parsed
+    theme: Theme | None
+    datum: dt.date | None
+    begintijd: dt.time | None
+    duur: int | None  # as written; None: the theme's default
+    vorm: Vorm | None
+    locatie: str | None
+    link: str | None
+    begeleider: str | None
+    begeleiding: Begeleiding | None
+    prikkelende_vraag: str | None
+    duur_minuten: int | None = None
+
+    @property
+    def start(self) -> dt.datetime | None:
+        if self.datum is None or self.begintijd is None:
+            return None
+        return session_start(self.datum, self.begintijd)
+
+    @property
+    def end(self) -> dt.datetime | None:
+        if self.start is None or self.duur_minuten is None:
+            return None
+        return session_end(self.start, self.duur_minuten)
+
+    def describe(self) -> str:
+        """'LR-01 (09-03-2027 14:00-15:00)' for messages."""
+        if self.start is None or self.end is None:
+            return self.sessie
+        return (
+            f"{self.sessie} ({self.start.strftime(DATE_FORMAT)} "
+            f"{self.start:%H:%M}-{self.end:%H:%M})"
+        )
+
+    def to_session(self) -> Session | None:
+        if (
+            not self.complete
+            or self.theme is None
+            or self.datum is None
+            or self.begintijd is None
+            or self.duur_minuten is None
+            or self.vorm is None
+            or self.begeleider is None
+            or self.begeleiding is None
+        ):
+            return None
+        return Session(
+            sessie=self.sessie,
+            thema=self.theme.key,
+            datum=self.datum,
+            begintijd=self.begintijd,
+            duur_minuten=self.duur_minuten,
+            vorm=self.vorm,
+            locatie=self.locatie,
+            link=self.link,
+            begeleider=self.begeleider,
+            begeleiding=self.begeleiding,
+            prikkelende_vraag=self.prikkelende_vraag,
+            row=self.row,
+        )
 
 
 def _ids(sheet: RawSheet, column: str, rule: str, report: Report) -> Ids | None:
@@ -94,20 +177,12 @@ def _read_session(
     theme = f.get("thema", partial(_parse_theme, content))
     datum = f.get("datum", parse_day)
     begintijd = f.get("begintijd", parse_time)
-    duur = f.get("duur_minuten", _parse_minutes)
-    vorm = _enum(Vorm, f.choice("vorm"))
+    duur = f.get("duur_minuten", parse_minutes)
+    chosen_vorm = f.choice("vorm")
+    vorm = _enum(Vorm, chosen_vorm)
     locatie = f.text("locatie")
     link = f.get("link", parse_https_url)
-    if vorm is Vorm.LOCATIE:
-        f.require(
-            "locatie",
-            "locatie is niet ingevuld; bij vorm 'op locatie' is de zaal en het adres verplicht.",
-        )
-    if vorm is Vorm.ONLINE:
-        f.require(
-            "link",
-            "link is niet ingevuld; bij vorm 'online' is een vergaderlink (https://...) verplicht.",
-        )
+    f.require_when({"vorm": chosen_vorm})
     begeleider = f.text("begeleider")
     begeleiding = _enum(Begeleiding, f.choice("begeleiding"))
     vraag = f.text("prikkelende_vraag")
@@ -136,31 +211,6 @@ def _parse_theme(content: Content, value: CellValue) -> Theme:
         names = sorted(known.naam for known in content.themes.values())
         raise InvalidChoice(f"thema '{show(value)}' is onbekend; kies {or_list(names)}.")
     return theme
-
-
-def parse_day(value: CellValue) -> dt.date:
-    day = parse_date(value)
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise InvalidDate(
-            f"datum {show(day)} ligt niet tussen {MIN_YEAR} en {MAX_YEAR}; controleer het jaartal."
-        )
-    return day
-
-
-def _parse_minutes(value: CellValue) -> int:
-    hint = "verwacht het aantal minuten als positief geheel getal, bijvoorbeeld 60."
-    try:
-        minutes = parse_int(value)
-    except InvalidNumber:
-        raise InvalidNumber(f"duur_minuten '{show(value)}' is geen geheel getal; {hint}") from None
-    if minutes <= 0:
-        raise InvalidNumber(f"duur_minuten {minutes} is geen positief aantal minuten; {hint}")
-    if minutes > MAX_SESSION_MINUTES:
-        raise InvalidNumber(
-            f"duur_minuten {minutes} is langer dan een dag; verwacht hoogstens "
-            f"{MAX_SESSION_MINUTES} minuten."
-        )
-    return minutes
 
 
 def _enum(kind: type[E], value: str | None) -> E | None:
@@ -298,3 +348,66 @@ def read_outcomes(sheet: RawSheet | None, sessions: Ids | None, report: Report) 
         seen[id_key(sessie)] = row.row
         outcomes.append(Outcome(sessie, *texts))
     return outcomes
+
+
+# --- Organisatie ------------------------------------------------------------------------
+
+
+def read_organisation(
+    sheet: RawSheet | None, folder: Path, first_date: dt.date | None, report: Report
+) -> Organisation | None:
+    """The key/value list of the Organisatie sheet; the letter date defaults to
+    LETTER_LEAD_DAYS before the first session. `folder` is where the signature is looked
+    up (the workbook's own folder)."""
+    f = OrganisationFields(sheet, report)
+    gemeente = f.text("gemeente")
+    secretaris = f.text("gemeentesecretaris")
+    functie = f.text("functie_ondertekenaar") or DEFAULT_FUNCTIE
+    handtekening = f.get("handtekening", partial(parse_signature, folder))
+    afzender = f.lines("afzender_adres")
+    contactpersoon = f.text("contactpersoon")
+    email = f.get("contact_email", parse_email)
+    telefoon = f.text("contact_telefoon")
+    cyclus = f.get("cyclus", as_line)
+    plaats = f.text("plaats") or (_place(gemeente) if gemeente else None)
+    briefdatum = f.get("briefdatum", parse_day)
+    if briefdatum is not None and first_date is not None and briefdatum > first_date:
+        f.warn(
+            "briefdatum",
+            f"briefdatum {briefdatum:%d-%m-%Y} ligt na de eerste sessie "
+            f"({first_date:%d-%m-%Y}); de uitnodigingen zouden dan te laat komen.",
+        )
+    if briefdatum is None and first_date is not None:
+        briefdatum = first_date - dt.timedelta(days=LETTER_LEAD_DAYS)
+    if (
+        not f.ok
+        or gemeente is None
+        or secretaris is None
+        or contactpersoon is None
+        or email is None
+        or cyclus is None
+        or plaats is None
+        or briefdatum is None
+    ):
+        return None
+    return Organisation(
+        gemeente=gemeente,
+        gemeentesecretaris=secretaris,
+        functie_ondertekenaar=functie,
+        handtekening=handtekening,
+        afzender_adres=afzender,
+        contactpersoon=contactpersoon,
+        contact_email=email,
+        contact_telefoon=telefoon,
+        cyclus=cyclus,
+        plaats=plaats,
+        briefdatum=briefdatum,
+    )
+
+
+def _place(gemeente: str) -> str:
+    """'Gemeente Voorbeeldstad' -> 'Voorbeeldstad'."""
+    prefix = "gemeente "
+    if gemeente.lower().startswith(prefix) and gemeente[len(prefix) :].strip():
+        return gemeente[len(prefix) :].strip()
+    return gemeente

@@ -1,6 +1,6 @@
 """Rules that need more than one row: session length, group size, overlaps, warnings.
 
-They run on what the row readers in `validate` could parse, so that a fault in one
+They run on what the sheet readers in `records` could parse, so that a fault in one
 row still lets every other rule speak.
 """
 
@@ -9,82 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from pipeline.content.themes import Theme
-from pipeline.model import Begeleiding, Booking, Person, Rol, Session, Vorm
+from pipeline.model import Booking, Person, Rol
 from pipeline.workbook.fields import Report, id_key, locate
 from pipeline.workbook.reader import RawSheet
-
-DATE_FORMAT = "%d-%m-%Y"
-
-
-@dataclass
-class SessionRow:
-    """One Sessies row as far as it parsed; `duur_minuten` is settled by `check_sessions`."""
-
-    sessie: str
-    row: int
-    complete: bool  # every cell of the row parsed
-    theme: Theme | None
-    datum: dt.date | None
-    begintijd: dt.time | None
-    duur: int | None  # as written; None: the theme's default
-    vorm: Vorm | None
-    locatie: str | None
-    link: str | None
-    begeleider: str | None
-    begeleiding: Begeleiding | None
-    prikkelende_vraag: str | None
-    duur_minuten: int | None = None
-
-    @property
-    def start(self) -> dt.datetime | None:
-        if self.datum is None or self.begintijd is None:
-            return None
-        return dt.datetime.combine(self.datum, self.begintijd)
-
-    @property
-    def end(self) -> dt.datetime | None:
-        if self.start is None or self.duur_minuten is None:
-            return None
-        return self.start + dt.timedelta(minutes=self.duur_minuten)
-
-    def describe(self) -> str:
-        """'LR-01 (09-03-2027 14:00-15:00)' for messages."""
-        if self.start is None or self.end is None:
-            return self.sessie
-        return (
-            f"{self.sessie} ({self.start.strftime(DATE_FORMAT)} "
-            f"{self.start:%H:%M}-{self.end:%H:%M})"
-        )
-
-    def to_session(self) -> Session | None:
-        if (
-            not self.complete
-            or self.theme is None
-            or self.datum is None
-            or self.begintijd is None
-            or self.duur_minuten is None
-            or self.vorm is None
-            or self.begeleider is None
-            or self.begeleiding is None
-        ):
-            return None
-        return Session(
-            sessie=self.sessie,
-            thema=self.theme.key,
-            datum=self.datum,
-            begintijd=self.begintijd,
-            duur_minuten=self.duur_minuten,
-            vorm=self.vorm,
-            locatie=self.locatie,
-            link=self.link,
-            begeleider=self.begeleider,
-            begeleiding=self.begeleiding,
-            prikkelende_vraag=self.prikkelende_vraag,
-            row=self.row,
-        )
+from pipeline.workbook.records import DATE_FORMAT, SessionRow
 
 
 def check_sessions(

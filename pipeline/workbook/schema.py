@@ -1,7 +1,8 @@
-"""The workbook contract as data: sheets, columns, kinds and their Dutch explanations.
+"""The workbook contract as data: sheets, columns, value types and their Dutch explanations.
 
 The reader, the validator, `nieuw-werkboek` and its Toelichting sheet all read this
-one description, so the contract is written down exactly once.
+one description, so the contract is written down exactly once. The allowed values of a
+choice column are the values of the matching enum in pipeline.model.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from pipeline.model import Aanhef, Begeleiding, Rol, Vorm
 
-class Kind(Enum):
+
+class ValueType(Enum):
+    """What a column holds; the reader parses and `nieuw-werkboek` formats by it."""
+
     TEXT = "tekst"
     MULTILINE = "tekst (meerdere regels)"
     INTEGER = "geheel getal"
@@ -24,13 +29,28 @@ class Kind(Enum):
 
 
 @dataclass(frozen=True)
+class RequiredWhen:
+    """An optional column that must be filled when another column has a given value."""
+
+    column: str  # the other column, in the same sheet
+    value: str  # its value, as the choice is written
+    what: str  # what must then be filled in, for the message: 'de zaal en het adres'
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
-    kind: Kind
+    value_type: ValueType
     required: bool
     description: str
     choices: tuple[str, ...] = ()
     example: str = ""
+    required_when: RequiredWhen | None = None
+
+
+def values_of(choice: type[Enum]) -> tuple[str, ...]:
+    """The allowed values of a choice column: its enum's values, in their order."""
+    return tuple(str(member.value) for member in choice)
 
 
 @dataclass(frozen=True)
@@ -47,13 +67,6 @@ class Sheet:
         raise KeyError(name)
 
 
-VORM_ONLINE = "online"
-VORM_LOCATIE = "op locatie"
-BEGELEIDING = ("HR", "extern")
-AANHEF = ("heer", "mevrouw", "neutraal")
-ROL_DEELNEMER = "deelnemer"
-ROL_INBRENGER = "inbrenger"
-
 ORGANISATIE = Sheet(
     name="Organisatie",
     required=True,
@@ -63,28 +76,28 @@ ORGANISATIE = Sheet(
     columns=(
         Column(
             "gemeente",
-            Kind.TEXT,
+            ValueType.TEXT,
             True,
             "Naam van de gemeente, als briefhoofd.",
             example="Gemeente Voorbeeldstad",
         ),
         Column(
             "gemeentesecretaris",
-            Kind.TEXT,
+            ValueType.TEXT,
             True,
             "Volledige naam van de gemeentesecretaris die de uitnodigingen ondertekent.",
             example="drs. A.M. (Anneke) Jansen",
         ),
         Column(
             "functie_ondertekenaar",
-            Kind.TEXT,
+            ValueType.TEXT,
             False,
             "Functie onder de handtekening; standaard 'Gemeentesecretaris'.",
             example="Gemeentesecretaris",
         ),
         Column(
             "handtekening",
-            Kind.PATH,
+            ValueType.PATH,
             False,
             "Pad (ten opzichte van het werkboek) naar een PNG- of JPEG-afbeelding van de "
             "handtekening.",
@@ -92,49 +105,49 @@ ORGANISATIE = Sheet(
         ),
         Column(
             "afzender_adres",
-            Kind.MULTILINE,
+            ValueType.MULTILINE,
             True,
             "Postadres van de afzender; elke regel op een eigen regel in de cel (Alt+Enter).",
             example="Postbus 100\n1234 AB Voorbeeldstad",
         ),
         Column(
             "contactpersoon",
-            Kind.TEXT,
+            ValueType.TEXT,
             True,
             "HR-contactpersoon die in de brieven staat.",
             example="Fatima el Amrani",
         ),
         Column(
             "contact_email",
-            Kind.EMAIL,
+            ValueType.EMAIL,
             True,
             "E-mailadres van de contactpersoon.",
             example="hr@voorbeeldstad.nl",
         ),
         Column(
             "contact_telefoon",
-            Kind.TEXT,
+            ValueType.TEXT,
             False,
             "Telefoonnummer van de contactpersoon.",
             example="14 0123",
         ),
         Column(
             "cyclus",
-            Kind.TEXT,
+            ValueType.TEXT,
             True,
             "Naam van de cyclus; komt in de bestandsnamen en het archief.",
             example="Intervisie voorjaar 2027",
         ),
         Column(
             "plaats",
-            Kind.TEXT,
+            ValueType.TEXT,
             False,
             "Plaats boven de brief; standaard de gemeentenaam zonder 'Gemeente'.",
             example="Voorbeeldstad",
         ),
         Column(
             "briefdatum",
-            Kind.DATE,
+            ValueType.DATE,
             False,
             "Datum van de brieven; standaard 21 dagen voor de eerste sessie van de cyclus "
             "(zo geeft dezelfde invoer altijd dezelfde documenten).",
@@ -148,10 +161,10 @@ SESSIES = Sheet(
     required=True,
     description="Eén rij per sessie.",
     columns=(
-        Column("sessie", Kind.TEXT, True, "Unieke code van de sessie.", example="LR-01"),
+        Column("sessie", ValueType.TEXT, True, "Unieke code van de sessie.", example="LR-01"),
         Column(
             "thema",
-            Kind.CHOICE,
+            ValueType.CHOICE,
             True,
             "Thema: Leerruimte, Autonomie, Participatie of Intervisie (algemene "
             "probleemronde); hoofdletters maken niet uit.",
@@ -159,15 +172,15 @@ SESSIES = Sheet(
         ),
         Column(
             "datum",
-            Kind.DATE,
+            ValueType.DATE,
             True,
             "Datum van de sessie (datumcel of dd-mm-jjjj).",
             example="09-03-2027",
         ),
-        Column("begintijd", Kind.TIME, True, "Begintijd (tijdcel of uu:mm).", example="14:00"),
+        Column("begintijd", ValueType.TIME, True, "Begintijd (tijdcel of uu:mm).", example="14:00"),
         Column(
             "duur_minuten",
-            Kind.INTEGER,
+            ValueType.INTEGER,
             False,
             "Duur in minuten; standaard de duur van het thema (60 voor de thema-sessies, "
             "bij Intervisie genoeg voor één ronde van 30 minuten per inbrenger).",
@@ -175,33 +188,42 @@ SESSIES = Sheet(
         ),
         Column(
             "vorm",
-            Kind.CHOICE,
+            ValueType.CHOICE,
             True,
             "online of op locatie.",
-            choices=(VORM_ONLINE, VORM_LOCATIE),
+            choices=values_of(Vorm),
             example="op locatie",
         ),
         Column(
             "locatie",
-            Kind.TEXT,
+            ValueType.TEXT,
             False,
-            "Zaal en adres; verplicht bij 'op locatie'.",
+            "Zaal en adres.",
             example="Raadzaal, Stadhuisplein 1, Voorbeeldstad",
+            required_when=RequiredWhen("vorm", Vorm.LOCATIE.value, "de zaal en het adres"),
         ),
         Column(
             "link",
-            Kind.URL,
+            ValueType.URL,
             False,
-            "Vergaderlink (https); verplicht bij 'online'.",
+            "Vergaderlink (https).",
             example="https://teams.example.nl/sessie-lr-01",
+            required_when=RequiredWhen("vorm", Vorm.ONLINE.value, "een vergaderlink (https://...)"),
         ),
-        Column("begeleider", Kind.TEXT, True, "Naam van de begeleider.", example="Karin Bakker"),
         Column(
-            "begeleiding", Kind.CHOICE, True, "HR of extern.", choices=BEGELEIDING, example="HR"
+            "begeleider", ValueType.TEXT, True, "Naam van de begeleider.", example="Karin Bakker"
+        ),
+        Column(
+            "begeleiding",
+            ValueType.CHOICE,
+            True,
+            "HR of extern.",
+            choices=values_of(Begeleiding),
+            example="HR",
         ),
         Column(
             "prikkelende_vraag",
-            Kind.TEXT,
+            ValueType.TEXT,
             False,
             "Eigen prikkelende vraag voor de uitnodiging; anders die van het thema.",
             example="Wat doe jij om zelf te blijven leren?",
@@ -214,37 +236,43 @@ DEELNEMERS = Sheet(
     required=True,
     description="Eén rij per persoon.",
     columns=(
-        Column("personeelsnummer", Kind.TEXT, True, "Uniek personeelsnummer.", example="10234"),
-        Column("voornaam", Kind.TEXT, True, "Voornaam.", example="Jan"),
+        Column(
+            "personeelsnummer", ValueType.TEXT, True, "Uniek personeelsnummer.", example="10234"
+        ),
+        Column("voornaam", ValueType.TEXT, True, "Voornaam.", example="Jan"),
         Column(
             "tussenvoegsel",
-            Kind.TEXT,
+            ValueType.TEXT,
             False,
             "Tussenvoegsel, zoals van, de, van der.",
             example="van der",
         ),
-        Column("achternaam", Kind.TEXT, True, "Achternaam zonder tussenvoegsel.", example="Berg"),
+        Column(
+            "achternaam", ValueType.TEXT, True, "Achternaam zonder tussenvoegsel.", example="Berg"
+        ),
         Column(
             "aanhef",
-            Kind.CHOICE,
+            ValueType.CHOICE,
             True,
             "heer, mevrouw of neutraal (neutraal: 'Beste <voornaam> <achternaam>').",
-            choices=AANHEF,
+            choices=values_of(Aanhef),
             example="heer",
         ),
-        Column("functie", Kind.TEXT, False, "Functie.", example="Teamleider Burgerzaken"),
-        Column("afdeling", Kind.TEXT, False, "Afdeling.", example="Publiekszaken"),
-        Column("email", Kind.EMAIL, True, "E-mailadres.", example="j.vanderberg@voorbeeldstad.nl"),
+        Column("functie", ValueType.TEXT, False, "Functie.", example="Teamleider Burgerzaken"),
+        Column("afdeling", ValueType.TEXT, False, "Afdeling.", example="Publiekszaken"),
+        Column(
+            "email", ValueType.EMAIL, True, "E-mailadres.", example="j.vanderberg@voorbeeldstad.nl"
+        ),
         Column(
             "adres",
-            Kind.TEXT,
+            ValueType.TEXT,
             False,
             "Straat en huisnummer. Adres, postcode en plaats samen: brief per post; "
             "anders interne bezorging.",
             example="Dorpsstraat 12",
         ),
-        Column("postcode", Kind.POSTCODE, False, "Postcode (1234 AB).", example="1234 AB"),
-        Column("plaats", Kind.TEXT, False, "Woonplaats.", example="Voorbeeldstad"),
+        Column("postcode", ValueType.POSTCODE, False, "Postcode (1234 AB).", example="1234 AB"),
+        Column("plaats", ValueType.TEXT, False, "Woonplaats.", example="Voorbeeldstad"),
     ),
 )
 
@@ -253,16 +281,20 @@ INDELING = Sheet(
     required=True,
     description="Eén rij per persoon per sessie.",
     columns=(
-        Column("sessie", Kind.TEXT, True, "Code uit het blad Sessies.", example="LR-01"),
+        Column("sessie", ValueType.TEXT, True, "Code uit het blad Sessies.", example="LR-01"),
         Column(
-            "personeelsnummer", Kind.TEXT, True, "Nummer uit het blad Deelnemers.", example="10234"
+            "personeelsnummer",
+            ValueType.TEXT,
+            True,
+            "Nummer uit het blad Deelnemers.",
+            example="10234",
         ),
         Column(
             "rol",
-            Kind.CHOICE,
+            ValueType.CHOICE,
             False,
             "deelnemer (standaard) of inbrenger (brengt de casus in).",
-            choices=(ROL_DEELNEMER, ROL_INBRENGER),
+            choices=values_of(Rol),
             example="deelnemer",
         ),
     ),
@@ -273,24 +305,24 @@ UITKOMSTEN = Sheet(
     required=False,
     description="Optioneel, na een sessie in te vullen; voedt het vervolgadvies.",
     columns=(
-        Column("sessie", Kind.TEXT, True, "Code uit het blad Sessies.", example="LR-01"),
+        Column("sessie", ValueType.TEXT, True, "Code uit het blad Sessies.", example="LR-01"),
         Column(
             "knelpunten",
-            Kind.MULTILINE,
+            ValueType.MULTILINE,
             False,
             "Wat de groep lastig vond.",
             example="Weinig tijd voor leren naast de spits aan de balie.",
         ),
         Column(
             "wat_helpt",
-            Kind.MULTILINE,
+            ValueType.MULTILINE,
             False,
             "Wat helpt om verder te komen.",
             example="Vaste leermomenten in het werkoverleg.",
         ),
         Column(
             "afspraken",
-            Kind.MULTILINE,
+            ValueType.MULTILINE,
             False,
             "Afspraken en vervolgstappen.",
             example="Elke leidinggevende plant een ontwikkelgesprek per kwartaal.",

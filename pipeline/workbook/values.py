@@ -1,17 +1,25 @@
-"""Small pure parsers for cell values, used by the validator.
+"""Every parser of a cell value the workbook check uses, in one place.
 
 Every parser takes a cell value exactly as the reader returns it (text, number, date,
 time, boolean) and either returns a clean Python value or raises a subclass of
 `InvalidValue` whose message is complete, Dutch and says what was expected. The
-validator adds the location. Nothing here knows about sheets or rows.
+validator adds the location. Nothing here knows about sheets or rows (the signature
+parser knows the workbook's folder, where the file must be).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import urllib.parse
 from collections.abc import Sequence
+from pathlib import Path
+
+from docx.image.image import Image
+
+from pipeline.errors import describe_os_error
 
 CellValue = str | int | float | bool | dt.date | dt.time | dt.datetime | None
 
@@ -28,6 +36,10 @@ _POSTCODE = re.compile(r"([1-9][0-9]{3}) ?([A-Za-z]{2})")
 # PostNL never issues these letter combinations.
 _POSTCODE_UNUSED_LETTERS = frozenset({"SA", "SD", "SS"})
 _BULLET = re.compile(r"^(?:[-*•–]\s+)")
+
+MIN_YEAR, MAX_YEAR = 2000, 2099
+MAX_SESSION_MINUTES = 24 * 60
+IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
 
 DATE_EXAMPLE = "09-03-2027"
 TIME_EXAMPLE = "14:00"
@@ -270,3 +282,110 @@ def and_list(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} en {items[-1]}"
+
+
+def parse_day(value: CellValue) -> dt.date:
+    """A date in the years the program plans for (keeps date arithmetic safe)."""
+    day = parse_date(value)
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise InvalidDate(
+            f"datum {show(day)} ligt niet tussen {MIN_YEAR} en {MAX_YEAR}; controleer het jaartal."
+        )
+    return day
+
+
+def parse_minutes(value: CellValue) -> int:
+    """A session length: a positive whole number of minutes, at most a day."""
+    hint = "verwacht het aantal minuten als positief geheel getal, bijvoorbeeld 60."
+    try:
+        minutes = parse_int(value)
+    except InvalidNumber:
+        raise InvalidNumber(f"duur_minuten '{show(value)}' is geen geheel getal; {hint}") from None
+    if minutes <= 0:
+        raise InvalidNumber(f"duur_minuten {minutes} is geen positief aantal minuten; {hint}")
+    if minutes > MAX_SESSION_MINUTES:
+        raise InvalidNumber(
+            f"duur_minuten {minutes} is langer dan een dag; verwacht hoogstens "
+            f"{MAX_SESSION_MINUTES} minuten."
+        )
+    return minutes
+
+
+MAX_SIGNATURE_BYTES = 5 * 1024 * 1024  # a scanned signature is tens of kilobytes
+MAX_SIGNATURE_PIXELS = 16_000_000  # 4000 x 4000; every letter carries a copy
+
+
+def parse_signature(folder: Path, value: CellValue) -> Path:
+    """A PNG or JPEG file in the workbook's folder (or below it), by magic bytes, of a
+    size a letter can carry. Only there: the workbook must not pull any picture on the
+    machine into letters sent out in the secretary's name."""
+    text = as_text(value)
+    path = folder / text.replace("\\", "/")
+    try:
+        resolved = path.resolve()
+        inside = resolved.is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):
+        raise InvalidValue(
+            f"handtekening '{show(text)}' kan niet worden gelezen; controleer het pad."
+        ) from None
+    if not inside:
+        raise InvalidValue(
+            f"handtekening '{show(text)}' staat buiten de map van het werkboek ({folder}); "
+            "kopieer het bestand naar die map en geef alleen de bestandsnaam op."
+        )
+    try:
+        info = os.stat(resolved)
+    except FileNotFoundError:
+        raise InvalidValue(
+            f"handtekening '{show(text)}' bestaat niet (gezocht: {path}); geef het pad ten "
+            "opzichte van de map van het werkboek."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise InvalidValue(
+            f"handtekening '{show(text)}' kan niet worden gelezen: {_os_reason(exc)}."
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is een map; geef het pad van het afbeeldingsbestand."
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is geen gewoon bestand (maar bijvoorbeeld een "
+            "apparaat of pijp); geef het pad van het afbeeldingsbestand."
+        )
+    if info.st_size > MAX_SIGNATURE_BYTES:
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is {info.st_size / 1024 / 1024:.0f} MB; dat is te "
+            f"groot voor een brief (hoogstens {MAX_SIGNATURE_BYTES // 1024 // 1024} MB). Sla "
+            "de handtekening kleiner op, bijvoorbeeld 600 x 200 pixels."
+        )
+    try:
+        with resolved.open("rb") as handle:
+            magic = handle.read(8)
+    except OSError as exc:
+        raise InvalidValue(
+            f"handtekening '{show(text)}' kan niet worden gelezen: {_os_reason(exc)}."
+        ) from None
+    if not magic.startswith(IMAGE_MAGICS):
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is geen PNG- of JPEG-afbeelding; sla de handtekening "
+            "op als .png of .jpg."
+        )
+    try:  # the same parse Word embedding needs: a damaged header fails here, not mid-run
+        image = Image.from_file(str(resolved))
+    except Exception:  # python-docx raises several unrelated types for a bad image
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is beschadigd en kan niet in een brief worden "
+            "geplaatst; sla de afbeelding opnieuw op als .png of .jpg."
+        ) from None
+    if image.px_width * image.px_height > MAX_SIGNATURE_PIXELS:
+        raise InvalidValue(
+            f"handtekening '{show(text)}' is {image.px_width} x {image.px_height} pixels; dat "
+            "is te groot voor een brief (hoogstens 16 miljoen pixels). Sla de handtekening "
+            "kleiner op, bijvoorbeeld 600 x 200 pixels."
+        )
+    return resolved
+
+
+def _os_reason(exc: BaseException) -> str:
+    return describe_os_error(exc) if isinstance(exc, OSError) else str(exc)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.content.themes import Content, load_content
-from pipeline.errors import TemplateProblem
+from pipeline.errors import ContentProblem, TemplateProblem
 from tests.conftest import TEMPLATES
 
 
@@ -43,18 +43,18 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        ("themas/leerruimte.toml", "naam = ", "naam_ = ", "veld 'naam' ontbreekt"),
+        ("themas/leerruimte.toml", "naam = ", "naam_ = ", "veld 'naam': ontbreekt"),
         (
             "themas/leerruimte.toml",
             "duur_minuten = 60",
             'duur_minuten = "zestig"',
-            "'duur_minuten' moet een geheel getal",
+            "veld 'duur_minuten': moet een geheel getal",
         ),
         (
             "themas/leerruimte.toml",
             "grote_groep = true",
             "grote_groepen = true",
-            "onbekend veld 'stappen[2].grote_groepen'",
+            "veld 'stappen[2].grote_groepen': onbekend veld",
         ),
         (
             "themas/intervisie.toml",
@@ -74,7 +74,7 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
             "duur_minuten = 30",
             "korter dan de som van de stappen",
         ),
-        ("algemeen.toml", "vaardigheden = ", "vaardigheid = ", "veld 'vaardigheden' ontbreekt"),
+        ("algemeen.toml", "vaardigheden = ", "vaardigheid = ", "veld 'vaardigheden': ontbreekt"),
         (
             "themas/leerruimte.toml",
             "max_deelnemers = 10",
@@ -111,7 +111,7 @@ def test_broken_content_names_file_and_field(
     tmp_path: Path, file: str, old: str, new: str, expected: str
 ) -> None:
     folder = broken(tmp_path, file, old, new)
-    with pytest.raises(TemplateProblem) as info:
+    with pytest.raises(ContentProblem) as info:
         load_content(folder)
     message = str(info.value)
     assert Path(file).name in message
@@ -121,8 +121,19 @@ def test_broken_content_names_file_and_field(
 @pytest.mark.parametrize("naam", ["Leerruimte", "LEERRUIMTE", "leerruimte"])
 def test_two_themes_with_one_naam_are_refused(tmp_path: Path, naam: str) -> None:
     folder = broken(tmp_path, "themas/autonomie.toml", 'naam = "Autonomie"', f'naam = "{naam}"')
-    with pytest.raises(TemplateProblem) as caught:
+    with pytest.raises(ContentProblem) as caught:
         load_content(folder)
     message = str(caught.value)
     assert "autonomie.toml" in message and "leerruimte.toml" in message
     assert "eigen naam" in message
+
+
+def test_a_broken_content_file_is_a_content_problem_not_a_template_problem(
+    tmp_path: Path,
+) -> None:
+    folder = broken(tmp_path, "themas/leerruimte.toml", 'naam = "Leerruimte"', "naam = 3")
+    with pytest.raises(ContentProblem) as caught:
+        load_content(folder)
+    assert not isinstance(caught.value, TemplateProblem)
+    assert str(caught.value).startswith("inhoudsbestand 'leerruimte.toml', veld 'naam': ")
+    assert "sjabloon" not in str(caught.value)

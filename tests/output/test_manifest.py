@@ -26,7 +26,7 @@ def test_manifest_reads_back_as_text() -> None:
 def test_manifest_csv_of_a_run_holds_each_files_sha256(example_run) -> None:  # type: ignore[no-untyped-def]
     text = (example_run.target / "manifest.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    assert len(rows) == 118 + 59  # the documents, and a calendar file per invitation
+    assert len(rows) == 118 + 59  # documents and their calendar files
     for row in rows:
         data = (example_run.target / row["pad"]).read_bytes()
         assert row["sha256"] == hashlib.sha256(data).hexdigest(), row["pad"]

@@ -103,7 +103,7 @@ def test_a_folder_the_program_did_not_write_is_not_replaced(tmp_path: Path) -> N
     (cycle / "brief.docx").write_bytes(b"HR")
     code, out = cli("genereer", str(EXAMPLE), "--uitvoer", str(tmp_path / "output"))
     assert code == 2, out
-    assert "niet door dit programma gemaakt" in out and "Er is niets geschreven" not in out
+    assert "niet door dit programma gemaakt" in out and "Er is niets geschreven." in out
     assert (cycle / "brief.docx").read_bytes() == b"HR"
     assert sorted(p.name for p in (tmp_path / "output").iterdir()) == [FOLDER]
 
@@ -200,3 +200,42 @@ def test_the_same_cycle_spelled_differently_replaces_its_own_folder(tmp_path: Pa
 )
 def test_same_cycle(first: str, second: str, same: bool) -> None:
     assert same_cycle(first, second) is same
+
+
+def test_file_manager_leftovers_do_not_stop_a_run(tmp_path: Path) -> None:
+    first = generate_example(tmp_path)
+    for name in (".DS_Store", "Thumbs.db", "uitnodigingen/desktop.ini"):
+        (first.target / name).write_bytes(b"x")
+    again = generate_example(tmp_path)
+    assert not (again.target / ".DS_Store").exists()
+
+
+def test_a_document_open_in_word_is_named_as_open(tmp_path: Path) -> None:
+    first = generate_example(tmp_path)
+    (first.target / "draaiboeken" / "~$aaiboek-lr-01.docx").write_bytes(b"lock")
+    with pytest.raises(OutputError, match="open in Word of LibreOffice"):
+        generate_example(tmp_path)
+
+
+def test_any_file_the_manifest_lists_is_ours(tmp_path: Path) -> None:
+    """Stages that write more than documents list those files in manifest.json too."""
+    first = generate_example(tmp_path)
+    (first.target / "controle.sha256").write_text("x")
+    record = json.loads((first.target / "manifest.json").read_text(encoding="utf-8"))
+    digest = hashlib.sha256(b"x").hexdigest()
+    record["archiefbestanden"] = [{"pad": "controle.sha256", "sha256": digest}]
+    (first.target / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
+    again = generate_example(tmp_path)
+    assert not (again.target / "controle.sha256").exists()
+
+
+def test_an_edit_with_an_old_timestamp_is_still_seen(tmp_path: Path) -> None:
+    first = generate_example(tmp_path)
+    edited = (
+        first.target / "syllabi" / sorted(p.name for p in (first.target / "syllabi").iterdir())[0]
+    )
+    old = edited.stat()
+    edited.write_bytes(edited.read_bytes() + b"\0")
+    os.utime(edited, ns=(old.st_atime_ns, old.st_mtime_ns - 10**12))  # as 'cp -p' leaves it
+    with pytest.raises(OutputError, match="gewijzigd sinds de vorige run"):
+        generate_example(tmp_path)

@@ -40,6 +40,11 @@ def problems_of(book: Book, folder: Path) -> tuple[Problem, ...]:
     return caught.value.problems
 
 
+def internal_delivery(result: CheckResult) -> tuple[str, ...]:
+    """Personeelsnummers of the people whose letter goes by internal post."""
+    return tuple(p.personeelsnummer for p in result.cycle.people if p.postadres is None)
+
+
 def at(problems: tuple[Problem, ...], location: Location) -> list[Problem]:
     return [p for p in problems if p.location == location]
 
@@ -89,7 +94,7 @@ def test_people_and_internal_delivery(tmp_path: Path) -> None:
     assert first.aanhef is Aanhef.HEER
     assert first.postadres == PostalAddress("Dorpsstraat 1", "1234 AB", "Voorbeeldstad")
     assert result.cycle.people[2].tussenvoegsel == "van der"
-    assert result.internal_delivery == ("10011", "10012")
+    assert internal_delivery(result) == ("10011", "10012")
 
 
 def test_explicit_organisation_values(tmp_path: Path) -> None:
@@ -774,7 +779,7 @@ def test_partial_address_means_internal_delivery(tmp_path: Path) -> None:
     book = Book.valid().set("Deelnemers", 2, "postcode", None)
     result = check(book, tmp_path)
     assert result.cycle.people[0].postadres is None
-    assert result.internal_delivery == ("10001", "10011", "10012")
+    assert internal_delivery(result) == ("10001", "10011", "10012")
 
 
 # --- robustness ---------------------------------------------------------------------------
@@ -862,3 +867,21 @@ def test_general_group_is_ideal_from_four_to_six_inclusive(
     )
     found = [w for w in check(book, tmp_path).warnings if "werkt een groep van" in w.message]
     assert bool(found) is warned, found
+
+
+@pytest.mark.parametrize(
+    ("vorm", "column", "phrase"),
+    [
+        ("op locatie", "locatie", "bij vorm 'op locatie' is de zaal en het adres verplicht"),
+        ("online", "link", "bij vorm 'online' is een vergaderlink (https://...) verplicht"),
+    ],
+)
+def test_a_column_required_by_the_chosen_vorm_must_be_filled(
+    tmp_path: Path, vorm: str, column: str, phrase: str
+) -> None:
+    condition = schema.SESSIES.column(column).required_when
+    assert condition is not None and (condition.column, condition.value) == ("vorm", vorm)
+    book = Book.valid().set("Sessies", 2, "vorm", vorm).set("Sessies", 2, column, None)
+    book.set("Sessies", 2, "link" if column == "locatie" else "locatie", None)
+    found = [p for p in problems_of(book, tmp_path) if p.location and p.location.column == column]
+    assert [p.message for p in found] == [f"{column} is niet ingevuld; {phrase}."]

@@ -16,6 +16,8 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
+from pipeline.errors import IntervisieError
+from pipeline.model import Aanhef, Rol
 from pipeline.workbook import schema
 from pipeline.workbook.empty import (
     DATE_FORMAT,
@@ -29,7 +31,7 @@ from pipeline.workbook.empty import (
     save_workbook,
     write_empty_workbook,
 )
-from pipeline.workbook.schema import Kind
+from pipeline.workbook.schema import ValueType
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "inputs" / "voorbeeld.xlsx"
@@ -96,7 +98,7 @@ def test_dropdowns_for_every_choice_column(empty: Any) -> None:
             letter = get_column_letter(columns[column.name])
             for row in (2, LAST_FORMATTED_ROW):
                 lists = [dv for dv in _covering(ws, f"{letter}{row}") if dv.type == "list"]
-                if column.kind is not Kind.CHOICE:
+                if column.value_type is not ValueType.CHOICE:
                     assert not lists
                     continue
                 assert len(lists) == 1, (sheet.name, column.name)
@@ -119,10 +121,10 @@ def test_number_formats(empty: Any) -> None:
         columns = _headers(ws)
         for column in sheet.columns:
             expected = {
-                Kind.DATE: DATE_FORMAT,
-                Kind.TIME: TIME_FORMAT,
-                Kind.POSTCODE: TEXT_FORMAT,
-            }.get(column.kind)
+                ValueType.DATE: DATE_FORMAT,
+                ValueType.TIME: TIME_FORMAT,
+                ValueType.POSTCODE: TEXT_FORMAT,
+            }.get(column.value_type)
             if column.name == "personeelsnummer":
                 expected = TEXT_FORMAT
             if expected is None:
@@ -135,7 +137,7 @@ def test_number_formats(empty: Any) -> None:
     organisatie = empty[schema.ORGANISATIE.name]
     for row in range(2, organisatie.max_row + 1):
         veld = schema.ORGANISATIE.column(organisatie.cell(row=row, column=1).value)
-        expected = DATE_FORMAT if veld.kind is Kind.DATE else TEXT_FORMAT
+        expected = DATE_FORMAT if veld.value_type is ValueType.DATE else TEXT_FORMAT
         assert organisatie.cell(row=row, column=2).number_format == expected
 
 
@@ -159,7 +161,7 @@ def test_toelichting_explains_every_sheet_and_column(empty: Any) -> None:
         for column in sheet.columns:
             row = by_name[(sheet.name, column.name)]
             assert row[1] == requirement(column)
-            assert row[2] == column.kind.value
+            assert row[2] == column.value_type.value
             assert row[3] == ", ".join(choices_of(column, THEMES))
             assert row[4] == column.description
             assert row[5] == column.example
@@ -167,6 +169,10 @@ def test_toelichting_explains_every_sheet_and_column(empty: Any) -> None:
     assert by_name[("Sessies", "locatie")][1] == "bij op locatie"
     assert by_name[("Sessies", "sessie")][1] == "ja"
     assert by_name[("Sessies", "duur_minuten")][1] == "nee"
+    assert (
+        "'bij op locatie' en 'bij online' betekenen dat de cel verplicht is als de kolom "
+        "vorm die waarde heeft" in text
+    )
     for theme in THEMES:
         assert theme in by_name[("Sessies", "thema")][3]
 
@@ -182,7 +188,7 @@ def test_written_deterministically(tmp_path: Path) -> None:
 
 
 def test_theme_names_must_fit_a_dropdown() -> None:
-    with pytest.raises(ValueError, match="komma"):
+    with pytest.raises(IntervisieError, match="komma"):
         build_empty_workbook(["Leerruimte, extra"])
 
 
@@ -269,7 +275,7 @@ def test_example_people(example: dict[str, list[dict[str, Any]]]) -> None:
     assert any("&" in str(row["afdeling"]) for row in people)
     without = [row for row in people if not (row["adres"] and row["postcode"] and row["plaats"])]
     assert len(without) >= 5
-    assert {row["aanhef"] for row in people} == set(schema.AANHEF)
+    assert {row["aanhef"] for row in people} == set(schema.values_of(Aanhef))
     assert {"'t", "van der", "van den", "ter"} <= {row["tussenvoegsel"] for row in people}
 
 
@@ -283,7 +289,7 @@ def test_example_bookings(example: dict[str, list[dict[str, Any]]]) -> None:
         assert row["sessie"] in sessions and row["personeelsnummer"] in people
         groups[row["sessie"]].append(row["personeelsnummer"])
         booked[row["personeelsnummer"]].append(row["sessie"])
-        if row["rol"] == schema.ROL_INBRENGER:
+        if row["rol"] == Rol.INBRENGER.value:
             inbrengers[row["sessie"]].append(row["personeelsnummer"])
     assert set(groups) == set(sessions)
     assert all(3 <= len(group) <= 10 for group in groups.values())
@@ -348,13 +354,23 @@ def _make_example() -> ModuleType:
 
 
 def test_example_is_up_to_date(tmp_path: Path) -> None:
-    """The committed files are what the script writes now (it is deterministic)."""
+    """The committed workbook is what `make example` writes from tools/voorbeeld.toml."""
     module = _make_example()
-    module.check_data()
     path = tmp_path / "voorbeeld.xlsx"
-    save_workbook(module.build_workbook(), path, timestamp=module.TIMESTAMP)
-    assert path.read_bytes() == EXAMPLE.read_bytes(), "run: .venv/bin/python tools/make_example.py"
-    assert module.png_bytes(module.draw_signature()) == SIGNATURE.read_bytes()
+    module.write_workbook(module.load_data(), path)
+    assert path.read_bytes() == EXAMPLE.read_bytes(), "run: make example"
+
+
+def test_make_example_refuses_data_the_check_refuses(tmp_path: Path) -> None:
+    module = _make_example()
+    data = module.load_data()
+    online = next(s for s in data["sessies"] if s["vorm"] == "online")
+    del online["link"]
+    path = tmp_path / "voorbeeld.xlsx"
+    module.write_workbook(data, path)
+    (tmp_path / "handtekening.png").write_bytes(SIGNATURE.read_bytes())
+    problems = module.check(path, data["vandaag"])
+    assert any("link is niet ingevuld" in p for p in problems), problems
 
 
 def test_example_passes_the_workbook_check() -> None:
