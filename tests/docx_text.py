@@ -22,11 +22,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def paragraph_text(paragraph: Any) -> str:
-    """A paragraph's text as a reader sees it: runs, tabs and the shown text of fields
-    (a link is a HYPERLINK field; python-docx's .text leaves those out)."""
+    """A paragraph's text as a reader sees it: runs, tabs, line breaks and the shown text
+    of fields (a link is a HYPERLINK field; python-docx's .text leaves those out)."""
+    shown = {f"{W}tab": "\t", f"{W}br": "\n"}
     return "".join(
-        "\t" if node.tag == f"{W}tab" else (node.text or "")
-        for node in paragraph.iter(f"{W}t", f"{W}tab")
+        shown.get(node.tag) or (node.text or "")
+        for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br")
         if node.getparent().tag == f"{W}r"  # not the tab stops of the paragraph's style
     )
 

@@ -772,10 +772,18 @@ def vervolgadvies() -> DocumentObject:
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for suggestie in advies.gekozen %}")
     doc.add_heading("{{ suggestie.titel }}", level=2)
+    # The reason and the advice in one paragraph, kept whole: the reason is never left
+    # at the foot of a page without the advice it explains.
     tag(doc, "{%p if suggestie.aanleiding %}")
-    para(doc, "Aanleiding: de groep noemde „{{ suggestie.aanleiding }}”", italic=True)
-    tag(doc, "{%p endif %}")
+    reasoned = doc.add_paragraph()
+    reason = reasoned.add_run("Aanleiding: de groep noemde „{{ suggestie.aanleiding }}”")
+    reason.italic = True
+    reason.add_break()
+    reasoned.add_run("{{ suggestie.tekst }}")
+    reasoned.paragraph_format.keep_together = True
+    tag(doc, "{%p else %}")
     para(doc, "{{ suggestie.tekst }}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if advies.overige %}")
     doc.add_heading("Verder mogelijk", level=2)
