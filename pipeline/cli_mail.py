@@ -21,6 +21,7 @@ from pipeline.mail.send import (
     send_outbox,
 )
 from pipeline.output.changes import CHANGED, GONE, NEW
+from pipeline.output.mailing import MAIL_FOLDER, MAIL_KIND
 from pipeline.run import RunResult
 
 ENV_SERVER = "INTERVISIE_SMTP_SERVER"
@@ -32,7 +33,8 @@ _PORTS = {"starttls": 587, "smtps": 465, "geen": 25}
 
 
 def report_changes(result: RunResult) -> None:
-    """Per kind: how many new, changed, no longer needed; the details are in wijzigingen.csv."""
+    """Per kind: how many new, changed, no longer needed (details in wijzigingen.csv); the
+    outbox, when the run wrote one."""
     counts = Counter((c.row.soort, c.status) for c in result.changes)
     kinds = list(dict.fromkeys(c.row.soort for c in result.changes))
     click.echo(f"Wijzigingen (versie {result.cycle_version} van de cyclus, zie wijzigingen.csv):")
@@ -43,6 +45,11 @@ def report_changes(result: RunResult) -> None:
         click.echo(f"  {kind}: {', '.join(parts)}")
     for note in result.notes:
         click.echo(f"WAARSCHUWING: {note}", err=True)
+    mails = [row for row in result.rows if row.soort == MAIL_KIND]
+    if mails:
+        outbox = result.target / MAIL_FOLDER
+        click.echo(f"E-mail: {plural(len(mails), 'bericht', 'berichten')} in {outbox}")
+        click.echo(f"  versturen (eerst een proefrun): intervisie verstuur {outbox}")
 
 
 @click.command("verstuur", context_settings=CONTEXT, options_metavar="[OPTIES]")

@@ -24,6 +24,9 @@ def test_genereer_reports_the_changes_per_kind(tmp_path: Path) -> None:
     assert code == 0, err
     assert "Wijzigingen (versie 1 van de cyclus, zie wijzigingen.csv):" in out
     assert "  uitnodiging: 13 nieuw" in out and "  agenda: 13 nieuw" in out
+    outbox = tmp_path / "uit" / "intervisie-voorjaar-2027" / "e-mail"
+    assert f"E-mail: 13 berichten in {outbox}" in out
+    assert f"intervisie verstuur {outbox}" in out
     book.delete_rows("Indeling", sessie="IV-01", personeelsnummer=10012)
     book.save(workbook)
     code, out, err = run(

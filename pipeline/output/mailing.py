@@ -152,6 +152,22 @@ class Mailing:
             return None
         return self.event(session, person)
 
+    @staticmethod
+    def _gone_invitations(comparison: Comparison) -> list[ManifestRow]:
+        """Per booking gone in this cycle version its calendar entry; for a booking whose
+        previous run made no calendar file (older versions), one made from its letter."""
+        found = {(r.sessie, r.personeelsnummer): r for r in comparison.cancelled(AGENDA_KIND)}
+        for letter in comparison.cancelled(Kind.UITNODIGING.value):
+            found.setdefault(
+                (letter.sessie, letter.personeelsnummer),
+                replace(
+                    letter,
+                    soort=AGENDA_KIND,
+                    pad=f"{AGENDA_FOLDER}/{PurePosixPath(letter.pad).stem}.ics",
+                ),
+            )
+        return list(found.values())
+
     def cancellations(
         self, comparison: Comparison
     ) -> tuple[Comparison, list[ManifestRow], list[tuple[ManifestRow, ManifestRow | None, Event]]]:
@@ -163,7 +179,7 @@ class Mailing:
         done: list[tuple[ManifestRow, ManifestRow | None, Event]] = []
         moved: dict[Any, ManifestRow] = {}
         letters: list[tuple[ManifestRow, Cancelled]] = []
-        for gone in comparison.cancelled(AGENDA_KIND):
+        for gone in self._gone_invitations(comparison):
             event = self._previous_event(gone)
             if event is None:
                 self.warnings.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -288,3 +289,16 @@ def test_smtps_with_implicit_tls(
         assert len(recorder.message_ids()) == 13
     finally:
         controller.stop()
+
+
+def test_the_pause_throttles_between_messages(tmp_path: Path, smtp: tuple[Recorder, int]) -> None:
+    recorder, _ = smtp
+    three = tmp_path / "drie"
+    three.mkdir()
+    for path in sorted(outbox(tmp_path).glob("*.eml"))[:3]:
+        shutil.copy(path, three / path.name)
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["verstuur", str(three), "--echt", "--pauze", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started >= 1.0  # two pauses between three messages
+    assert len(recorder.messages) == 3

@@ -1,0 +1,62 @@
+"""Golden text of the cancellation letter and e-mail: formal and informal, post and internal."""
+
+from __future__ import annotations
+
+import os
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import cast
+
+import pytest
+
+from pipeline.run import RunResult, generate
+from tests.conftest import TEMPLATES
+from tests.docx_text import body_lines
+from tests.workbooks import TODAY, Book
+
+GOLDEN = Path(__file__).parent.parent / "golden"
+CASES = {
+    # Robin Meijer: 'neutraal' (je), postal address, an online session.
+    "afzegging-au-01-10007.txt": "au-01-10007",
+    # Iris de Boer: 'mevrouw' (u), no postal address (internal post).
+    "afzegging-iv-01-10012.txt": "iv-01-10012",
+}
+
+
+@pytest.fixture(scope="module")
+def cancelled(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    folder = tmp_path_factory.mktemp("afzegging")
+    book = Book.valid()
+    workbook = book.save(folder / "werkboek.xlsx")
+    generate(workbook, folder / "uit", TEMPLATES, today=TODAY, workers=1, mail=True)
+    book.delete_rows("Indeling", sessie="AU-01", personeelsnummer=10007)
+    book.delete_rows("Indeling", sessie="IV-01", personeelsnummer=10012)
+    book.save(workbook)
+    return generate(workbook, folder / "uit", TEMPLATES, today=TODAY, workers=1, mail=True)
+
+
+def _text(result: RunResult, fragment: str) -> str:
+    (letter,) = (result.target / "afzeggingen").glob(f"*{fragment}*.docx")
+    (mail,) = (result.target / "e-mail").glob(f"afzegging-*{fragment}*.eml")
+    message = cast(EmailMessage, message_from_bytes(mail.read_bytes(), policy=policy.SMTP))
+    body = message.get_body(("plain",))
+    assert body is not None
+    return (
+        "\n".join(body_lines(letter))
+        + f"\n--- e-mail ---\nAan: {message['To']}\nOnderwerp: {message['Subject']}\n"
+        + body.get_content().replace("\r\n", "\n")
+    )
+
+
+@pytest.mark.parametrize("golden", sorted(CASES))
+def test_golden_cancellation(cancelled: RunResult, golden: str) -> None:
+    actual = _text(cancelled, CASES[golden])
+    path = GOLDEN / golden
+    if os.environ.get("GOLDEN_BIJWERKEN") == "1":
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"{golden} ontbreekt; draai met GOLDEN_BIJWERKEN=1"
+    assert actual == path.read_text(encoding="utf-8"), (
+        f"de afzegging wijkt af van tests/golden/{golden}; "
+        "is de wijziging bedoeld, draai dan GOLDEN_BIJWERKEN=1 pytest"
+    )
