@@ -235,3 +235,17 @@ def test_a_run_that_cannot_publish_exits_with_code_2(
     code, _, err = run("genereer", str(copy_example(tmp_path)), "--uitvoer", str(tmp_path / "uit"))
     assert code == 2
     assert "de schijf is vol" in err and "Traceback" not in err
+
+
+def test_a_broken_content_file_is_named_as_such_not_as_a_template(tmp_path: Path) -> None:
+    templates = tmp_path / "sjablonen"
+    shutil.copytree(TEMPLATES, templates)
+    theme = templates / "inhoud" / "themas" / "leerruimte.toml"
+    theme.write_text("onbekend_veld = 1\n" + theme.read_text(encoding="utf-8"), encoding="utf-8")
+    output = tmp_path / "uit"
+    code, _, err = run(
+        "genereer", str(EXAMPLE), "--uitvoer", str(output), "--sjablonen", str(templates)
+    )
+    assert code == 1 and not output.exists()
+    assert "FOUT: inhoudsbestand 'leerruimte.toml', veld 'onbekend_veld': onbekend veld" in err
+    assert "sjabloon" not in err and "Traceback" not in err

@@ -35,20 +35,16 @@ from pipeline.workbook import schema
 from pipeline.workbook.fields import Fields, Ids, OrganisationFields, Report, RowFields, id_key
 from pipeline.workbook.reader import RawRow, RawSheet
 from pipeline.workbook.values import (
-    CellValue,
-    InvalidChoice,
     and_list,
     as_line,
-    as_text,
-    or_list,
     parse_day,
     parse_email,
     parse_https_url,
+    parse_known,
     parse_minutes,
     parse_postcode,
     parse_signature,
     parse_time,
-    show,
 )
 
 DEFAULT_FUNCTIE = "Gemeentesecretaris"
@@ -174,7 +170,8 @@ def _read_session(
     sessie = f.ident("sessie")
     if sessie is not None and ids is not None and not ids.add(sessie, row.row):
         sessie = None  # a duplicate: its cells are checked, but it takes no further part
-    theme = f.get("thema", partial(_parse_theme, content))
+    themes = [known.naam for known in content.themes.values()]
+    theme = f.get("thema", partial(parse_known, find=content.theme, names=themes, column="thema"))
     datum = f.get("datum", parse_day)
     begintijd = f.get("begintijd", parse_time)
     duur = f.get("duur_minuten", parse_minutes)
@@ -203,14 +200,6 @@ def _read_session(
         begeleiding=begeleiding,
         prikkelende_vraag=vraag,
     )
-
-
-def _parse_theme(content: Content, value: CellValue) -> Theme:
-    theme = content.theme(as_text(value))
-    if theme is None:
-        names = sorted(known.naam for known in content.themes.values())
-        raise InvalidChoice(f"thema '{show(value)}' is onbekend; kies {or_list(names)}.")
-    return theme
 
 
 def _enum(kind: type[E], value: str | None) -> E | None:

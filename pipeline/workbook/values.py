@@ -14,14 +14,16 @@ import os
 import re
 import stat
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from docx.image.image import Image
 
 from pipeline.errors import describe_os_error
 
 CellValue = str | int | float | bool | dt.date | dt.time | dt.datetime | None
+T = TypeVar("T")
 
 # Excel stores a time-only value as a date on its epoch (1900 or 1904 system).
 _EXCEL_EPOCH_DATES = (dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1904, 1, 1))
@@ -282,6 +284,16 @@ def and_list(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} en {items[-1]}"
+
+
+def parse_known(
+    value: CellValue, *, find: Callable[[str], T | None], names: Sequence[str], column: str
+) -> T:
+    """A value that names one of `names` (looked up with `find`), e.g. a theme."""
+    found = find(as_text(value))
+    if found is None:
+        raise InvalidChoice(f"{column} '{show(value)}' is onbekend; kies {or_list(sorted(names))}.")
+    return found
 
 
 def parse_day(value: CellValue) -> dt.date:
