@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document
@@ -17,6 +18,24 @@ def open_docx(source: Path | bytes) -> Document:
     return docx.Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def paragraph_text(paragraph: Any) -> str:
+    """A paragraph's text as a reader sees it: runs, tabs, line breaks and the shown text
+    of fields (a link is a HYPERLINK field; python-docx's .text leaves those out)."""
+    shown = {f"{W}tab": "\t", f"{W}br": "\n"}
+    return "".join(
+        shown.get(node.tag) or (node.text or "")
+        for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br")
+        if node.getparent().tag == f"{W}r"  # not the tab stops of the paragraph's style
+    )
+
+
+def cell_text(cell: Any) -> str:
+    return "\n".join(paragraph_text(p) for p in cell._tc.iterchildren(f"{W}p"))
+
+
 def body_lines(source: Path | bytes) -> list[str]:
     """Every non-empty paragraph and table row of the body, in document order."""
     doc = open_docx(source)
@@ -24,18 +43,13 @@ def body_lines(source: Path | bytes) -> list[str]:
     for block in doc.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            text = "".join(
-                t.text or ""
-                for t in block.iter(
-                    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
-                )
-            )
+            text = paragraph_text(block)
             if text.strip():
                 lines.append(text)
         elif tag == "tbl":
             table = next(t for t in doc.tables if t._tbl is block)
             for row in table.rows:
-                lines.append(" | ".join(cell.text for cell in row.cells))
+                lines.append(" | ".join(cell_text(cell) for cell in row.cells))
     return lines
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from pipeline.content.themes import Content
 from pipeline.run import RunResult
 from tests.docx_text import body_lines, header_footer_text, open_docx
 
 GOLDEN = Path(__file__).parent / "golden"
+ZWSP = "\u200b"  # break chances in long links: invisible, not part of the text
 TIME_RANGE = re.compile(r"^(\d\d:\d\d) - (\d\d:\d\d)$")
 
 
@@ -30,6 +33,11 @@ def one(run: RunResult, folder: str, fragment: str) -> Path:
 
 def text(path: Path) -> str:
     return "\n".join(body_lines(path))
+
+
+def document_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml").decode("utf-8")
 
 
 def minutes(clock: str) -> int:
@@ -81,8 +89,9 @@ def test_internal_delivery_block_replaces_the_address(example_run: RunResult) ->
     ]
     assert len(internal) == len(example_run.internal_delivery) == 8
     karim = body_lines(one(example_run, "uitnodigingen", "lr-01-004549"))
-    karim_post = karim[karim.index("Karim el Idrissi") :][:4]
-    assert karim_post[1] == "INTERNE POST"
+    karim_post = karim[karim.index("INTERNE POST") :][:4]
+    # 'INTERNE POST' first, then name, function and department, as the post room reads it.
+    assert karim_post[1] == "Karim el Idrissi"
     assert "Geachte heer El Idrissi," in karim
     assert any(line.startswith("Graag nodig ik u uit") for line in karim)
 
@@ -95,9 +104,15 @@ def test_ampersand_in_a_department_survives(example_run: RunResult) -> None:
 def test_online_invitation_has_link_and_own_question(example_run: RunResult) -> None:
     body = text(one(example_run, "uitnodigingen", "au-01-004512"))
     assert "Wanneer liet jij voor het laatst een beslissing aan je team over" in body
-    online = text(next(iter(sorted((example_run.target / "uitnodigingen").glob("*lr-02*")))))
-    assert "https://teams.bergvliet.example/l/meetup-join/lr-02-voorjaar-2027" in online
-    assert "woensdag 31 maart 2027" in online
+    path = next(iter(sorted((example_run.target / "uitnodigingen").glob("*lr-02*"))))
+    online = document_xml(path).replace(ZWSP, "")
+    url = "https://teams.bergvliet.example/l/meetup-join/lr-02-voorjaar-2027"
+    assert f">{url}</w:t>" in online  # shown, with invisible break chances
+    assert "woensdag 31 maart 2027" in text(path)
+    # Clickable: a HYPERLINK field with the plain URL as its target.
+    assert f"HYPERLINK &quot;{url}&quot;" in document_xml(path) or (
+        f'HYPERLINK "{url}"' in document_xml(path)
+    )
 
 
 def test_signature_image_is_in_every_invitation(example_run: RunResult) -> None:
@@ -276,12 +291,14 @@ def test_advice_weaves_in_outcomes(example_run: RunResult) -> None:
     assert "Leerruimte is geen leeraanbod" in body
 
 
-def test_advice_without_outcomes_is_general(example_run: RunResult) -> None:
+def test_advice_without_outcomes_is_a_draft_for_after_the_session(
+    example_run: RunResult,
+) -> None:
     body = text(one(example_run, "vervolgadviezen", "pa-02"))
+    assert "(concept)" in body.splitlines()[0]
     assert "Wat de groep lastig vond" not in body
+    assert "Wat de groep lastig vindt" in body and "Afspraak | Wie | Wanneer" in body
     assert "Meer sessies plannen" not in body  # 7 people: not a large group
-    general = [line for line in body.splitlines() if "algemeen" in line and "Uitkomsten" in line]
-    assert general, "the advice must say it is general and invite HR to fill in Uitkomsten"
 
 
 def test_large_group_gets_the_advice_to_plan_more_sessions(example_run: RunResult) -> None:
@@ -319,6 +336,223 @@ def test_golden_text(example_run: RunResult, golden: str) -> None:
     )
 
 
+# --- fit to send: every generated document of the example workbook --------------------
+
+QUOTED = re.compile(r"„[^”]*”")
+JE_WORDS = re.compile(r"\b(je|jij|jou|jouw|jullie)\b", re.IGNORECASE)
+U_WORDS = re.compile(r"\b(u|uw)\b")
+
+
+def every(run: RunResult, folder: str) -> list[Path]:
+    paths = sorted((run.target / folder).glob("*.docx"))
+    assert paths
+    return paths
+
+
+def test_letters_keep_one_register_outside_marked_quotations(example_run: RunResult) -> None:
+    """A 'u' letter never says je/jij/jouw except inside a visibly marked quotation (the
+    question as the group will hear it); a 'je' letter never says u/uw."""
+    for path in every(example_run, "uitnodigingen"):
+        lines = body_lines(path)
+        formal = any(line.startswith("Geachte ") for line in lines)
+        outside = QUOTED.sub("", "\n".join(lines))
+        slip = (JE_WORDS if formal else U_WORDS).search(outside)
+        register = "u" if formal else "je"
+        assert slip is None, f"{path.name}: '{slip and slip[0]}' in een {register}-brief"
+        quoted = [line for line in lines if QUOTED.search(line)]
+        assert quoted, f"{path.name}: the question is not marked as a quotation"
+    question = next(
+        p
+        for p in open_docx(one(example_run, "uitnodigingen", "lr-01-004512")).paragraphs
+        if p.text.startswith("„")
+    )
+    assert all(run.italic for run in question.runs if run.text.strip())
+
+
+def _inbrenger_text(content: Content, theme_name: str) -> str:
+    theme = content.theme(theme_name)
+    assert theme is not None
+    return theme.inbrenger
+
+
+def test_the_inbrenger_role_is_the_same_in_letter_draaiboek_and_syllabus(
+    example_run: RunResult, content: Content
+) -> None:
+    rows = manifest_rows(example_run)
+    themes = {
+        path.stem.removeprefix("draaiboek-").upper(): open_docx(path).paragraphs[0].text.split()[1]
+        for path in every(example_run, "draaiboeken")
+    }
+    inbrengers = 0
+    for row in rows:
+        if row["soort"] != "uitnodiging":
+            continue
+        letter = text(example_run.target / row["pad"])
+        role = _inbrenger_text(content, themes[row["sessie"]])
+        if "ingedeeld als inbrenger" in letter:
+            inbrengers += 1
+            assert role in letter, row["pad"]
+            syllabus = text(one(example_run, "syllabi", row["personeelsnummer"]))
+            assert f"Als inbrenger: {role}" in syllabus
+        else:
+            assert role not in letter
+    assert inbrengers >= 9
+    for path in every(example_run, "draaiboeken"):
+        body = text(path)
+        code = path.stem.removeprefix("draaiboek-").upper()
+        theme = content.theme(themes[code])
+        assert theme is not None
+        names = [
+            line.split(" | ")[0] for line in body.splitlines() if line.endswith(" | inbrenger")
+        ]
+        if names:
+            assert f"Inbrenger in deze werkvorm: {theme.inbrenger}" in body
+        if theme.pijler and names:
+            assert f"Begin met de praktijksituatie van de inbrenger: {', '.join(names)}." in body
+        # Ground rules fit the method: only the problem round has these. ('Brainstormen'
+        # as a form of participation is a topic, not a phase of the method.)
+        folded = body.casefold()
+        for word in ("brainstorm", "verhelderingsfase", "tijdbewaker"):
+            found = re.search(rf"\b{word}\b", folded) is not None
+            assert found is theme.heeft_rondes, (path.name, word)
+
+
+def manifest_rows(run: RunResult) -> list[dict[str, str]]:
+    import csv
+
+    with (run.target / "manifest.csv").open(encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def example_outcomes() -> dict[str, dict[str, list[str]]]:
+    import openpyxl
+
+    from tests.conftest import EXAMPLE
+
+    book = openpyxl.load_workbook(EXAMPLE, read_only=True)
+    rows = list(book["Uitkomsten"].iter_rows(values_only=True))
+    header = [str(h) for h in rows[0]]
+    found = {}
+    for row in rows[1:]:
+        if row[0]:
+            values = dict(zip(header, row, strict=False))
+            found[str(row[0]).lower()] = {
+                key: [line.strip() for line in str(values[key] or "").splitlines() if line.strip()]
+                for key in ("knelpunten", "wat_helpt", "afspraken")
+            }
+    assert found
+    return found
+
+
+def test_every_advice_is_dated_signed_addressed_and_free_of_instructions(
+    example_run: RunResult,
+) -> None:
+    outcomes = example_outcomes()
+    advice_texts = {}
+    for path in every(example_run, "vervolgadviezen"):
+        code = path.stem.removeprefix("vervolgadvies-")
+        body = text(path)
+        advice_texts[code] = body
+        facts = {row.cells[0].text: row.cells[1].text for row in open_docx(path).tables[0].rows}
+        assert re.match(r"\w+dag \d+ \w+ 20\d\d$", facts["Datum"]), facts
+        assert facts["Van"].startswith("Yasmina Bouzid, HR")
+        members = open_docx(one(example_run, "draaiboeken", code)).tables[1].rows[1:]
+        names = [row.cells[0].text for row in members]
+        assert all(name in facts["Aan"] for name in names), code
+        folded = body.casefold()
+        for instruction in ("werkboek", "blad uitkomsten", "hr kan", " was groot", "opnieuw laten"):
+            assert instruction not in folded, (path.name, instruction)
+        if code not in outcomes:
+            assert "(concept)" in body.splitlines()[0]
+            continue
+        assert "(concept)" not in body
+        reported = outcomes[code]
+        for line in reported["knelpunten"] + reported["wat_helpt"]:
+            assert line in body, (code, line)
+        for line in reported["afspraken"]:
+            assert f"☐ {line}" in body, (code, line)
+    # With outcomes the advice follows the group: the suggestions are chosen and ordered
+    # by what was reported, each with its reason.
+    lr = advice_texts["lr-01"].splitlines()
+    advice = lr[lr.index("Advies") :]
+    assert advice[2] == "Laat het thema terugkomen", advice[:4]
+    assert advice[3].startswith("Aanleiding: de groep noemde „")
+    assert "Verder mogelijk" in advice
+    iv = advice_texts["iv-01"]
+    assert "Aanleiding: de groep noemde „" in iv
+
+
+def test_syllabus_programme_text_comes_from_the_readers_own_sessions(
+    example_run: RunResult,
+) -> None:
+    sizes = {
+        path.stem.removeprefix("draaiboek-").upper(): int(
+            open_docx(path).tables[0].rows[-1].cells[1].text
+        )
+        for path in every(example_run, "draaiboeken")
+    }
+    for path in every(example_run, "syllabi"):
+        document = open_docx(path)
+        rows = document.tables[0].rows[1:]
+        lengths, groups = [], []
+        for row in rows:
+            begin, end = TIME_RANGE.match(row.cells[1].text.removesuffix(" uur")).groups()  # type: ignore[union-attr]
+            lengths.append(minutes(end) - minutes(begin))
+            code = re.search(r"\((\w\w-\d\d)\)", row.cells[2].text)[1]  # type: ignore[index]
+            groups.append(sizes[code])
+        span = lambda values: (  # noqa: E731
+            str(min(values)) if min(values) == max(values) else f"{min(values)} tot {max(values)}"
+        )
+        body = text(path)
+        count = f"{len(rows)} sessie{'' if len(rows) == 1 else 's'}"
+        assert f"In deze cyclus neem je deel aan {count} over " in body, path.name
+        assert f", van {span(lengths)} minuten, in " in body, path.name
+        assert f" van {span(groups)} leidinggevenden." in body, path.name
+        for promise in ("vijf bijeenkomsten", "zes tot acht", "ontvangt een syllabus"):
+            assert promise not in body
+
+
+def test_draaiboek_step_texts_fit_the_minutes_they_get(
+    example_run: RunResult, content: Content
+) -> None:
+    heading = re.compile(r"^(\d\d:\d\d) - (\d\d:\d\d)  (.+) \((\d+) min\)$")
+    checked = 0
+    for path in every(example_run, "draaiboeken"):
+        lines = body_lines(path)
+        theme = content.theme(lines[0].split()[1])
+        assert theme is not None
+        steps = {step.titel: step for step in theme.stappen}
+        for index, line in enumerate(lines):
+            match = heading.match(line)
+            if not match:
+                continue
+            step, given = steps[match[3]], int(match[4])
+            assert minutes(match[2]) - minutes(match[1]) == given
+            explanation = next(
+                candidate
+                for candidate in lines[index + 1 : index + 3]
+                if not candidate.startswith("Begin met de praktijksituatie")
+            )
+            assert explanation == step.text_for(given), (path.name, step.titel)
+            if given >= 10:
+                assert "korte ronde" not in explanation
+            checked += 1
+    assert checked > 40
+
+
+def test_documents_carry_honest_metadata_and_no_blank_thumbnail(example_run: RunResult) -> None:
+    for folder in ("uitnodigingen", "draaiboeken", "syllabi", "vervolgadviezen"):
+        for path in every(example_run, folder)[:3]:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+                app = archive.read("docProps/app.xml").decode()
+                rels = archive.read("_rels/.rels").decode()
+            assert not any("thumbnail" in name for name in names), path.name
+            assert "thumbnail" not in rels
+            assert "<Application>intervisie-docs" in app
+            assert "Microsoft" not in app and "<Words>" not in app
+
+
 # --- core properties ---------------------------------------------------------------------
 
 
@@ -337,3 +571,33 @@ def test_every_document_is_dated_the_letter_date_at_nine(example_run: RunResult)
             core = etree.fromstring(package.read("docProps/core.xml"))
         dates = [core.findtext(f"{terms}created"), core.findtext(f"{terms}modified")]
         assert dates == ["2027-02-16T09:00:00Z"] * 2, path.name
+
+
+def test_three_rounds_in_90_minutes_give_a_draaiboek_of_rounds_and_a_warning(
+    tmp_path: Path,
+) -> None:
+    """Three inbrengers in 90 minutes is exactly the method: the batch runs, the check
+    warns that opening and closing do not fit, and the draaiboek shows only the rounds."""
+    from pipeline.run import generate
+    from tests.conftest import TEMPLATES
+    from tests.generated import TODAY
+    from tests.workbooks import Book
+
+    book = Book.valid()
+    book.set("Sessies", book.row_of("Sessies", sessie="IV-01"), "duur_minuten", 90)
+    book.set(
+        "Indeling",
+        book.row_of("Indeling", sessie="IV-01", personeelsnummer=10011),
+        "rol",
+        "inbrenger",
+    )
+    run = generate(
+        book.save(tmp_path / "werkboek.xlsx"), tmp_path / "uit", TEMPLATES, today=TODAY, workers=1
+    )
+    warned = [w.message for w in run.warnings if "IV-01" in w.message and "90 minuten" in w.message]
+    assert warned and "geen opening" in warned[0] and "geen afsluiting" in warned[0]
+    rows = agenda_rows(one(run, "draaiboeken", "iv-01"))
+    assert len(rows) == 15 and all(row[2].startswith("Ronde ") for row in rows)
+    assert sum(int(row[1]) for row in rows) == 90
+    body = text(one(run, "draaiboeken", "iv-01"))
+    assert "Opening" not in body and "Afsluiting" not in body

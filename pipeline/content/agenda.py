@@ -40,16 +40,8 @@ class AgendaItem:
 
 
 def flexible_minutes(theme: Theme, total: int, rounds: int) -> list[int]:
-    """Minutes for the steps without fixed minutes: minima first, the rest shared equally,
-    the odd minutes going to the last of them so the agenda ends exactly on time."""
-    flexible = [s for s in theme.stappen if s.minuten is None and s.herhaal is None]
-    if not flexible:
-        return []
-    spare = total - theme.minimum_minutes(rounds)
-    share, odd = divmod(max(spare, 0), len(flexible))
-    minutes = [s.minimaal + share for s in flexible]
-    minutes[-1] += odd
-    return minutes
+    """Minutes for the steps without fixed minutes (see Theme.flexible_minutes)."""
+    return theme.flexible_minutes(total, rounds)
 
 
 def build_agenda(
@@ -57,7 +49,8 @@ def build_agenda(
 ) -> tuple[AgendaItem, ...]:
     """Lay out every step from `start`; the last one ends at start + total_minutes.
 
-    The validator guarantees total_minutes >= theme.minimum_minutes(rounds).
+    The check guarantees total_minutes >= theme.fixed_minutes(rounds); a flexible step
+    that gets no time (a session with just room for its rounds) is left out.
     """
     rounds = max(len(inbrengers), 1) if theme.heeft_rondes else 0
     flexible = iter(flexible_minutes(theme, total_minutes, rounds))
@@ -81,6 +74,8 @@ def build_agenda(
             items.append(AgendaItem(Slot(step_start, clock), step, tuple(round_list)))
             continue
         minutes = step.minuten if step.minuten is not None else next(flexible)
+        if minutes == 0:
+            continue
         end = clock + dt.timedelta(minutes=minutes)
         items.append(AgendaItem(Slot(clock, end), step, ()))
         clock = end

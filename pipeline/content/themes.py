@@ -32,6 +32,22 @@ class Step:
     analyse: bool
     grote_groep: bool  # the large-group rule applies to this step
     herhaal: str | None  # "inbrenger": expands into one round per inbrenger
+    # A step that takes a share of the remainder: its weight in that share, and texts for
+    # when it gets little or much time, so the facilitator's text fits the minutes.
+    aandeel: int = 1
+    kort_tot: int | None = None  # below this many minutes `begeleider_kort` applies
+    begeleider_kort: str = ""
+    ruim_vanaf: int | None = None  # from this many minutes `begeleider_ruim` applies
+    begeleider_ruim: str = ""
+    inbrenger_start: bool = False  # the inbrenger's practice situation opens this step
+
+    def text_for(self, minutes: int) -> str:
+        """What the facilitator says and does, for the minutes the step gets."""
+        if self.kort_tot is not None and minutes < self.kort_tot and self.begeleider_kort:
+            return self.begeleider_kort
+        if self.ruim_vanaf is not None and minutes >= self.ruim_vanaf and self.begeleider_ruim:
+            return self.begeleider_ruim
+        return self.begeleider
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,9 @@ class RoundStep:
 class Suggestion:
     titel: str
     tekst: str
+    # Words that, found in what a group reported (Uitkomsten), make this suggestion
+    # fit that group: the advice then puts it first and names the reason.
+    signalen: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,7 @@ class Theme:
     stappen: tuple[Step, ...]
     ronde: tuple[RoundStep, ...]
     source: str  # file name, for messages
+    inbrenger: str = ""  # what the inbrenger does in this method (third person)
 
     @property
     def heeft_analyse(self) -> bool:
@@ -86,17 +106,49 @@ class Theme:
     def ronde_minuten(self) -> int:
         return sum(step.minuten for step in self.ronde)
 
-    def minimum_minutes(self, rounds: int) -> int:
-        """Shortest session that fits every fixed step, the rounds and the flexible minima."""
+    @property
+    def flexible_steps(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.stappen if s.minuten is None and s.herhaal is None)
+
+    def fixed_minutes(self, rounds: int) -> int:
+        """What a session cannot do without: the fixed steps and the rounds."""
         total = 0
         for step in self.stappen:
             if step.herhaal == REPEAT_PER_INBRENGER:
                 total += rounds * self.ronde_minuten
             elif step.minuten is not None:
                 total += step.minuten
-            else:
-                total += step.minimaal
         return total
+
+    def minimum_minutes(self, rounds: int) -> int:
+        """Shortest session that fits every fixed step, the rounds and the flexible minima."""
+        return self.fixed_minutes(rounds) + sum(s.minimaal for s in self.flexible_steps)
+
+    def flexible_minutes(self, total: int, rounds: int) -> list[int]:
+        """Minutes per flexible step (in step order) for a session of `total` minutes.
+
+        With time to spare every step gets its minimum and the rest is shared by weight
+        (`aandeel`), the odd minutes going to the last step so the agenda ends on time.
+        Short of time, the steps get their minimum in order while it lasts; a step may
+        get 0 minutes (the agenda then leaves it out, and the check warns).
+        """
+        flexible = self.flexible_steps
+        if not flexible:
+            return []
+        available = max(total - self.fixed_minutes(rounds), 0)
+        minima = sum(s.minimaal for s in flexible)
+        if available < minima:
+            minutes = []
+            for step in flexible:
+                given = min(step.minimaal, available)
+                minutes.append(given)
+                available -= given
+            return minutes
+        spare = available - minima
+        weights = sum(s.aandeel for s in flexible)
+        minutes = [s.minimaal + spare * s.aandeel // weights for s in flexible]
+        minutes[-1] += available - sum(minutes)
+        return minutes
 
     def default_minutes(self, rounds: int) -> int:
         return self.duur_minuten if self.duur_minuten is not None else self.minimum_minutes(rounds)
@@ -106,6 +158,7 @@ class Theme:
 class Role:
     naam: str
     omschrijving: str
+    probleemronde: bool = False  # a role only the problem round has (the timekeeper)
 
 
 @dataclass(frozen=True)
@@ -115,7 +168,7 @@ class General:
     wat_is: str
     doelen: tuple[str, ...]
     wat_het_niet_is: tuple[str, ...]
-    spelregels: tuple[str, ...]
+    spelregels: tuple[str, ...]  # for every method
     rollen: tuple[Role, ...]
     vaardigheden: tuple[str, ...]
     vertrouwelijkheid: str
@@ -124,8 +177,10 @@ class General:
     grote_groep_vanaf: int  # group size from which more sessions are advised
     vervolg_checklist: tuple[str, ...]
     advies_grote_groep: str
-    advies_zonder_uitkomsten: str
+    advies_zonder_uitkomsten: str  # the draft advice's opening, before the session
     programma: str
+    # Rules of play that belong to the problem round only (brainstorm, timekeeper, ...).
+    spelregels_probleemronde: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -256,6 +311,12 @@ def _theme(path: Path) -> Theme:
             analyse=t.flag("analyse"),
             grote_groep=t.flag("grote_groep"),
             herhaal=t.choice("herhaal", (REPEAT_PER_INBRENGER,)),
+            aandeel=t.integer("aandeel", 1, minimum=1) or 1,
+            kort_tot=t.integer("kort_tot", minimum=1),
+            begeleider_kort=t.text("begeleider_kort", ""),
+            ruim_vanaf=t.integer("ruim_vanaf", minimum=1),
+            begeleider_ruim=t.text("begeleider_ruim", ""),
+            inbrenger_start=t.flag("inbrenger_start"),
         )
         for t in doc.tables("stappen")
     )
@@ -284,13 +345,15 @@ def _theme(path: Path) -> Theme:
         praktijkvragen=doc.texts("praktijkvragen"),
         focusvraag=doc.text("focusvraag"),
         vervolgsuggesties=tuple(
-            Suggestion(t.text("titel"), t.text("tekst")) for t in doc.tables("vervolgsuggesties")
+            Suggestion(t.text("titel"), t.text("tekst"), t.texts("signalen", allow_empty=True))
+            for t in doc.tables("vervolgsuggesties")
         ),
         onderscheid_titel=doc.text("onderscheid_titel", ""),
         onderscheid=doc.text("onderscheid", ""),
         stappen=stappen,
         ronde=ronde,
         source=path.name,
+        inbrenger=doc.text("inbrenger"),
     )
     doc.ensure_all_read()
     _check_theme(theme)
@@ -332,6 +395,15 @@ def _check_theme(theme: Theme) -> None:
         )
     if theme.heeft_rondes and not theme.ronde:
         raise ContentProblem("stappen herhalen per inbrenger maar [[ronde]] ontbreekt", path_name)
+    for step in theme.stappen:
+        if (step.kort_tot is None) != (not step.begeleider_kort) or (step.ruim_vanaf is None) != (
+            not step.begeleider_ruim
+        ):
+            raise ContentProblem(
+                f"stap '{step.titel}': geef kort_tot met begeleider_kort en ruim_vanaf met "
+                "begeleider_ruim, of geen van beide",
+                path_name,
+            )
     if theme.duur_minuten is not None and theme.duur_minuten < theme.minimum_minutes(1):
         raise ContentProblem("duur_minuten is korter dan de som van de stappen", path_name)
 
@@ -343,7 +415,10 @@ def _general(path: Path) -> General:
         doelen=doc.texts("doelen"),
         wat_het_niet_is=doc.texts("wat_het_niet_is"),
         spelregels=doc.texts("spelregels"),
-        rollen=tuple(Role(t.text("naam"), t.text("omschrijving")) for t in doc.tables("rollen")),
+        rollen=tuple(
+            Role(t.text("naam"), t.text("omschrijving"), t.flag("probleemronde"))
+            for t in doc.tables("rollen")
+        ),
         vaardigheden=doc.texts("vaardigheden"),
         vertrouwelijkheid=doc.text("vertrouwelijkheid"),
         duurzame_inzetbaarheid=doc.text("duurzame_inzetbaarheid"),
@@ -353,6 +428,7 @@ def _general(path: Path) -> General:
         advies_grote_groep=doc.text("advies_grote_groep"),
         advies_zonder_uitkomsten=doc.text("advies_zonder_uitkomsten"),
         programma=doc.text("programma"),
+        spelregels_probleemronde=doc.texts("spelregels_probleemronde", allow_empty=True),
     )
     doc.ensure_all_read()
     return general

@@ -8,7 +8,8 @@ check compares a template's names against.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.content.agenda import AgendaItem, flexible_minutes
@@ -44,7 +45,11 @@ def general(general: General) -> dict[str, Any]:
         "doelen": list(general.doelen),
         "wat_het_niet_is": list(general.wat_het_niet_is),
         "spelregels": list(general.spelregels),
-        "rollen": [{"naam": r.naam, "omschrijving": r.omschrijving} for r in general.rollen],
+        "spelregels_probleemronde": list(general.spelregels_probleemronde),
+        "rollen": [
+            {"naam": r.naam, "omschrijving": r.omschrijving, "probleemronde": r.probleemronde}
+            for r in general.rollen
+        ],
         "vaardigheden": list(general.vaardigheden),
         "vertrouwelijkheid": general.vertrouwelijkheid,
         "duurzame_inzetbaarheid": general.duurzame_inzetbaarheid,
@@ -67,13 +72,17 @@ def round_steps(theme: Theme) -> list[dict[str, Any]]:
     ]
 
 
-def theme(theme: Theme) -> dict[str, Any]:
+def theme(theme: Theme, general: General) -> dict[str, Any]:
     return {
         "naam": theme.naam,
         "pijler": theme.pijler,
         "uitleg": theme.uitleg,
         "doel": theme.doel,
         "voorbereiding": theme.voorbereiding,
+        "inbrenger": theme.inbrenger,
+        # The rules of play that fit this method: the problem round adds its own.
+        "spelregels": list(general.spelregels)
+        + (list(general.spelregels_probleemronde) if theme.heeft_rondes else []),
         "standaardvraag": theme.prikkelende_vragen[0],
         "prikkelende_vragen": list(theme.prikkelende_vragen),
         "heeft_analyse": theme.heeft_analyse,
@@ -132,6 +141,7 @@ def session(session: Session, theme: Theme, size: int) -> dict[str, Any]:
         "vorm": session.vorm.value,
         "locatie": session.locatie or "",
         "link": session.link or "",
+        "link_weergave": dutch.breakable(session.link or ""),
         "plaats": f"online via {session.link}" if online else (session.locatie or ""),
         "begeleider": session.begeleider,
         "begeleiding": session.begeleiding.value,
@@ -208,7 +218,9 @@ def agenda_steps(items: Sequence[AgendaItem]) -> list[dict[str, Any]]:
             "titel": item.step.titel,
             "tijd": dutch.clock_range(item.slot.start, item.slot.end),
             "minuten": item.slot.minutes,
-            "uitleg": item.step.begeleider,
+            # The text that fits the minutes the step gets in this session.
+            "uitleg": item.step.text_for(item.slot.minutes),
+            "inbrenger_start": item.step.inbrenger_start,
             "grote_groep": item.step.grote_groep,
             "analyse": item.step.analyse,
             "rondes": [
@@ -234,14 +246,68 @@ def agenda_steps(items: Sequence[AgendaItem]) -> list[dict[str, Any]]:
     ]
 
 
-def outcome(outcome: Outcome | None) -> dict[str, Any]:
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _matches(signals: Sequence[str], text: str) -> bool:
+    """A signal matches a word that starts with it ('overleg' matches 'overleggen')."""
+    words = _words(text)
+    return any(word.startswith(signal.casefold()) for signal in signals for word in words)
+
+
+def advice(outcome: Outcome | None, theme: Theme) -> dict[str, Any]:
+    """The follow-up advice: a draft before the session has outcomes; with outcomes the
+    theme's suggestions are chosen and ordered by what the group reported, each with the
+    reported point that led to it, and the agreements become an action list."""
+    suggestions = [
+        {"titel": s.titel, "tekst": s.tekst, "aanleiding": ""} for s in theme.vervolgsuggesties
+    ]
     if outcome is None:
-        return {"aanwezig": False, "knelpunten": [], "wat_helpt": [], "afspraken": []}
+        return {
+            "concept": True,
+            "knelpunten": [],
+            "wat_helpt": [],
+            "acties": [],
+            "gekozen": suggestions,
+            "overige": [],
+        }
+    reported = [one_line(t) for t in (*outcome.knelpunten, *outcome.wat_helpt, *outcome.afspraken)]
+    scored = []
+    for order, suggestion in enumerate(theme.vervolgsuggesties):
+        reasons = [point for point in reported if _matches(suggestion.signalen, point)]
+        scored.append((-len(reasons), order, suggestion, reasons))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    chosen = []
+    cited: set[str] = set()
+    for _, _, suggestion, reasons in scored:
+        if reasons:
+            # Name a reported point not named before, where there is one.
+            reason = next((r for r in reasons if r not in cited), reasons[0])
+            cited.add(reason)
+            chosen.append(
+                {"titel": suggestion.titel, "tekst": suggestion.tekst, "aanleiding": reason}
+            )
+    rest = [{"titel": s.titel, "tekst": s.tekst} for _, _, s, reasons in scored if not reasons]
     return {
-        "aanwezig": True,
+        "concept": False,
         "knelpunten": [one_line(t) for t in outcome.knelpunten],
         "wat_helpt": [one_line(t) for t in outcome.wat_helpt],
-        "afspraken": [one_line(t) for t in outcome.afspraken],
+        "acties": [one_line(t) for t in outcome.afspraken],
+        # Nothing the group said points at a suggestion: all of them, in the usual order.
+        "gekozen": chosen or suggestions,
+        "overige": rest if chosen else [],
+    }
+
+
+def cycle_facts(sessions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """What the syllabus says about the reader's programme, from the reader's own sessions,
+    so it cannot contradict the table of sessions."""
+    return {
+        "aantal": len(sessions),
+        "duur": dutch.span([s["duur_minuten"] for s in sessions]),
+        "groep": dutch.span([s["groepsgrootte"] for s in sessions]),
+        "themas": dutch.enumeration(list(dict.fromkeys(s["thema"] for s in sessions))),
     }
 
 
@@ -250,10 +316,18 @@ def method(content: Content) -> dict[str, Any]:
     method = next((t for t in content.themes.values() if t.heeft_rondes), None)
     if method is None:
         # The same keys as below: a template may name them whether or not there is a method.
-        return {"aanwezig": False, "rondestappen": [], "ronde_minuten": 0, "naam": "", "uitleg": ""}
+        return {
+            "aanwezig": False,
+            "rondestappen": [],
+            "ronde_minuten": 0,
+            "naam": "",
+            "uitleg": "",
+            "inbrenger": "",
+        }
     return {
         "aanwezig": True,
         "naam": method.naam,
+        "inbrenger": method.inbrenger,
         "rondestappen": round_steps(method),
         "ronde_minuten": method.ronde_minuten,
         "uitleg": method.uitleg,

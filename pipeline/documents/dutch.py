@@ -64,3 +64,33 @@ def clock(moment: dt.time | dt.datetime) -> str:
 def clock_range(start: dt.datetime, end: dt.datetime) -> str:
     """'14:00 - 15:00' (documents add 'uur' where a sentence needs it)."""
     return f"{clock(start)} - {clock(end)}"
+
+
+ZERO_WIDTH_SPACE = "\u200b"
+_BREAK_AFTER = frozenset("/-?&=_.")
+
+
+def breakable(text: str) -> str:
+    """A long URL or code with invisible break chances after '/', '-', '.', '?', '&',
+    '=' and '_', so a narrow column wraps it there instead of in the middle of a word.
+    Only for text shown; a link's target keeps the plain URL."""
+    out: list[str] = []
+    for index, char in enumerate(text):
+        out.append(char)
+        following = text[index + 1 : index + 2]
+        if char in _BREAK_AFTER and following and following not in _BREAK_AFTER:
+            out.append(ZERO_WIDTH_SPACE)
+    return "".join(out)
+
+
+def span(values: list[int]) -> str:
+    """'60' or '60 tot 100': the range of some numbers, for a sentence."""
+    low, high = min(values), max(values)
+    return str(low) if low == high else f"{low} tot {high}"
+
+
+def enumeration(items: list[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} en {items[-1]}"

@@ -83,7 +83,9 @@ class _Index:
             if theme is None:  # validate() guarantees this never happens
                 raise KeyError(session.thema)
             self.themes[session.sessie] = theme
-        self.theme_context = {t.key: contexts.theme(t) for t in content.themes.values()}
+        self.theme_context = {
+            t.key: contexts.theme(t, content.general) for t in content.themes.values()
+        }
         self.session_context = {
             s.sessie: contexts.session(s, self.themes[s.sessie], len(self.bookings[s.sessie]))
             for s in cycle.sessions
@@ -150,6 +152,7 @@ class _Planner:
                     "thema": self.index.theme_context[theme.key],
                     "prikkelende_vraag": self.index.question[session.sessie],
                     "inbrenger": booking.rol is Rol.INBRENGER,
+                    "kenmerk": f"{session.sessie}/{person.personeelsnummer}",
                     "handtekening": self.signature,
                 },
             )
@@ -182,6 +185,15 @@ class _Planner:
     def advice(self, session: Session) -> Iterator[DocumentJob]:
         theme = self.index.themes[session.sessie]
         members = self.index.members(session.sessie)
+        outcome = self.index.outcomes.get(session.sessie)
+        # A draft is dated with the letters (organisatie.briefdatum, which a re-send may
+        # move without it counting as a change); an advice with outcomes not before the
+        # session.
+        dated = (
+            dutch.long_date(max(session.datum, self.cycle.organisation.briefdatum))
+            if outcome
+            else ""
+        )
         yield self.job(
             Kind.VERVOLGADVIES,
             safe_part(session.sessie),
@@ -193,7 +205,8 @@ class _Planner:
                 "thema": self.index.theme_context[theme.key],
                 "deelnemers": [dutch.full_name(p) for p, _ in members],
                 "grote_groep": len(members) >= self.content.general.grote_groep_vanaf,
-                "uitkomsten": contexts.outcome(self.index.outcomes.get(session.sessie)),
+                "advies": contexts.advice(outcome, theme),
+                "adviesdatum": dated,
             },
         )
 
@@ -205,6 +218,7 @@ class _Planner:
                 continue
             own = sorted(bookings, key=lambda b: index.sessions[b.sessie].start)
             theme_keys = dict.fromkeys(index.themes[b.sessie].key for b in own)
+            sessions = [{**index.session_context[b.sessie], "rol": b.rol.value} for b in own]
             yield self.job(
                 Kind.SYLLABUS,
                 _person_stem(person),
@@ -213,9 +227,8 @@ class _Planner:
                 person.personeelsnummer,
                 {
                     "lezer": index.person_context[person.personeelsnummer],
-                    "sessies": [
-                        {**index.session_context[b.sessie], "rol": b.rol.value} for b in own
-                    ],
+                    "sessies": sessions,
+                    "cyclus": contexts.cycle_facts(sessions),
                     "themas": [index.theme_context[key] for key in theme_keys],
                     "methode": self.method,
                 },
@@ -247,6 +260,7 @@ def iter_cancellations(
             {
                 "ontvanger": contexts.person(person),
                 "sessie": dict(item.session),
+                "kenmerk": f"{item.sessie}/{person.personeelsnummer}",
                 "handtekening": planner.signature,
             },
         )

@@ -41,25 +41,52 @@ def check_sessions(
 def _settle_length(
     session: SessionRow, theme: Theme, inbrengers: int, sheet: RawSheet, report: Report
 ) -> None:
+    """The rounds and fixed steps must fit (an error otherwise); flexible steps such as an
+    opening or closing that get less than their minimum are a warning: the draaiboek then
+    gives them what time there is, or leaves them out."""
     rounds = max(1, inbrengers) if theme.heeft_rondes else 1
-    minimum = theme.minimum_minutes(rounds)
     length = session.duur if session.duur is not None else theme.default_minutes(rounds)
     session.duur_minuten = length
-    if length >= minimum:
+    where = locate(sheet, session.row, "duur_minuten")
+    needed = theme.fixed_minutes(rounds)
+    if length < needed:
+        session.complete = False
+        if theme.heeft_rondes:
+            need = (
+                f"{rounds} {'ronde' if rounds == 1 else 'rondes'} van {theme.ronde_minuten} minuten"
+            )
+        else:
+            need = f"de vaste stappen van het thema {theme.naam}"
+        if session.duur is not None:
+            message = f"duur_minuten {length} is te kort voor {need}; minimaal {needed} minuten."
+        else:
+            message = (
+                f"de standaardduur van {theme.naam} ({length} minuten) is te kort voor {need}; "
+                f"vul duur_minuten in, minimaal {needed} minuten."
+            )
+        report.error(message, where)
         return
-    session.complete = False
-    if theme.heeft_rondes:
-        need = f"{rounds} {'ronde' if rounds == 1 else 'rondes'} van {theme.ronde_minuten} minuten"
-    else:
-        need = f"de stappen van het thema {theme.naam}"
-    if session.duur is not None:
-        message = f"duur_minuten {length} is te kort voor {need}; minimaal {minimum} minuten."
-    else:
-        message = (
-            f"de standaardduur van {theme.naam} ({length} minuten) is te kort voor {need}; "
-            f"vul duur_minuten in, minimaal {minimum} minuten."
+    if length >= theme.minimum_minutes(rounds):
+        return
+    given = theme.flexible_minutes(length, rounds)
+    short = [
+        f"{step.titel.lower()} ({minutes} van minimaal {step.minimaal} minuten)"
+        if minutes
+        else f"geen {step.titel.lower()}"
+        for step, minutes in zip(theme.flexible_steps, given, strict=True)
+        if minutes < step.minimaal
+    ]
+    report.warning(
+        f"sessie {session.sessie} duurt {length} minuten; dat is genoeg voor "
+        + (
+            f"{rounds} {'ronde' if rounds == 1 else 'rondes'}"
+            if theme.heeft_rondes
+            else "de vaste stappen"
         )
-    report.error(message, locate(sheet, session.row, "duur_minuten"))
+        + f", maar niet voor alles: {', '.join(short)}. Het draaiboek houdt daar rekening "
+        f"mee; met {theme.minimum_minutes(rounds)} minuten past alles.",
+        where,
+    )
 
 
 def _check_group(

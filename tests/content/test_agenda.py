@@ -34,7 +34,8 @@ def test_leerruimte_has_seed_minutes_and_ends_on_time(content: Content) -> None:
 def test_autonomie_has_no_analysis_step(content: Content) -> None:
     agenda = build_agenda(content.themes["autonomie"], START, 60, [])
     assert not any(item.step.analyse for item in agenda)
-    assert [i.slot.minutes for i in agenda][:4] == [5, 20, 15, 15]
+    # Spare time goes to building the picture together, the closing keeps its minutes.
+    assert [i.slot.minutes for i in agenda] == [5, 20, 15, 17, 3]
 
 
 def test_general_method_has_one_30_minute_round_per_inbrenger(content: Content) -> None:
@@ -60,7 +61,8 @@ def test_agenda_has_no_gaps_and_ends_at_start_plus_length(
 ) -> None:
     theme = content.themes[theme_key]
     names = [f"P{i}" for i in range(inbrengers)]
-    total = theme.minimum_minutes(max(inbrengers, 1) if theme.heeft_rondes else 0) + extra
+    # From the fixed steps alone (opening and closing squeezed or left out) upwards.
+    total = theme.fixed_minutes(max(inbrengers, 1) if theme.heeft_rondes else 0) + extra
     start = dt.datetime(2027, 3, 9) + dt.timedelta(minutes=start_minute)
     slots = list(flatten(build_agenda(theme, start, total, names)))
     assert slots[0].start == start
@@ -68,3 +70,30 @@ def test_agenda_has_no_gaps_and_ends_at_start_plus_length(
         assert before.end == after.start
         assert before.minutes >= 1
     assert slots[-1].end == start + dt.timedelta(minutes=total)
+
+
+def test_three_rounds_in_90_minutes_leave_out_opening_and_closing(content: Content) -> None:
+    theme = content.themes["intervisie"]
+    agenda = build_agenda(theme, START, 90, ["A", "B", "C"])
+    assert [item.step.titel for item in agenda] == ["Probleemronde"]
+    assert agenda[-1].slot.end == START + dt.timedelta(minutes=90)
+    # With five minutes to spare the opening gets them; there is no closing.
+    agenda = build_agenda(theme, START, 95, ["A", "B", "C"])
+    assert [(i.step.titel, i.slot.minutes) for i in agenda][::2] == [("Opening", 5)]
+    assert agenda[-1].step.titel == "Probleemronde"
+
+
+def test_spare_time_is_spread_and_texts_fit_the_minutes(content: Content) -> None:
+    """100 minutes with two rounds: spare time goes to opening and closing alike (not all
+    of it to a 'short' closing), and a long step gets its long text."""
+    theme = content.themes["intervisie"]
+    agenda = build_agenda(theme, START, 100, ["A", "B"])
+    opening, _, closing = agenda
+    assert (opening.slot.minutes, closing.slot.minutes) == (20, 20)
+    assert "korte" not in closing.step.text_for(closing.slot.minutes)
+    assert closing.step.text_for(20) != closing.step.text_for(10)
+    leerruimte = content.themes["leerruimte"]
+    analysis = next(i for i in build_agenda(leerruimte, START, 60, []) if i.step.analyse)
+    # Three minutes for an analysis: the facilitator summarises, the group checks.
+    assert analysis.slot.minutes == 3
+    assert analysis.step.text_for(3).startswith("Er zijn maar een paar minuten")

@@ -36,7 +36,7 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
     path = folder / "inhoud" / file
     text = path.read_text(encoding="utf-8")
     assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path.write_text(text.replace(old, new), encoding="utf-8")
     return folder
 
 
@@ -83,9 +83,15 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
         ),
         (
             "themas/autonomie.toml",
-            "minimaal = 2",
-            "minuten = 5",
+            "minimaal = ",
+            "minuten = ",
             "minstens één stap zonder minuten",
+        ),
+        (
+            "themas/leerruimte.toml",
+            "kort_tot = 5\nbegeleider_kort",
+            "begeleider_kort",
+            "geef kort_tot met begeleider_kort",
         ),
     ],
     ids=[
@@ -98,6 +104,7 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
         "general-missing",
         "beyond-contract",
         "no-flexible-step",
+        "short-text-missing",
     ],
 )
 def test_broken_content_names_file_and_field(

@@ -53,3 +53,19 @@ def test_dates_and_times_in_dutch() -> None:
     assert dutch.long_date(dt.date(2027, 3, 9)) == "dinsdag 9 maart 2027"
     start = dt.datetime(2027, 3, 9, 9, 5)
     assert dutch.clock_range(start, start + dt.timedelta(minutes=55)) == "09:05 - 10:00"
+
+
+def test_long_links_get_invisible_break_chances_only_where_they_may_break() -> None:
+    url = "https://teams.example/l/meetup-join/lr-02"
+    shown = dutch.breakable(url)
+    assert shown.replace(dutch.ZERO_WIDTH_SPACE, "") == url
+    pieces = shown.split(dutch.ZERO_WIDTH_SPACE)
+    assert pieces == ["https://", "teams.", "example/", "l/", "meetup-", "join/", "lr-", "02"]
+    assert dutch.breakable("LR01") == "LR01"
+
+
+def test_spans_and_enumerations_for_sentences() -> None:
+    assert dutch.span([60, 60]) == "60"
+    assert dutch.span([100, 60, 80]) == "60 tot 100"
+    assert dutch.enumeration(["Leerruimte"]) == "Leerruimte"
+    assert dutch.enumeration(["A", "B", "C"]) == "A, B en C"

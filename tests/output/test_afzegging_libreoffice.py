@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.run import generate
 from tests.conftest import TEMPLATES
-from tests.test_libreoffice import SOFFICE, pdf_pages
+from tests.test_libreoffice import SOFFICE, WINDOW, pdf_lines, pdf_pages
 from tests.workbooks import TODAY, Book
 
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) ontbreekt")
@@ -43,3 +43,12 @@ def test_the_cancellation_letter_converts_to_a_one_page_pdf(tmp_path: Path) -> N
     )
     assert converted.returncode == 0, converted.stderr
     assert pdf_pages(tmp_path / f"{letter.stem}.pdf") == 1
+    # The house style of the invitation: address in the envelope window, body below it,
+    # closing and signature together, everything inside the margins.
+    lines = pdf_lines(tmp_path / f"{letter.stem}.pdf")
+    left, top, right, bottom = WINDOW
+    address = [line for line in lines if line.left < 110 and top < line.top < bottom]
+    assert len(address) >= 3
+    assert all(left <= a.left and a.right <= right and a.bottom <= bottom for a in address)
+    assert next(line for line in lines if line.text.startswith("Ons kenmerk")).top > bottom
+    assert all(line.left >= 25 - 0.5 and line.right <= 185 + 0.5 for line in lines)

@@ -15,6 +15,7 @@ from docx import Document
 from pipeline.mail import calendar
 from pipeline.run import RunResult, generate
 from tests.conftest import TEMPLATES
+from tests.docx_text import body_lines
 from tests.workbooks import TODAY, Book
 
 Key = tuple[str, str, str, str]  # status, kind, session, personeelsnummer
@@ -166,7 +167,7 @@ def test_a_cancelled_booking_gets_a_letter_a_cancel_file_and_an_e_mail(tmp_path:
     assert event.uid == old_event.uid and sequence == old_sequence + 1
     letters = [p for k, p in by_kind if k == "afzegging"]
     assert len(letters) == 1
-    text = "\n".join(p.text for p in Document(str(result.target / letters[0])).paragraphs)
+    text = "\n".join(body_lines(result.target / letters[0]))  # the signature sits in a table
     assert "gaat deze sessie voor u niet door" in text and "IV-01" in text
     assert "dinsdag 16 maart 2027 van 09:30 - " in text
     assert "drs. A.M. Jansen" in text  # signed like the invitation
@@ -174,13 +175,13 @@ def test_a_cancelled_booking_gets_a_letter_a_cancel_file_and_an_e_mail(tmp_path:
     by_post = Document(str(result.target / "afdrukken" / "uitnodigingen-per-post.docx"))
     internal = Document(str(result.target / "afdrukken" / "uitnodigingen-interne-post.docx"))
     subjects = [
-        [p.text for p in doc.paragraphs if p.text.startswith("Onderwerp:")]
+        [p.text for p in doc.paragraphs if p.text.startswith("Onderwerp")]
         for doc in (by_post, internal)
     ]
-    assert subjects[0] == ["Onderwerp: uitnodiging intervisie (probleemronde), IV-01"] * 3
+    assert subjects[0] == ["Onderwerp\tUitnodiging intervisie (probleemronde), IV-01"] * 3
     assert sorted(subjects[1]) == [
-        "Onderwerp: afzegging intervisiesessie IV-01",
-        "Onderwerp: uitnodiging intervisie (probleemronde), IV-01",
+        "Onderwerp\tAfzegging intervisiesessie IV-01",
+        "Onderwerp\tUitnodiging intervisie (probleemronde), IV-01",
     ]
     mails = sorted(p.name for p in (result.target / "e-mail").glob("*.eml"))
     # Only what must go out again: the four changed letters (group size) and the cancellation.

@@ -69,7 +69,7 @@ def test_values_are_escaped_not_dropped(content: Content) -> None:
     context["prikkelende_vraag"] = "Wat doe je met <regels> & ruimte?"
     template = PreparedTemplate(TEMPLATES / "uitnodiging.docx", make_environment())
     lines = body_lines(template.render(context, PROPS))
-    assert "Wat doe je met <regels> & ruimte?" in lines
+    assert "„Wat doe je met <regels> & ruimte?”" in lines
 
 
 def _template_with(tmp_path: Path, text: str) -> Path:

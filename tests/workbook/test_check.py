@@ -506,13 +506,14 @@ ERROR_CASES: list[tuple[str, Mutation, Location, str]] = [
         "duur-too-short-for-steps",
         lambda b, d: b.set("Sessies", 2, "duur_minuten", 30),
         S(2, "duur_minuten", "E"),
-        "duur_minuten 30 is te kort voor de stappen van het thema Leerruimte; minimaal 50 minuten.",
+        "duur_minuten 30 is te kort voor de vaste stappen van het thema Leerruimte; minimaal 40 "
+        "minuten.",
     ),
     (
         "duur-too-short-for-rounds",
         lambda b, d: b.set("Sessies", 4, "duur_minuten", 60),
         S(4, "duur_minuten", "E"),
-        "duur_minuten 60 is te kort voor 2 rondes van 30 minuten; minimaal 80 minuten.",
+        "duur_minuten 60 is te kort voor 2 rondes van 30 minuten; minimaal 70 minuten.",
     ),
     # group size within the method's limits
     (
@@ -835,6 +836,16 @@ def test_random_values_raise_only_project_errors(
     # Anything but the project's own errors fails the test.
     with tempfile.TemporaryDirectory() as folder, contextlib.suppress(IntervisieError):
         check(book, Path(folder))
+
+
+def test_rounds_that_just_fit_are_a_warning_not_an_error(tmp_path: Path) -> None:
+    """Two rounds of 30 minutes and the 10-minute opening fit in 70 minutes: the missing
+    closing is a warning (the draaiboek leaves it out), not a refused batch."""
+    book = Book.valid().set("Sessies", 4, "duur_minuten", 70)
+    result = check(book, tmp_path)  # no WorkbookInvalid: nothing is refused
+    warned = at(result.warnings, S(4, "duur_minuten", "E"))
+    assert warned and all(p.severity is Severity.WARNING for p in warned)
+    assert "geen afsluiting" in warned[0].message and "2 rondes" in warned[0].message
 
 
 @pytest.mark.parametrize(
