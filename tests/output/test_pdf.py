@@ -130,7 +130,7 @@ def test_print_bundles_hold_every_letter_of_their_route(pdf_run: RunResult) -> N
     bundles = [pdf_run.target / "afdrukken" / f"{stem}.pdf"
                for stem in ("uitnodigingen-per-post", "uitnodigingen-interne-post")]
     assert sum(len(pikepdf.open(bundle).pages) for bundle in bundles) == pages
-    assert len(pikepdf.open(bundles[1]).pages) == 16  # eight letters of two pages
+    assert len(pikepdf.open(bundles[1]).pages) == 8  # eight letters of one page each
 
 
 def test_manifest_lists_every_pdf_with_its_sha256(pdf_run: RunResult) -> None:
@@ -200,9 +200,9 @@ def test_pdf_check_finds_a_missing_pdfa_declaration_encryption_and_unembedded_fo
 
 def test_fonts_are_the_metric_compatible_ones_never_a_fallback(pdf_run: RunResult) -> None:
     """Calibri must come out as Carlito (same metrics, so pages break as in Word); any
-    other font means a font package is missing. The one exception: the draaiboek's
-    checkbox (U+2610), which Calibri lacks too, comes from DejaVu Sans (as Word takes it
-    from a symbol font)."""
+    other font means a font package is missing. The one exception: the checkbox (U+2610)
+    of the draaiboek's checklist and the advice's action list, which Calibri lacks too,
+    comes from DejaVu Sans (as Word takes it from a symbol font)."""
     compatible = ("Carlito", "LiberationSans", "LiberationSerif", "LiberationMono", "OpenSymbol")
     for folder in (*FOLDERS, "afdrukken"):
         for path in sorted((pdf_run.target / folder).glob("*.pdf"))[:3]:
@@ -212,7 +212,8 @@ def test_fonts_are_the_metric_compatible_ones_never_a_fallback(pdf_run: RunResul
                     for _, font in page.Resources.Font.items():
                         found.add(str(font.BaseFont).lstrip("/").split("+", 1)[-1])
             assert "Carlito" in found, path.name
-            allowed = compatible + (("DejaVuSans",) if folder == "draaiboeken" else ())
+            checkboxes = folder in ("draaiboeken", "vervolgadviezen")  # checklist, action list
+            allowed = compatible + (("DejaVuSans",) if checkboxes else ())
             assert all(name.startswith(allowed) for name in found), (path.name, found)
 
 

@@ -67,10 +67,22 @@ def test_lists_restart_in_every_document(example_run: RunResult) -> None:
     root = etree.fromstring(members["word/document.xml"])
     body = root.find(f"{W}body")
     assert body is not None
+    # A list paragraph numbers through its own numPr or through its style's (the first
+    # document keeps the template's style numbering; the others get their own copies).
+    styled = {
+        style.get(f"{W}styleId"): num.get(f"{W}val", "")
+        for style in etree.fromstring(members["word/styles.xml"]).iter(f"{W}style")
+        for num in style.iterfind(f"{W}pPr/{W}numPr/{W}numId")
+    }
     per_document: list[set[str]] = [set()]
     for block in body:
-        for num in block.iter(f"{W}numId"):
-            per_document[-1].add(num.get(f"{W}val", ""))
+        for paragraph in block.iter(f"{W}p"):
+            own = paragraph.find(f"{W}pPr/{W}numPr/{W}numId")
+            style = paragraph.find(f"{W}pPr/{W}pStyle")
+            if own is not None:
+                per_document[-1].add(own.get(f"{W}val", ""))
+            elif style is not None and style.get(f"{W}val") in styled:
+                per_document[-1].add(styled[style.get(f"{W}val")])
         if block.find(f"{W}pPr/{W}sectPr") is not None:
             per_document.append(set())
     assert all(per_document) and len(per_document) == 3
