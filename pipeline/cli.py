@@ -266,6 +266,14 @@ def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
     "(PDF/A-2b, ook voor het archief); 'alle' voor alle soorten, of een lijst, "
     "bijvoorbeeld --pdf=uitnodiging,draaiboek.",
 )
+@click.option(
+    "--archief-docx",
+    "archive_docx",
+    is_flag=True,
+    help="Bewaar in het archief naast de syllabi als PDF/A-2b ook de Word-bestanden, elk "
+    "met eigen MDTO-metagegevens en sha256 (zonder PDF bevat het archief de Word-"
+    "bestanden altijd).",
+)
 @_templates_option()
 def genereer(
     werkboek: Path,
@@ -276,6 +284,7 @@ def genereer(
     mail: bool,
     only_changes: bool,
     pdf_kinds: tuple[str, ...],
+    archive_docx: bool,
     templates_dir: Path,
 ) -> None:
     """Controleer WERKBOEK en maak daarna de documenten.
@@ -324,6 +333,7 @@ def genereer(
                     on_plan=lambda total: start_bar(total, "PDF maken"),
                     progress=lambda n: bar.update(n),
                 ),
+                archive_docx=archive_docx,
             )
         finally:
             if bar is not None:
@@ -355,6 +365,8 @@ def genereer(
         archive = result.archive
         state = "nieuw" if archive.added else "al gearchiveerd, niets toegevoegd"
         click.echo(f"Archief syllabi ({state}): {archive.folder}")
+        if archive.pdf and archive.docx:
+            click.echo("  Met de syllabi als PDF/A-2b en als Word-bestand.")
         if not archive.pdf:
             click.echo(
                 "  Het archief bevat de syllabi als Word-bestand; voor PDF/A-2b in het "

@@ -342,10 +342,12 @@ def generate(
     mail: bool = False,
     only_changes: bool = False,
     pdf: PdfOptions = PdfOptions(),
+    archive_docx: bool = False,
 ) -> RunResult:
     """Generate every document of `kinds`; raises an IntervisieError before writing
     anything when the templates or the workbook are not valid, or when PDFs are asked
-    for and LibreOffice is missing."""
+    for and LibreOffice is missing. `archive_docx` archives the syllabi's .docx next to
+    their PDF/A."""
     program = require_soffice() if pdf.kinds else None
     if BUNDLE_KIND in pdf.kinds:
         print_bundles = True
@@ -441,7 +443,9 @@ def generate(
         )
         staged.publish()
     record = CycleRecord(organisation.cyclus, folder, organisation.gemeente)
-    archive = archive_syllabi(staged.target, output_root, folder, rows, record)
+    archive = archive_syllabi(
+        staged.target, output_root, folder, rows, record, with_docx=archive_docx
+    )
     return RunResult(
         staged.target,
         dict(Counter(row.soort for row in written)),

@@ -1,8 +1,10 @@
 """Archive the syllabi of a run: one folder per distinct set of syllabi, never changed.
 
 `<root>/archief/<cycle>/syllabi-<fingerprint>-<format>/` holds the syllabi (PDF/A-2b when
-the run made PDFs, else the .docx), per file its MDTO metadata (`<file>.mdto.xml`) and
-`sha256sums.txt` over all of them (the format `sha256sum -c` reads). The fingerprint is
+the run made PDFs, else the .docx; both when asked with `--archief-docx`), per file its
+MDTO metadata (`<file>.mdto.xml`, object bestand), the cycle they represent as MDTO
+informatieobject (`cyclus.mdto.xml`) and `sha256sums.txt` over all of them (the format
+`sha256sum -c` reads). The fingerprint is
 a hash of the syllabi's .docx content, so the same input gives the same folder and a
 re-run adds nothing; changed syllabi give a new folder next to the old one. The folder is
 built under a temporary name and renamed into place; existing archive files are never
@@ -24,11 +26,20 @@ from pipeline.errors import OutputError, describe_os_error
 from pipeline.files import DIR_MODE, make_private_dirs, write_file
 from pipeline.output.folders import ARCHIVE_DIR
 from pipeline.output.manifest import ManifestRow, sha256_file
-from pipeline.output.mdto import DOCX, PDF_A_2B, ArchivedFile, FileFormat, bestand_xml
+from pipeline.output.mdto import (
+    DOCX,
+    PDF_A_2B,
+    ArchivedFile,
+    Cycle,
+    FileFormat,
+    bestand_xml,
+    informatieobject_xml,
+)
 from pipeline.output.staging import alive
 
 CHECKSUMS = "sha256sums.txt"
 MDTO_SUFFIX = ".mdto.xml"
+CYCLE_RECORD = f"cyclus{MDTO_SUFFIX}"  # the MDTO informatieobject of the cycle
 SYLLABUS = "syllabus"
 SYLLABUS_PDF = "syllabus-pdf"
 _TEMPORARY = ".tmp-"
@@ -39,6 +50,7 @@ class ArchiveResult:
     folder: Path
     added: bool  # False: this content was archived before
     pdf: bool  # True: PDF/A-2b; False: .docx (PDF/A needs --pdf)
+    docx: bool  # the .docx are in it (always without PDF/A; with it on request)
 
 
 @dataclass(frozen=True)
@@ -66,15 +78,23 @@ def remove_leftovers(folder: Path) -> None:
             entry.unlink(missing_ok=True)
 
 
+def _format(relpath: PurePosixPath) -> FileFormat:
+    return PDF_A_2B if relpath.suffix.lower() == ".pdf" else DOCX
+
+
 def _fill(
     temporary: Path,
     source_folder: Path,
     rows: Sequence[ManifestRow],
-    file_format: FileFormat,
     cycle: CycleRecord,
     now: dt.datetime,
 ) -> None:
-    sums: list[tuple[str, str]] = []
+    description = (
+        f"De syllabi van de deelnemers aan {cycle.name}, zoals intervisie-docs ze maakte."
+    )
+    record = informatieobject_xml(Cycle(cycle.name, cycle.identifier, cycle.source, description))
+    target = write_file(temporary, PurePosixPath(CYCLE_RECORD), record)
+    sums: list[tuple[str, str]] = [(sha256_file(target), CYCLE_RECORD)]
     for row in rows:
         relpath = PurePosixPath(row.pad)
         target = write_file(temporary, relpath, (source_folder / relpath).read_bytes())
@@ -86,7 +106,7 @@ def _fill(
                 identifier=f"{cycle.identifier}/{relpath.as_posix()}",
                 name=relpath.name,
                 size=target.stat().st_size,
-                file_format=file_format,
+                file_format=_format(relpath),
                 sha256=digest,
                 checked_at=now,
                 represents_name=cycle.name,
@@ -109,31 +129,35 @@ def archive_syllabi(
     rows: Sequence[ManifestRow],
     cycle: CycleRecord,
     now: dt.datetime | None = None,
+    *,
+    with_docx: bool = False,
 ) -> ArchiveResult | None:
     """Archive the syllabi listed in `rows` (found under `source_folder`): their PDF/A
-    versions when the run made them, else the .docx."""
+    versions when the run made them, else the .docx; `with_docx` keeps the .docx next
+    to the PDF/A too."""
     documents = [r for r in rows if r.soort == SYLLABUS]
     if not documents:
         return None
     pdfs = [r for r in rows if r.soort == SYLLABUS_PDF]
     pdf = len(pdfs) == len(documents)
-    archived, file_format = (pdfs, PDF_A_2B) if pdf else (documents, DOCX)
+    docx = with_docx or not pdf
+    archived = (pdfs if pdf else []) + (documents if docx else [])
     fingerprint = hashlib.sha256("".join(r.sha256 for r in documents).encode()).hexdigest()[:12]
     parent = root / ARCHIVE_DIR / cycle_folder
-    name = f"syllabi-{fingerprint}-{'pdfa' if pdf else 'docx'}"
+    name = f"syllabi-{fingerprint}-{'-'.join(('pdfa',) * pdf + ('docx',) * docx)}"
     target = parent / name
     temporary = parent / f".{name}{_TEMPORARY}{os.getpid()}"
     try:
         make_private_dirs(parent)
         remove_leftovers(parent)
         if target.exists():
-            return ArchiveResult(target, added=False, pdf=pdf)
+            return ArchiveResult(target, added=False, pdf=pdf, docx=docx)
         if temporary.exists():
             shutil.rmtree(temporary)
         temporary.mkdir(mode=DIR_MODE)
         try:
             moment = now or dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-            _fill(temporary, source_folder, archived, file_format, cycle, moment)
+            _fill(temporary, source_folder, archived, cycle, moment)
             os.rename(temporary, target)  # fails, never replaces, if target appeared
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)
@@ -143,4 +167,4 @@ def archive_syllabi(
             f"de documenten staan klaar, maar het archief '{target}' kon niet worden "
             f"geschreven: {describe_os_error(exc)}"
         ) from None
-    return ArchiveResult(target, added=True, pdf=pdf)
+    return ArchiveResult(target, added=True, pdf=pdf, docx=docx)

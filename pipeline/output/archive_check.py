@@ -1,10 +1,11 @@
 """`intervisie archief controleer`: prove that the archive is what the runs wrote.
 
 Every archive folder (one with sha256sums.txt) is re-hashed file by file; each file's
-MDTO metadata must agree with the file; each PDF must still declare PDF/A (pdfaid in its
-XMP), embed every font and not be encrypted. Anything else found under the archive is
-reported as unknown. Zip archives of earlier versions are checked against the
-manifest.csv they carry.
+MDTO metadata must agree with the file (name, size, checksum, the PRONOM code of its
+format) and point to the cycle, whose MDTO informatieobject must be there too; each
+PDF must still declare PDF/A (pdfaid in its XMP), embed every font and not be
+encrypted. Anything else found under the archive is reported as unknown. Zip archives
+of earlier versions are checked against the manifest.csv they carry.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from pathlib import Path, PurePosixPath
 import pikepdf
 
 from pipeline.errors import IntervisieError
-from pipeline.output.archive import CHECKSUMS, MDTO_SUFFIX
+from pipeline.output.archive import CHECKSUMS, CYCLE_RECORD, MDTO_SUFFIX
 from pipeline.output.manifest import sha256_file
-from pipeline.output.mdto import read_bestand
+from pipeline.output.mdto import DOCX, PDF_A_2B, read_bestand, read_informatieobject
 
 _LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+_PRONOM = {".pdf": PDF_A_2B.pronom, ".docx": DOCX.pronom}
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,24 @@ def _checksums(folder: Path, report: Report, prefix: str) -> dict[str, str]:
     return listed
 
 
+def _cycle(
+    folder: Path, listed: dict[str, str], actual: dict[str, str], report: Report, prefix: str
+) -> tuple[str, str] | None:
+    """The identification of the cycle's MDTO informatieobject; None (and a finding)
+    when it is missing or not a valid one."""
+    shown = f"{prefix}{CYCLE_RECORD}"
+    if CYCLE_RECORD not in listed:
+        report.findings.append(Finding(shown, f"ontbreekt (staat niet in {CHECKSUMS})"))
+        return None
+    if CYCLE_RECORD not in actual:
+        return None  # reported as missing already
+    try:
+        return read_informatieobject((folder / CYCLE_RECORD).read_bytes())
+    except ValueError as exc:
+        report.findings.append(Finding(shown, f"is geen geldig MDTO-informatieobject: {exc}"))
+        return None
+
+
 def _check_archive(folder: Path, base: Path, report: Report) -> set[Path]:
     """Check one archive folder; returns the files it accounts for."""
     relative = folder.relative_to(base)
@@ -142,6 +162,7 @@ def _check_archive(folder: Path, base: Path, report: Report) -> set[Path]:
         actual[relpath] = sha256_file(path)
         if actual[relpath] != expected:
             report.findings.append(Finding(shown, "is gewijzigd (sha256 klopt niet)"))
+    cycle = _cycle(folder, listed, actual, report, prefix)
     for relpath in listed:
         if relpath.endswith(MDTO_SUFFIX) or relpath not in actual:
             continue
@@ -167,6 +188,15 @@ def _check_archive(folder: Path, base: Path, report: Report) -> set[Path]:
                 if recorded.name != path.name:
                     report.findings.append(
                         Finding(shown, "de naam in de MDTO-metagegevens klopt niet")
+                    )
+                if recorded.pronom != _PRONOM.get(path.suffix.lower()):
+                    report.findings.append(
+                        Finding(shown, "het bestandsformaat in de MDTO-metagegevens klopt niet")
+                    )
+                if cycle is not None and recorded.represents != cycle:
+                    report.findings.append(
+                        Finding(shown, "de MDTO-metagegevens verwijzen niet naar de cyclus van "
+                                f"dit archief ({CYCLE_RECORD})")
                     )
         if path.suffix.lower() == ".pdf":
             report.findings += [Finding(shown, problem) for problem in pdf_problems(path)]

@@ -1,15 +1,25 @@
-"""MDTO metadata (Nationaal Archief, MDTO-XML 1.0.x) for one archived file: object `bestand`.
+"""MDTO metadata (Nationaal Archief, MDTO-XML 1.0.x): object `bestand` for each archived
+file and object `informatieobject` for the cycle they represent.
 
-Element names, order and namespace follow the published schema (MDTO-XML1.0.1.xsd):
-identificatie, naam, omvang, bestandsformaat (a begrip from the PRONOM register),
-checksum (algorithm as a begrip, value, date) and isRepresentatieVan, the reference to
-the informatieobject the file represents: here the syllabus of one participant in one
-cycle.
+Element names, order and namespace follow the published schema (MDTO-XML1.0.1.xsd).
+A bestand: identificatie, naam, omvang, bestandsformaat (a begrip from the PRONOM
+register), checksum (algorithm as a begrip, value, date) and isRepresentatieVan, the
+reference to the informatieobject the file represents: the cycle.
+
+The cycle's informatieobject holds what the schema requires (identificatie, naam,
+waardering, archiefvormer, beperkingGebruik) and what the program knows for certain
+(aggregatieniveau dossier, omschrijving, taal). Waardering is "Nader te bepalen" (code N
+of the MDTO list): whether a cycle's syllabi are kept or destroyed, and when, is decided
+by the records manager from the municipality's selectielijst, not by this program; no
+bewaartermijn is written for the same reason. beperkingGebruik: the syllabi name
+participants and their personnel numbers, so their use is limited to protect personal
+privacy (Archiefwet 1995, article 15, first paragraph, under a).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -19,6 +29,17 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{NAMESPACE} https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd"
 PRONOM = "PRONOM-register"
 CHECKSUM_LIST = "Begrippenlijst ChecksumAlgoritme MDTO"
+AGGREGATION_LIST = "Begrippenlijst Aggregatieniveaus MDTO"
+APPRAISAL_LIST = "Begrippenlijst Waarderingen MDTO"
+APPRAISAL_OPEN = ("Nader te bepalen", "N")  # decided by the records manager
+RESTRICTION = (
+    "Beperkt openbaar: eerbiediging van de persoonlijke levenssfeer (Archiefwet 1995, "
+    "artikel 15, eerste lid, onder a)"
+)
+RESTRICTION_LIST = "Archiefwet 1995"
+RESTRICTION_NOTE = (
+    "De syllabi zijn persoonlijk: ze noemen de deelnemers bij naam en personeelsnummer."
+)
 SOURCE = "intervisie-docs"
 
 
@@ -66,9 +87,45 @@ def _identificatie(parent: etree._Element, name: str, kenmerk: str, bron: str) -
     _element(identificatie, "identificatieBron", bron)
 
 
-def bestand_xml(item: ArchivedFile) -> bytes:
+def _root() -> etree._Element:
     root = etree.Element(f"{{{NAMESPACE}}}MDTO", nsmap={None: NAMESPACE, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
+    return root
+
+
+def _serialize(root: etree._Element) -> bytes:
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """The informatieobject the archived files represent: one intervisie cycle."""
+
+    name: str
+    identifier: str
+    source: str  # who assigned the identifier, and who forms the archive: the municipality
+    description: str
+
+
+def informatieobject_xml(cycle: Cycle) -> bytes:
+    root = _root()
+    item = _element(root, "informatieobject")
+    _identificatie(item, "identificatie", cycle.identifier, cycle.source)
+    _element(item, "naam", cycle.name)
+    _begrip(item, "aggregatieniveau", "Dossier", None, AGGREGATION_LIST)
+    _element(item, "omschrijving", cycle.description)
+    _element(item, "taal", "nl")
+    _begrip(item, "waardering", *APPRAISAL_OPEN, APPRAISAL_LIST)
+    _element(_element(item, "archiefvormer"), "verwijzingNaam", cycle.source)
+    restriction = _element(item, "beperkingGebruik")
+    _begrip(restriction, "beperkingGebruikType", RESTRICTION, None, RESTRICTION_LIST)
+    _element(restriction, "beperkingGebruikNadereBeschrijving", RESTRICTION_NOTE)
+    return _serialize(root)
+
+
+def bestand_xml(item: ArchivedFile) -> bytes:
+    root = _root()
     bestand = _element(root, "bestand")
     _identificatie(bestand, "identificatie", item.identifier, SOURCE)
     _element(bestand, "naam", item.name)
@@ -83,8 +140,7 @@ def bestand_xml(item: ArchivedFile) -> bytes:
     _identificatie(
         reference, "verwijzingIdentificatie", item.represents_id, item.represents_source
     )
-    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return data
+    return _serialize(root)
 
 
 @dataclass(frozen=True)
@@ -96,14 +152,16 @@ class RecordedFile:
     pronom: str
     algorithm: str
     sha256: str
+    represents: tuple[str, str]  # identificatieKenmerk and -Bron of the informatieobject
 
 
-def read_bestand(data: bytes) -> RecordedFile:
-    """Parse an MDTO bestand; ValueError when it is not one or misses a required part."""
+def _reader(data: bytes) -> Callable[[str], str]:
     try:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
         raise ValueError(f"geen geldige XML ({exc})") from None
+    if root.tag != f"{{{NAMESPACE}}}MDTO":
+        raise ValueError("het hoofdelement is geen MDTO")
     ns = {"m": NAMESPACE}
 
     def text(path: str) -> str:
@@ -112,8 +170,25 @@ def read_bestand(data: bytes) -> RecordedFile:
             raise ValueError(f"'{path.replace('m:', '')}' ontbreekt")
         return found.strip()
 
-    if root.tag != f"{{{NAMESPACE}}}MDTO":
-        raise ValueError("het hoofdelement is geen MDTO")
+    return text
+
+
+def read_informatieobject(data: bytes) -> tuple[str, str]:
+    """The identification (kenmerk, bron) of an MDTO informatieobject; ValueError when it
+    is not one or misses an element the schema requires."""
+    text = _reader(data)
+    for required in ("naam", "waardering/m:begripLabel", "archiefvormer/m:verwijzingNaam",
+                     "beperkingGebruik/m:beperkingGebruikType/m:begripLabel"):
+        text(f"m:informatieobject/m:{required}")
+    return (
+        text("m:informatieobject/m:identificatie/m:identificatieKenmerk"),
+        text("m:informatieobject/m:identificatie/m:identificatieBron"),
+    )
+
+
+def read_bestand(data: bytes) -> RecordedFile:
+    """Parse an MDTO bestand; ValueError when it is not one or misses a required part."""
+    text = _reader(data)
     try:
         size = int(text("m:bestand/m:omvang"))
     except ValueError as exc:
@@ -124,4 +199,8 @@ def read_bestand(data: bytes) -> RecordedFile:
         pronom=text("m:bestand/m:bestandsformaat/m:begripCode"),
         algorithm=text("m:bestand/m:checksum/m:checksumAlgoritme/m:begripLabel"),
         sha256=text("m:bestand/m:checksum/m:checksumWaarde"),
+        represents=(
+            text("m:bestand/m:isRepresentatieVan/m:verwijzingIdentificatie/m:identificatieKenmerk"),
+            text("m:bestand/m:isRepresentatieVan/m:verwijzingIdentificatie/m:identificatieBron"),
+        ),
     )

@@ -64,7 +64,7 @@ def test_docx_archive_holds_each_syllabus_its_mdto_and_checksums(tmp_path: Path)
         reversed(line.split("  ", 1))  # type: ignore[misc]
         for line in (folder / "sha256sums.txt").read_text().splitlines()
     )
-    assert len(sums) == 24  # each syllabus and its metadata
+    assert len(sums) == 25  # each syllabus and its metadata, and the cycle's record
     for syllabus in syllabi:
         digest = hashlib.sha256(syllabus.read_bytes()).hexdigest()
         assert sums[f"syllabi/{syllabus.name}"] == digest
@@ -102,7 +102,7 @@ def test_archief_controleer_passes_an_intact_archive(tmp_path: Path) -> None:
     folder = _run(tmp_path, Book.valid())
     code, out, err = _controleer(folder.parent.parent)
     assert (code, err) == (0, "")
-    assert "in orde: 24 bestanden in 1 archief" in out
+    assert "in orde: 25 bestanden in 1 archief" in out
 
 
 def test_archief_controleer_reports_tampered_missing_and_unknown_files(tmp_path: Path) -> None:
@@ -241,3 +241,128 @@ def test_a_zip_archive_of_an_earlier_version_is_checked_by_its_own_manifest(
     assert [str(f) for f in check_archive(tmp_path / "archief").findings] == [
         "cyclus/syllabi-cyclus-0123456789ab.zip:syllabi/a.docx: is gewijzigd (sha256 klopt niet)"
     ]
+
+
+def _rewrite(folder: Path, relpath: str, old: bytes, new: bytes) -> None:
+    """Change an archived file and its line in sha256sums.txt, as a careful forger would."""
+    path = folder / relpath
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    sums = folder / "sha256sums.txt"
+    lines = [
+        f"{digest}  {relpath}" if line.endswith(f"  {relpath}") else line
+        for line in sums.read_text().splitlines()
+    ]
+    sums.write_text("\n".join(lines) + "\n")
+
+
+def test_the_cycle_is_an_mdto_informatieobject_the_files_refer_to(tmp_path: Path) -> None:
+    folder = _run(tmp_path, Book.valid())
+    data = (folder / "cyclus.mdto.xml").read_bytes()
+    root = etree.fromstring(data)
+    assert root.tag == f"{M}MDTO"
+    item = root.find(f"{M}informatieobject")
+    assert item is not None
+    # The schema's order; identificatie, naam, waardering, archiefvormer and
+    # beperkingGebruik are required by it.
+    assert [child.tag.removeprefix(M) for child in item] == [
+        "identificatie", "naam", "aggregatieniveau", "omschrijving", "taal", "waardering",
+        "archiefvormer", "beperkingGebruik",
+    ]
+    assert item.findtext(f"{M}identificatie/{M}identificatieKenmerk") == folder.parent.name
+    assert item.findtext(f"{M}identificatie/{M}identificatieBron") == "Gemeente Voorbeeldstad"
+    assert item.findtext(f"{M}naam") == "Intervisie voorjaar 2027"
+    assert item.findtext(f"{M}aggregatieniveau/{M}begripLabel") == "Dossier"
+    assert item.findtext(f"{M}taal") == "nl"
+    assert item.findtext(f"{M}waardering/{M}begripCode") == "N"  # for the records manager
+    assert (
+        item.findtext(f"{M}waardering/{M}begripBegrippenlijst/{M}verwijzingNaam")
+        == "Begrippenlijst Waarderingen MDTO"
+    )
+    assert item.findtext(f"{M}archiefvormer/{M}verwijzingNaam") == "Gemeente Voorbeeldstad"
+    assert "persoonlijke levenssfeer" in (
+        item.findtext(f"{M}beperkingGebruik/{M}beperkingGebruikType/{M}begripLabel") or ""
+    )
+    sums = (folder / "sha256sums.txt").read_text()
+    assert f"{hashlib.sha256(data).hexdigest()}  cyclus.mdto.xml\n" in sums
+    identification = (folder.parent.name, "Gemeente Voorbeeldstad")
+    for metadata in (folder / "syllabi").glob("*.mdto.xml"):
+        assert read_bestand(metadata.read_bytes()).represents == identification
+
+
+def test_archief_controleer_reports_a_missing_or_invalid_cycle_record(tmp_path: Path) -> None:
+    folder = _run(tmp_path, Book.valid())
+    record = folder / "cyclus.mdto.xml"
+    original = record.read_bytes()
+    _rewrite(folder, "cyclus.mdto.xml", b"<waardering>", b"<oordeel>")
+    _rewrite(folder, "cyclus.mdto.xml", b"</waardering>", b"</oordeel>")
+    assert [str(f) for f in check_archive(folder).findings] == [
+        "cyclus.mdto.xml: is geen geldig MDTO-informatieobject: "
+        "'informatieobject/waardering/begripLabel' ontbreekt"
+    ]
+    record.write_bytes(original)
+    sums = folder / "sha256sums.txt"
+    sums.write_text("".join(
+        line for line in sums.read_text().splitlines(keepends=True)
+        if not line.endswith("  cyclus.mdto.xml\n")
+    ))
+    record.unlink()
+    assert [str(f) for f in check_archive(folder).findings] == [
+        "cyclus.mdto.xml: ontbreekt (staat niet in sha256sums.txt)"
+    ]
+
+
+def test_archief_controleer_reports_a_file_that_refers_to_another_cycle(tmp_path: Path) -> None:
+    folder = _run(tmp_path, Book.valid())
+    syllabus = sorted((folder / "syllabi").glob("*.docx"))[0]
+    metadata = f"syllabi/{syllabus.name}.mdto.xml"
+    cycle = folder.parent.name.encode()
+    _rewrite(folder, metadata, b"<identificatieKenmerk>" + cycle, b"<identificatieKenmerk>x")
+    assert [str(f) for f in check_archive(folder).findings] == [
+        f"syllabi/{syllabus.name}: de MDTO-metagegevens verwijzen niet naar de cyclus van "
+        "dit archief (cyclus.mdto.xml)"
+    ]
+
+
+def test_archief_controleer_reports_a_format_code_that_does_not_fit_the_file(
+    tmp_path: Path,
+) -> None:
+    folder = _run(tmp_path, Book.valid())
+    syllabus = sorted((folder / "syllabi").glob("*.docx"))[0]
+    _rewrite(folder, f"syllabi/{syllabus.name}.mdto.xml", b"fmt/412", b"fmt/476")
+    assert [str(f) for f in check_archive(folder).findings] == [
+        f"syllabi/{syllabus.name}: het bestandsformaat in de MDTO-metagegevens klopt niet"
+    ]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("MDTO_XSD"), reason="MDTO_XSD (pad naar MDTO-XML1.0.1.xsd) niet gezet"
+)
+def test_archive_metadata_is_valid_against_the_published_mdto_schema(tmp_path: Path) -> None:
+    """The Nationaal Archief's schema is not in this repository (not ours to
+    redistribute); point MDTO_XSD at a copy to run this check."""
+    schema = etree.XMLSchema(etree.parse(os.environ["MDTO_XSD"]))
+    folder = _run(tmp_path, Book.valid())
+    for metadata in sorted(folder.rglob("*.mdto.xml")):
+        schema.assertValid(etree.parse(metadata))
+
+
+def test_genereer_passes_archief_docx_to_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.cli
+
+    seen: list[bool] = []
+
+    def fake_generate(*_args: object, archive_docx: bool = False, **_kwargs: object) -> None:
+        seen.append(archive_docx)
+        raise OutputError("gestopt na het doorgeven van de opties")
+
+    monkeypatch.setattr(pipeline.cli, "generate", fake_generate)
+    workbook = Book.valid().save(tmp_path / "werkboek.xlsx")
+    for extra, expected in (([], False), (["--archief-docx"], True)):
+        result = CliRunner().invoke(main, ["genereer", str(workbook), *extra])
+        assert result.exit_code != 0 and "gestopt na" in result.stderr
+        assert seen.pop() is expected

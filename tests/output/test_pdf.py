@@ -16,7 +16,9 @@ import pikepdf
 import pypdf
 import pytest
 
+from pipeline.output.archive import CycleRecord, archive_syllabi
 from pipeline.output.archive_check import check_archive, pdf_problems
+from pipeline.output.mdto import read_bestand
 from pipeline.output.soffice import find_soffice
 from pipeline.run import PdfOptions, RunResult
 from tests.docx_text import body_lines, header_footer_text
@@ -168,7 +170,34 @@ def test_archive_keeps_the_syllabi_as_pdfa_and_checks_clean(pdf_run: RunResult) 
     assert len(pdfs) == 41 and not list(archive.folder.rglob("*.docx"))
     assert b"<begripCode>fmt/476</begripCode>" in Path(f"{pdfs[0]}.mdto.xml").read_bytes()
     report = check_archive(archive.folder.parent.parent)
-    assert report.findings == [] and report.files == 82
+    assert report.findings == [] and report.files == 83  # 41 x (PDF + MDTO) + the cycle
+
+
+def test_archive_with_docx_keeps_pdfa_and_word_each_with_mdto_and_checksum(
+    pdf_run: RunResult, tmp_path: Path
+) -> None:
+    record = CycleRecord("Intervisie voorjaar 2027", "cyclus", "Gemeente Voorbeeldstad")
+    archived = archive_syllabi(
+        pdf_run.target, tmp_path, "cyclus", pdf_run.rows, record, with_docx=True
+    )
+    assert archived is not None and archived.pdf and archived.docx
+    assert archived.folder.name.endswith("-pdfa-docx")
+    syllabi = archived.folder / "syllabi"
+    pdfs, documents = sorted(syllabi.glob("*.pdf")), sorted(syllabi.glob("*.docx"))
+    assert len(pdfs) == len(documents) == 41
+    assert [p.stem for p in pdfs] == [d.stem for d in documents]
+    listed = (archived.folder / "sha256sums.txt").read_text()
+    for document in documents:
+        assert f"  syllabi/{document.name}\n" in listed
+        assert f"  syllabi/{document.name}.mdto.xml\n" in listed
+        assert read_bestand(Path(f"{document}.mdto.xml").read_bytes()).pronom == "fmt/412"
+    report = check_archive(tmp_path / "archief")
+    assert report.findings == [] and report.files == 1 + 4 * 41
+    with documents[0].open("ab") as handle:
+        handle.write(b"x")
+    assert f"syllabi/{documents[0].name}: is gewijzigd (sha256 klopt niet)" in [
+        str(f) for f in check_archive(archived.folder).findings
+    ]
 
 
 def test_pdf_check_finds_a_missing_pdfa_declaration_encryption_and_unembedded_fonts(
