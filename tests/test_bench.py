@@ -48,3 +48,21 @@ def test_docxtpl_sample_is_spread_over_the_plan() -> None:
     picked = sample_indices(10_000, 1_000)
     assert len(picked) == len(set(picked)) == 1_000
     assert picked[0] == 0 and picked[-1] >= 9_990
+
+
+def test_plain_pdf_way_gives_soffice_at_most_200_files_per_call(tmp_path: Path) -> None:
+    """soffice silently skips the files after about the 246th of one command line, so the
+    plain way in the PDF bench must split them (or it would measure too few documents)."""
+    from tools.bench_pdf import PLAIN_BATCH, plain_process
+
+    calls = tmp_path / "aanroepen.txt"
+    fake = tmp_path / "soffice"
+    fake.write_text(f'#!/bin/sh\necho "$#" >> {calls}\n')
+    fake.chmod(0o755)
+    files = [str(tmp_path / f"{n:05d}.docx") for n in range(450)]
+    listed = tmp_path / "lijst.txt"
+    listed.write_text("\n".join(files))
+    plain_process(str(fake), "file:///tmp/profiel", str(tmp_path), str(listed))
+    options = 7  # -env, --headless, --norestore, --convert-to FILTER, --outdir DIR
+    counts = [int(line) - options for line in calls.read_text().split()]
+    assert PLAIN_BATCH <= 200 and counts == [200, 200, 50]
