@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from pipeline.content.themes import Content, load_content
+from pipeline.output.soffice import find_soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 EXAMPLE = ROOT / "inputs" / "voorbeeld.xlsx"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `libreoffice` need soffice: skipped on a machine without it, but in
+    CI (which installs it) a missing LibreOffice fails the run instead of hiding tests."""
+    needing = [item for item in items if item.get_closest_marker("libreoffice")]
+    if not needing or find_soffice() is not None:
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(
+            f"CI: {len(needing)} tests need LibreOffice (soffice), which is not installed"
+        )
+    for item in needing:
+        item.add_marker(pytest.mark.skip(reason="LibreOffice (soffice) ontbreekt"))
 
 
 @pytest.fixture(scope="session")

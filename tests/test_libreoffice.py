@@ -18,7 +18,6 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 pytestmark = [
     pytest.mark.libreoffice,
-    pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) ontbreekt"),
 ]
 
 MM = 72 / 25.4  # PDF points per millimetre

@@ -82,9 +82,10 @@ class Mailing:
             f"Begeleiding: {session.begeleider}.",
         ]
         if self.roles.get((session.sessie, person.personeelsnummer)) is Rol.INBRENGER:
+            # The method's own description of the role, as in letter, draaiboek and syllabus.
+            role = theme.inbrenger if theme and theme.inbrenger else ""
             lines.append(
-                _you(person, "U bent inbrenger: u brengt", "Je bent inbrenger: je brengt")
-                + " een casus uit de eigen praktijk in."
+                _you(person, "U bent inbrenger.", "Je bent inbrenger.") + f" {role}".rstrip()
             )
         if online and session.link:
             lines.append(f"Online: {session.link}")

@@ -293,7 +293,8 @@ INDELING = Sheet(
             "rol",
             ValueType.CHOICE,
             False,
-            "deelnemer (standaard) of inbrenger (brengt de casus in).",
+            "deelnemer (standaard) of inbrenger: brengt in een themasessie een praktijksituatie "
+            "in, bij Intervisie een eigen vraag voor een ronde van 30 minuten.",
             choices=values_of(Rol),
             example="deelnemer",
         ),

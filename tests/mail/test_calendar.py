@@ -7,6 +7,7 @@ from pathlib import Path
 
 import icalendar
 
+from pipeline.content.themes import Content
 from pipeline.mail import calendar
 from pipeline.run import generate
 from tests.conftest import TEMPLATES
@@ -69,3 +70,20 @@ def test_uid_depends_on_cycle_session_and_person_only() -> None:
     assert uid == calendar.event_uid("Voorjaar 2027", "LR-01", "10001")
     assert uid != calendar.event_uid("Najaar 2027", "LR-01", "10001")
     assert uid.endswith("@intervisie-docs")
+
+
+def test_an_inbrengers_event_describes_the_role_as_the_method_does(
+    tmp_path: Path, content: Content
+) -> None:
+    book = Book.valid()
+    book.set(
+        "Indeling",
+        book.row_of("Indeling", sessie="LR-01", personeelsnummer=10001),
+        "rol",
+        "inbrenger",
+    )
+    folder = _run(book, tmp_path / "out")
+    inbrenger = str(_event(folder, "lr-01-10001")["description"])
+    assert "inbrenger." in inbrenger
+    assert content.theme("Leerruimte").inbrenger in inbrenger.replace("\n", " ")
+    assert "inbrenger" not in str(_event(folder, "lr-01-10002")["description"])

@@ -12,7 +12,7 @@ from tests.conftest import TEMPLATES
 from tests.test_libreoffice import SOFFICE, WINDOW, pdf_lines, pdf_pages
 from tests.workbooks import TODAY, Book
 
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) ontbreekt")
+pytestmark = pytest.mark.libreoffice
 
 
 def test_the_cancellation_letter_converts_to_a_one_page_pdf(tmp_path: Path) -> None:

@@ -26,7 +26,6 @@ from tests.generated import generate_example
 
 pytestmark = [
     pytest.mark.libreoffice,
-    pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) ontbreekt"),
 ]
 
 ALL = ("uitnodiging", "draaiboek", "syllabus", "vervolgadvies", "afdrukbestand")
