@@ -229,8 +229,12 @@ def _pdfs(
         progress=options.progress,
     )
     rows = [
-        replace(row, soort=pdf_soort(row.soort), pad=pdf_relpath(PurePosixPath(row.pad)).as_posix(),
-                sha256=digest)
+        replace(
+            row,
+            soort=pdf_soort(row.soort),
+            pad=pdf_relpath(PurePosixPath(row.pad)).as_posix(),
+            sha256=digest,
+        )
         for row, digest in zip(sources, digests, strict=True)
     ]
     rows += [
@@ -379,14 +383,8 @@ def generate(
         if on_plan:
             on_plan(total)
         renderer = Renderer(templates, signature)
-        digests = render_all(
-            tasks,
-            total,
-            staged,
-            renderer,
-            progress,
-            workers if workers is not None else default_workers(),
-        )
+        pool_size = workers if workers is not None else default_workers()
+        digests = render_all(tasks, total, staged, renderer, progress, pool_size)
         written = ledger.manifest_rows(digests)
         previous = read_previous(staged.target / MANIFEST_JSON.name)
         mailing = Mailing(cycle, content, staged, renderer)
@@ -395,7 +393,7 @@ def generate(
         comparison = compare(previous, written + [p.row for p in planned], kinds_made)
         versions = {(r.soort, r.sessie, r.personeelsnummer): r for r in comparison.rows}
         written = [versions[(r.soort, r.sessie, r.personeelsnummer)] for r in written]
-        calendar_rows = mailing.write_calendar(planned, versions)
+        calendar_rows = mailing.write_calendar(planned, versions, pool_size)
         comparison, cancel_rows, cancelled = mailing.cancellations(comparison)
         written += calendar_rows + cancel_rows
         invitations = [r for r in written if r.soort == Kind.UITNODIGING.value]

@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from pipeline.documents.plan import Kind
 from pipeline.errors import OutputError, describe_os_error
@@ -31,6 +32,8 @@ from pipeline.render.prepared import CoreProperties, PreparedTemplate, make_envi
 
 # Below this many documents a worker pool costs more than it saves.
 PARALLEL_FROM = 400
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 CHUNK = 250
 
 Progress = Callable[[int], None]
@@ -149,7 +152,7 @@ def default_workers() -> int:
 def _pool(renderer: Renderer, workers: int) -> ProcessPoolExecutor:
     global _worker
     # Fork only where it is the platform's safe default (Linux); macOS and Windows spawn.
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+    if _can_fork():
         _worker = renderer  # inherited by the forked workers
         return ProcessPoolExecutor(
             workers,
@@ -172,6 +175,46 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
     pool.shutdown(wait=True, cancel_futures=True)
+
+
+def map_chunks(
+    function: Callable[[list[Item]], list[Result]],
+    items: Sequence[Item],
+    workers: int,
+) -> list[Result]:
+    """`function` over `items` in chunks, in forked workers that die with the run (as the
+    document workers do); results in item order. Serial for small inputs, and where
+    workers would not be forked (macOS, Windows): the function need not be importable."""
+    if workers <= 1 or len(items) < PARALLEL_FROM or not _can_fork():
+        return function(list(items))
+    size = max(1, min(CHUNK, -(-len(items) // (2 * workers))))
+    chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_forked_worker,
+        initargs=(os.getpid(),),
+    )
+    try:
+        results: list[Result] = []
+        for part in pool.map(function, chunks):
+            results.extend(part)
+    except BrokenProcessPool:
+        _stop_workers(pool)
+        raise OutputError(
+            "een werkproces is onverwacht gestopt (te weinig geheugen?); probeer het "
+            "opnieuw met --processen 1"
+        ) from None
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(cancel_futures=True)
+    return results
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def render_all(

@@ -11,17 +11,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
+from functools import partial
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipeline.content.themes import Content
 from pipeline.documents import dutch
 from pipeline.documents.contexts import cancelled_session
 from pipeline.documents.plan import Cancelled, Kind, iter_cancellations, letter_moment
+from pipeline.errors import OutputError, describe_os_error
+from pipeline.files import write_file
 from pipeline.mail import calendar, outbox
 from pipeline.mail.calendar import Event, Party
 from pipeline.model import Aanhef, Cycle, Person, Rol, Session, Vorm
-from pipeline.output.batch import Renderer, Task
+from pipeline.output.batch import Renderer, Task, map_chunks
 from pipeline.output.changes import Comparison, key
 from pipeline.output.manifest import ManifestRow, sha256_bytes
 from pipeline.output.staging import StagedOutput
@@ -53,6 +56,28 @@ class Planned:
     row: ManifestRow
     event: Event
     letter: str  # the invitation's path
+
+
+@dataclass(frozen=True)
+class _CalendarJob:
+    relpath: PurePosixPath
+    event: Event
+    sequence: int
+
+
+def _write_calendars(staging: Path, stamp: dt.datetime, jobs: list[_CalendarJob]) -> list[str]:
+    """Write a chunk of invitation .ics files into the staging folder; their sha256."""
+    digests = []
+    for job in jobs:
+        data = calendar.request(job.event, job.sequence, stamp)
+        try:
+            write_file(staging, job.relpath, data)
+        except OSError as exc:
+            raise OutputError(
+                f"kan '{job.relpath}' niet schrijven: {describe_os_error(exc)}"
+            ) from None
+        digests.append(sha256_bytes(data))
+    return digests
 
 
 class Mailing:
@@ -127,16 +152,18 @@ class Mailing:
         return planned
 
     def write_calendar(
-        self, planned: Sequence[Planned], versions: Mapping[Any, ManifestRow]
+        self, planned: Sequence[Planned], versions: Mapping[Any, ManifestRow], workers: int
     ) -> list[ManifestRow]:
-        """The .ics files, each with SEQUENCE = the row's version in this cycle."""
-        rows = []
-        for item in planned:
-            row = versions[key(item.row)]
-            data = calendar.request(item.event, row.versie, self.stamp)
-            self.staged.write(PurePosixPath(row.pad), data)
-            rows.append(replace(row, sha256=sha256_bytes(data)))
-        return rows
+        """The .ics files, each with SEQUENCE = the row's version in this cycle; built in
+        the run's worker processes (icalendar takes about a millisecond per file)."""
+        rows = [versions[key(item.row)] for item in planned]
+        jobs = [
+            _CalendarJob(PurePosixPath(row.pad), item.event, row.versie)
+            for row, item in zip(rows, planned, strict=True)
+        ]
+        write = partial(_write_calendars, self.staged.staging, self.stamp)
+        digests = map_chunks(write, jobs, workers)
+        return [replace(row, sha256=digest) for row, digest in zip(rows, digests, strict=True)]
 
     # --- cancellations ---------------------------------------------------------------
 
