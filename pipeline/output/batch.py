@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -118,20 +119,19 @@ def _init_worker(parent: int, paths: Mapping[Kind, Path], signature: SignatureIm
     _worker = Renderer.load(paths, signature)
 
 
+def write_staged(staging: Path, relpath: PurePosixPath, data: bytes) -> str:
+    """Write one file of the run into the staging folder (from a worker); its sha256."""
+    try:
+        write_file(staging, relpath, data)
+    except OSError as exc:
+        raise OutputError(f"kan '{relpath}' niet schrijven: {describe_os_error(exc)}") from None
+    return sha256_bytes(data)
+
+
 def _render_chunk(staging: Path, tasks: Sequence[Task]) -> list[str]:
     if _worker is None:
         raise OutputError("intern: werkproces niet voorbereid")
-    digests = []
-    for task in tasks:
-        data = _worker.render(task)
-        try:
-            write_file(staging, task.relpath, data)
-        except OSError as exc:
-            raise OutputError(
-                f"kan '{task.relpath}' niet schrijven: {describe_os_error(exc)}"
-            ) from None
-        digests.append(sha256_bytes(data))
-    return digests
+    return [write_staged(staging, task.relpath, _worker.render(task)) for task in tasks]
 
 
 def _chunks(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
@@ -154,12 +154,7 @@ def _pool(renderer: Renderer, workers: int) -> ProcessPoolExecutor:
     # Fork only where it is the platform's safe default (Linux); macOS and Windows spawn.
     if _can_fork():
         _worker = renderer  # inherited by the forked workers
-        return ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_init_forked_worker,
-            initargs=(os.getpid(),),
-        )
+        return _forked_pool(workers)
     return ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),
@@ -189,16 +184,19 @@ def map_chunks(
         return function(list(items))
     size = max(1, min(CHUNK, -(-len(items) // (2 * workers))))
     chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_init_forked_worker,
-        initargs=(os.getpid(),),
-    )
-    try:
-        results: list[Result] = []
+    results: list[Result] = []
+    with _running(_forked_pool(workers)) as pool:
         for part in pool.map(function, chunks):
             results.extend(part)
+    return results
+
+
+@contextmanager
+def _running(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
+    """Use a pool; on any way out but success its workers are killed at once (an error,
+    Ctrl-C, SIGTERM: no worker writes on afterwards), and a crashed worker is Dutch."""
+    try:
+        yield pool
     except BrokenProcessPool:
         _stop_workers(pool)
         raise OutputError(
@@ -210,7 +208,15 @@ def map_chunks(
         raise
     finally:
         pool.shutdown(cancel_futures=True)
-    return results
+
+
+def _forked_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_forked_worker,
+        initargs=(os.getpid(),),
+    )
 
 
 def _can_fork() -> bool:
@@ -248,24 +254,14 @@ def render_all(
         if progress:
             progress(len(chunk_digests))
 
-    pool = _pool(renderer, workers)
     try:
-        for chunk in _chunks(tasks, CHUNK):
-            in_flight.append(pool.submit(_render_chunk, staged.staging, chunk))
-            if len(in_flight) >= 2 * workers:
+        with _running(_pool(renderer, workers)) as pool:
+            for chunk in _chunks(tasks, CHUNK):
+                in_flight.append(pool.submit(_render_chunk, staged.staging, chunk))
+                if len(in_flight) >= 2 * workers:
+                    collect_oldest()
+            while in_flight:
                 collect_oldest()
-        while in_flight:
-            collect_oldest()
-    except BrokenProcessPool:
-        _stop_workers(pool)
-        raise OutputError(
-            "een werkproces is onverwacht gestopt (te weinig geheugen?); probeer het "
-            "opnieuw met --processen 1"
-        ) from None
-    except BaseException:
-        _stop_workers(pool)  # an error, Ctrl-C, SIGTERM: no worker writes on afterwards
-        raise
     finally:
-        pool.shutdown(cancel_futures=True)
         _worker = None
     return digests

@@ -19,12 +19,10 @@ from pipeline.content.themes import Content
 from pipeline.documents import dutch
 from pipeline.documents.contexts import cancelled_session
 from pipeline.documents.plan import Cancelled, Kind, iter_cancellations, letter_moment
-from pipeline.errors import OutputError, describe_os_error
-from pipeline.files import write_file
 from pipeline.mail import calendar, outbox
 from pipeline.mail.calendar import Event, Party
 from pipeline.model import Aanhef, Cycle, Person, Rol, Session, Vorm
-from pipeline.output.batch import Renderer, Task, map_chunks
+from pipeline.output.batch import Renderer, Task, map_chunks, write_staged
 from pipeline.output.changes import Comparison, key
 from pipeline.output.manifest import ManifestRow, sha256_bytes
 from pipeline.output.staging import StagedOutput
@@ -67,17 +65,10 @@ class _CalendarJob:
 
 def _write_calendars(staging: Path, stamp: dt.datetime, jobs: list[_CalendarJob]) -> list[str]:
     """Write a chunk of invitation .ics files into the staging folder; their sha256."""
-    digests = []
-    for job in jobs:
-        data = calendar.request(job.event, job.sequence, stamp)
-        try:
-            write_file(staging, job.relpath, data)
-        except OSError as exc:
-            raise OutputError(
-                f"kan '{job.relpath}' niet schrijven: {describe_os_error(exc)}"
-            ) from None
-        digests.append(sha256_bytes(data))
-    return digests
+    return [
+        write_staged(staging, job.relpath, calendar.request(job.event, job.sequence, stamp))
+        for job in jobs
+    ]
 
 
 class Mailing:
