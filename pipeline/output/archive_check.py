@@ -53,24 +53,24 @@ def _fonts(
     """Every font a page's resources use, including those of its form XObjects."""
     if not isinstance(resources, pikepdf.Dictionary):
         return
-    fonts = resources.get("/Font")
-    if isinstance(fonts, pikepdf.Dictionary):
-        for _, font in fonts.items():
-            if font.is_indirect and font.objgen in seen:
+    for font in _unseen(resources.get("/Font"), seen):
+        yield font
+        yield from font.get("/DescendantFonts", pikepdf.Array())
+    for item in _unseen(resources.get("/XObject"), seen):
+        if isinstance(item, pikepdf.Stream) and item.get("/Subtype") == "/Form":
+            yield from _fonts(item.get("/Resources"), seen)
+
+
+def _unseen(entries: pikepdf.Object | None, seen: set[tuple[int, int]]) -> Iterator[pikepdf.Object]:
+    """The values of a resource dictionary not visited before (shared objects once)."""
+    if not isinstance(entries, pikepdf.Dictionary):
+        return
+    for _, item in entries.items():
+        if item.is_indirect:
+            if item.objgen in seen:
                 continue
-            if font.is_indirect:
-                seen.add(font.objgen)
-            yield font
-            yield from font.get("/DescendantFonts", pikepdf.Array())
-    objects = resources.get("/XObject")
-    if isinstance(objects, pikepdf.Dictionary):
-        for _, item in objects.items():
-            if item.is_indirect and item.objgen in seen:
-                continue
-            if item.is_indirect:
-                seen.add(item.objgen)
-            if isinstance(item, pikepdf.Stream) and item.get("/Subtype") == "/Form":
-                yield from _fonts(item.get("/Resources"), seen)
+            seen.add(item.objgen)
+        yield item
 
 
 def pdf_problems(path: Path) -> list[str]:
@@ -195,8 +195,11 @@ def _check_archive(folder: Path, base: Path, report: Report) -> set[Path]:
                     )
                 if cycle is not None and recorded.represents != cycle:
                     report.findings.append(
-                        Finding(shown, "de MDTO-metagegevens verwijzen niet naar de cyclus van "
-                                f"dit archief ({CYCLE_RECORD})")
+                        Finding(
+                            shown,
+                            "de MDTO-metagegevens verwijzen niet naar de cyclus van "
+                            f"dit archief ({CYCLE_RECORD})",
+                        )
                     )
         if path.suffix.lower() == ".pdf":
             report.findings += [Finding(shown, problem) for problem in pdf_problems(path)]
@@ -244,7 +247,9 @@ def check_archive(folder: Path) -> Report:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path not in accounted:
             report.findings.append(
-                Finding(path.relative_to(folder).as_posix(), "onbekend bestand (staat in geen "
-                        f"{CHECKSUMS})")
+                Finding(
+                    path.relative_to(folder).as_posix(),
+                    f"onbekend bestand (staat in geen {CHECKSUMS})",
+                )
             )
     return report

@@ -297,12 +297,11 @@ class Mailing:
                 f"{_you(person, 'Kunt u', 'Kun je')} niet aanwezig zijn, of "
                 f"{_you(person, 'hebt u', 'heb je')} vragen? Neem dan contact op met "
                 f"{org.contactpersoon} via {org.contact_email}.",
-                "Met vriendelijke groet,",
-                f"{org.contactpersoon}\n{org.gemeente}",
+                *self._closing(),
             )
             mail = outbox.Mail(
-                sender_name=org.contactpersoon,
-                sender_email=org.contact_email,
+                sender_name=self.organizer.name,
+                sender_email=self.organizer.email,
                 recipient_name=dutch.full_name(person),
                 recipient_email=person.email,
                 subject=f"Uitnodiging intervisie{named} op {dutch.long_date(start.date())}",
@@ -316,6 +315,10 @@ class Mailing:
             stem = PurePosixPath(row.pad).stem
             rows.append(self._write_mail(stem, mail, row.sessie, row.personeelsnummer))
         return rows
+
+    def _closing(self) -> tuple[str, str]:
+        org = self.cycle.organisation
+        return ("Met vriendelijke groet,", f"{org.contactpersoon}\n{org.gemeente}")
 
     def cancellation_mails(
         self, done: Sequence[tuple[ManifestRow, ManifestRow | None, Event]]
@@ -334,12 +337,11 @@ class Mailing:
                 f"door. De bijgevoegde agenda-afzegging haalt de afspraak uit "
                 f"{'uw' if formal else 'je'} agenda.",
                 f"Vragen? Neem contact op met {org.contactpersoon} via {org.contact_email}.",
-                "Met vriendelijke groet,",
-                f"{org.contactpersoon}\n{org.gemeente}",
+                *self._closing(),
             )
             mail = outbox.Mail(
-                sender_name=org.contactpersoon,
-                sender_email=org.contact_email,
+                sender_name=self.organizer.name,
+                sender_email=self.organizer.email,
                 recipient_name=event.attendee.name,
                 recipient_email=event.attendee.email,
                 subject=f"Afzegging: {event.summary} op {dutch.long_date(event.start.date())}",
