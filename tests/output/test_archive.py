@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pikepdf
 import pytest
 from click.testing import CliRunner
 from lxml import etree
@@ -17,7 +18,7 @@ from lxml import etree
 from pipeline.cli import main
 from pipeline.errors import OutputError
 from pipeline.output.archive import CycleRecord, archive_syllabi
-from pipeline.output.archive_check import check_archive
+from pipeline.output.archive_check import check_archive, pdf_problems
 from pipeline.output.manifest import ManifestRow
 from pipeline.output.mdto import NAMESPACE, read_bestand
 from pipeline.run import generate
@@ -74,7 +75,11 @@ def test_docx_archive_holds_each_syllabus_its_mdto_and_checksums(tmp_path: Path)
         bestand = root.find(f"{M}bestand")
         assert bestand is not None
         assert [child.tag.removeprefix(M) for child in bestand] == [
-            "identificatie", "naam", "omvang", "bestandsformaat", "checksum",
+            "identificatie",
+            "naam",
+            "omvang",
+            "bestandsformaat",
+            "checksum",
             "isRepresentatieVan",
         ]
         assert bestand.findtext(f"{M}naam") == syllabus.name
@@ -92,9 +97,10 @@ def test_docx_archive_holds_each_syllabus_its_mdto_and_checksums(tmp_path: Path)
         reference = bestand.find(f"{M}isRepresentatieVan")
         assert reference is not None
         assert reference.findtext(f"{M}verwijzingNaam") == "Intervisie voorjaar 2027"
-        assert reference.findtext(
-            f"{M}verwijzingIdentificatie/{M}identificatieBron"
-        ) == "Gemeente Voorbeeldstad"
+        assert (
+            reference.findtext(f"{M}verwijzingIdentificatie/{M}identificatieBron")
+            == "Gemeente Voorbeeldstad"
+        )
         assert read_bestand(data).sha256 == digest
 
 
@@ -149,8 +155,12 @@ def test_archief_controleer_of_a_missing_folder_is_a_dutch_error(tmp_path: Path)
 
 def test_a_run_killed_while_archiving_leaves_nothing_the_next_run_keeps(tmp_path: Path) -> None:
     """Issue 10 item 6: temporary archive files of a killed run hold personal data."""
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     parent = tmp_path / "uit" / "archief" / "intervisie-voorjaar-2027"
     parent.mkdir(parents=True)
     leftover_dir = parent / f".syllabi-0123456789ab-docx.tmp-{dead}"
@@ -268,8 +278,14 @@ def test_the_cycle_is_an_mdto_informatieobject_the_files_refer_to(tmp_path: Path
     # The schema's order; identificatie, naam, waardering, archiefvormer and
     # beperkingGebruik are required by it.
     assert [child.tag.removeprefix(M) for child in item] == [
-        "identificatie", "naam", "aggregatieniveau", "omschrijving", "taal", "waardering",
-        "archiefvormer", "beperkingGebruik",
+        "identificatie",
+        "naam",
+        "aggregatieniveau",
+        "omschrijving",
+        "taal",
+        "waardering",
+        "archiefvormer",
+        "beperkingGebruik",
     ]
     assert item.findtext(f"{M}identificatie/{M}identificatieKenmerk") == folder.parent.name
     assert item.findtext(f"{M}identificatie/{M}identificatieBron") == "Gemeente Voorbeeldstad"
@@ -304,10 +320,13 @@ def test_archief_controleer_reports_a_missing_or_invalid_cycle_record(tmp_path: 
     ]
     record.write_bytes(original)
     sums = folder / "sha256sums.txt"
-    sums.write_text("".join(
-        line for line in sums.read_text().splitlines(keepends=True)
-        if not line.endswith("  cyclus.mdto.xml\n")
-    ))
+    sums.write_text(
+        "".join(
+            line
+            for line in sums.read_text().splitlines(keepends=True)
+            if not line.endswith("  cyclus.mdto.xml\n")
+        )
+    )
     record.unlink()
     assert [str(f) for f in check_archive(folder).findings] == [
         "cyclus.mdto.xml: ontbreekt (staat niet in sha256sums.txt)"
@@ -366,3 +385,53 @@ def test_genereer_passes_archief_docx_to_the_run(
         result = CliRunner().invoke(main, ["genereer", str(workbook), *extra])
         assert result.exit_code != 0 and "gestopt na" in result.stderr
         assert seen.pop() is expected
+
+
+def _pdf_with_composite_font(path: Path, *, embedded: bool, in_form: bool) -> Path:
+    """A one-page PDF whose text uses a Type0 font, on the page or inside a form XObject;
+    its descendant font carries the font file only when `embedded`."""
+    pdf = pikepdf.new()
+    descriptor = pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name.Samengesteld
+    )
+    if embedded:
+        descriptor.FontFile2 = pdf.make_stream(b"\0" * 16)
+    descendant = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.CIDFontType2,
+            BaseFont=pikepdf.Name.Samengesteld,
+            FontDescriptor=pdf.make_indirect(descriptor),
+        )
+    )
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type0,
+            BaseFont=pikepdf.Name.Samengesteld,
+            DescendantFonts=pikepdf.Array([descendant]),
+        )
+    )
+    fonts = pikepdf.Dictionary(F1=font)
+    resources = pikepdf.Dictionary(Font=fonts)
+    if in_form:
+        form = pdf.make_stream(b"BT /F1 12 Tf (x) Tj ET")
+        form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        form.BBox = pikepdf.Array([0, 0, 100, 100])
+        form.Resources = resources
+        resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm1=form))
+    page = pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, 100, 100]))
+    page.obj.Resources = resources
+    pdf.pages.append(page)
+    pdf.save(path)
+    return path
+
+
+@pytest.mark.parametrize("in_form", [False, True], ids=["op-de-pagina", "in-een-formulier"])
+def test_a_composite_font_counts_as_embedded_only_with_its_descendants_file(
+    tmp_path: Path, in_form: bool
+) -> None:
+    bare = _pdf_with_composite_font(tmp_path / "kaal.pdf", embedded=False, in_form=in_form)
+    assert "lettertype niet ingesloten: Samengesteld" in pdf_problems(bare)
+    full = _pdf_with_composite_font(tmp_path / "vol.pdf", embedded=True, in_form=in_form)
+    assert not any(p.startswith("lettertype") for p in pdf_problems(full))
