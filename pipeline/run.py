@@ -200,7 +200,11 @@ def _pdfs(
         for row in written
         if row.pad.endswith(".docx") and (row.soort in wanted or row.pad in members)
     ]
-    jobs = [PdfJob(PurePosixPath(row.pad), properties(row), group(row)) for row in sources]
+    letters = {Kind.UITNODIGING.value, Kind.AFZEGGING.value}  # tagged, for screen readers
+    jobs = [
+        PdfJob(PurePosixPath(row.pad), properties(row), group(row), row.soort in letters)
+        for row in sources
+    ]
     bundles = []
     if BUNDLE_KIND in pdf_kinds:
         for stem, route in (BY_POST, INTERNAL):

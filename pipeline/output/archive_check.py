@@ -3,9 +3,10 @@
 Every archive folder (one with sha256sums.txt) is re-hashed file by file; each file's
 MDTO metadata must agree with the file (name, size, checksum, the PRONOM code of its
 format) and point to the cycle, whose MDTO informatieobject must be there too; each
-PDF must still declare PDF/A (pdfaid in its XMP), embed every font and not be
-encrypted. Anything else found under the archive is reported as unknown. Zip archives
-of earlier versions are checked against the manifest.csv they carry.
+PDF must still declare PDF/A (pdfaid in its XMP), embed every font, not be encrypted
+and pass the PDF/A-2b validator the run used (pipeline.output.pdfa). Anything else
+found under the archive is reported as unknown. Zip archives of earlier versions are
+checked against the manifest.csv they carry.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path, PurePosixPath
 import pikepdf
 
 from pipeline.errors import IntervisieError
+from pipeline.output import pdfa
 from pipeline.output.archive import CHECKSUMS, CYCLE_RECORD, MDTO_SUFFIX
 from pipeline.output.manifest import sha256_file
 from pipeline.output.mdto import DOCX, PDF_A_2B, read_bestand, read_informatieobject
@@ -105,6 +107,11 @@ def pdf_problems(path: Path) -> list[str]:
                     missing.add(str(font.get("/BaseFont", "?")).lstrip("/"))
         if missing:
             problems.append(f"lettertype niet ingesloten: {', '.join(sorted(missing))}")
+    if not pdf.is_encrypted:  # the validator stops at encryption; said above already
+        found = pdfa.problems(path)
+        problems += [f"voldoet niet aan PDF/A-2b: {finding}" for finding in found[: pdfa.SHOWN]]
+        if len(found) > pdfa.SHOWN:
+            problems.append(f"en nog {pdfa.more(len(found) - pdfa.SHOWN)} van de PDF/A-validator")
     return problems
 
 

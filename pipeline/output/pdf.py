@@ -35,6 +35,7 @@ from pipeline.output.bundle import combine_letters
 from pipeline.output.manifest import sha256_bytes
 from pipeline.output.pdf_join import prepare_joined
 from pipeline.output.pdf_pages import copy_into, document_starts, extract_pages, finish
+from pipeline.output.pdfa import mend, require_source, require_written
 from pipeline.output.soffice import ConversionFailed, Soffice, kill_group
 from pipeline.render.prepared import CoreProperties
 
@@ -64,6 +65,7 @@ class PdfJob:
     source: PurePosixPath  # the .docx, relative to the staging folder
     props: CoreProperties
     group: str  # jobs of one group come from one template and may be joined
+    tagged: bool = False  # a tagged PDF (for screen readers); the same for a whole group
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,9 @@ class Converter:
         self.close()
 
     # One soffice call, retried once.
-    def _soffice(self, sources: list[Path], outdir: Path, names: Sequence[str]) -> None:
+    def _soffice(
+        self, sources: list[Path], outdir: Path, names: Sequence[str], tagged: bool = False
+    ) -> None:
         timeout = self.timeout or TIMEOUT_BASE + TIMEOUT_PER_DOCUMENT * len(names)
         profile = self._profiles.get()
         try:
@@ -133,7 +137,7 @@ class Converter:
                 if self._stop.is_set():
                     raise _Aborted("de omzetting naar PDF is afgebroken")
                 outcome = Soffice(self.program, profile).convert(
-                    sources, outdir, timeout, self._running
+                    sources, outdir, timeout, self._running, tagged=tagged
                 )
                 produced = all((outdir / f"{s.stem}.pdf").is_file() for s in sources)
                 if not outcome.timed_out and outcome.returncode == 0 and produced:
@@ -160,6 +164,7 @@ class Converter:
 
     def _write(self, job: PdfJob, pdf: pikepdf.Pdf) -> str:
         data = finish(pdf, job.props, self.moment)
+        require_written(data, str(pdf_relpath(job.source)))
         try:
             write_file(self.staging, pdf_relpath(job.source), data)
         except OSError as exc:
@@ -171,7 +176,7 @@ class Converter:
     def _joined(self, chunk: _Chunk, folder: Path) -> list[str] | None:
         """Convert the chunk as one joined document; None when that cannot be done."""
         sources = [self.staging / job.source for job in chunk.jobs]
-        if len(sources) < 2:
+        if len(sources) < 2 or chunk.jobs[0].tagged:  # a structure tree is not split
             return None
         try:
             joined = prepare_joined(combine_letters(sources, chunk.jobs[0].props))
@@ -185,6 +190,9 @@ class Converter:
         docx.unlink()
         whole = folder / "samen.pdf"
         with pikepdf.open(whole) as pdf:
+            require_source(
+                pdf, f"'{pdf_relpath(chunk.jobs[0].source)}' en {len(sources) - 1} andere"
+            )
             starts = document_starts(pdf)
             if len(starts) != len(sources) or starts != sorted(set(starts)) or starts[0] != 0:
                 return None
@@ -203,11 +211,13 @@ class Converter:
             copy = folder / f"{number:05d}.docx"
             shutil.copyfile(self.staging / job.source, copy)
             sources.append(copy)
-        self._soffice(sources, folder, [str(job.source) for job in chunk.jobs])
+        tagged = chunk.jobs[0].tagged
+        self._soffice(sources, folder, [str(job.source) for job in chunk.jobs], tagged)
         digests = []
         for job, source in zip(chunk.jobs, sources, strict=True):
             source.unlink()
             with pikepdf.open(source.with_suffix(".pdf")) as pdf:
+                require_source(pdf, f"'{pdf_relpath(job.source)}'")
                 digests.append(self._write(job, pdf))
         chunk.parts = [source.with_suffix(".pdf") for source in sources]
         return digests
@@ -252,7 +262,9 @@ class Converter:
             for page in target.pages:
                 if "/StructParents" in page:
                     del page.obj["/StructParents"]
+            mend(target)
             data = finish(target, bundle.props, self.moment)
+            require_written(data, str(bundle.relpath))
         finally:
             for source in sources:
                 source.close()

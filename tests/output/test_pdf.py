@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
+import pikepdf.pdfa
 import pypdf
 import pytest
 
@@ -91,6 +92,37 @@ def test_every_pdf_declares_pdfa_embeds_its_fonts_and_is_not_encrypted(
             "/FontFile2" in (font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor)
             for font in fonts
         )
+
+
+def validator_summary(path: Path) -> str:
+    """What pikepdf's PDF/A validator (not ours) says about `path`; 'pass' or the findings."""
+    report = pikepdf.pdfa.validate_written(path, "2b")
+    return "pass" if report.passed else report.summary()
+
+
+def test_every_pdf_of_every_kind_bundle_and_archive_passes_the_pdfa_validator(
+    pdf_run: RunResult,
+) -> None:
+    archive = pdf_run.archive
+    assert archive is not None
+    pdfs = sorted(pdf_run.target.rglob("*.pdf")) + sorted(archive.folder.rglob("*.pdf"))
+    folders = {path.parent.name for path in pdfs}
+    assert {*FOLDERS, "afdrukken", "syllabi"} <= folders
+    failed = {path.name: summary for path in pdfs if (summary := validator_summary(path)) != "pass"}
+    assert failed == {}
+
+
+def test_every_pdf_is_dutch_and_the_letters_are_tagged(pdf_run: RunResult) -> None:
+    for path in sorted(pdf_run.target.rglob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.get("/Lang") == "nl-NL", path.name
+            assert all(
+                isinstance(page.get("/Tabs"), pikepdf.Name | None) for page in pdf.pages
+            ), path.name
+            letter = path.name.startswith(("uitnodiging-", "afzegging-"))
+            assert ("/StructTreeRoot" in pdf.Root) is letter, path.name
+            if letter:
+                assert bool(pdf.Root.MarkInfo.Marked), path.name
 
 
 def test_metadata_is_the_documents_own(pdf_run: RunResult) -> None:
@@ -208,7 +240,9 @@ def test_pdf_check_finds_a_missing_pdfa_declaration_encryption_and_unembedded_fo
         del pdf.Root.Metadata
         pdf.save(plain)
     assert pdf_problems(plain) == [
-        "verklaart geen PDF/A (pdfaid ontbreekt in de XMP-metagegevens)"
+        "verklaart geen PDF/A (pdfaid ontbreekt in de XMP-metagegevens)",
+        "voldoet niet aan PDF/A-2b: regel ISO_19005_2:6.6.2.1-1 bij catalog: the catalog has "
+        "no /Metadata stream",
     ]
     locked = tmp_path / "versleuteld.pdf"
     with pikepdf.open(source) as pdf:
@@ -221,8 +255,11 @@ def test_pdf_check_finds_a_missing_pdfa_declaration_encryption_and_unembedded_fo
             del descriptor["/FontFile2"]
         pdf.save(bare)
     problems = pdf_problems(bare)
-    assert len(problems) == 1 and problems[0].startswith("lettertype niet ingesloten: ")
-    assert "Carlito" in problems[0]
+    assert problems[0].startswith("lettertype niet ingesloten: ") and "Carlito" in problems[0]
+    assert problems[1].startswith(
+        "voldoet niet aan PDF/A-2b: regel ISO_19005_2:6.2.11.4.1-1 (niet te controleren) bij obj "
+    )
+    assert problems[1].endswith("(Font): TrueType font is not embedded")
     shutil.rmtree(tmp_path)
 
 
