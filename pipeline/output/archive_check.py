@@ -144,7 +144,7 @@ def _cycle(
     if CYCLE_RECORD not in actual:
         return None  # reported as missing already
     try:
-        return read_informatieobject((folder / CYCLE_RECORD).read_bytes())
+        return read_informatieobject((folder / CYCLE_RECORD).read_bytes()).identification
     except ValueError as exc:
         report.findings.append(Finding(shown, f"is geen geldig MDTO-informatieobject: {exc}"))
         return None
