@@ -94,12 +94,12 @@ def record_path(relpath: PurePosixPath) -> PurePosixPath:
 
 def _syllabus(row: ManifestRow, dossier: Reference, source: str) -> Cycle:
     """The informatieobject of one syllabus: an archiefstuk in the cycle's dossier."""
-    stem = PurePosixPath(row.pad).stem
     return Cycle(
-        f"Syllabus {stem.removeprefix('syllabus-')} - {dossier.name}",
-        f"{dossier.identifier}/{stem}",
+        f"Syllabus van deelnemer {row.personeelsnummer} - {dossier.name}",
+        f"{dossier.identifier}/{PurePosixPath(row.pad).stem}",
         source,
-        f"De syllabus van deelnemer {row.personeelsnummer} aan {dossier.name}.",
+        f"De syllabus van deelnemer {row.personeelsnummer} aan {dossier.name}, zoals "
+        "intervisie-docs hem maakte.",
         level=ARCHIEFSTUK,
         part_of=dossier,
     )
