@@ -460,10 +460,10 @@ def archief_controleer(map_: Path | None) -> None:
     """Controleer het archief in MAP (standaard output/archief).
 
     Berekent van elk gearchiveerd bestand opnieuw de sha256 en vergelijkt die met
-    sha256sums.txt en met de MDTO-metagegevens; controleert van elke PDF de PDF/A-
-    aanduiding, of alle lettertypen zijn ingesloten en of hij niet versleuteld is. Meldt
-    per bestand wat ontbreekt, gewijzigd of onbekend is. Afsluitcode 0 als alles klopt,
-    anders 1.
+    sha256sums.txt en met de MDTO-metagegevens; controleert elke PDF met de PDF/A-2b-
+    validator van pikepdf (en de PDF/A-aanduiding, de lettertypen, versleuteling). Meldt
+    per bestand wat ontbreekt, gewijzigd, onbekend of onleesbaar is, elke symbolische
+    koppeling en elke lege map. Afsluitcode 0 als alles klopt, anders 1.
     """
     folder = map_ or Path("output") / ARCHIVE_DIR
     with _errors():

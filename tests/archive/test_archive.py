@@ -22,7 +22,7 @@ from pipeline.cli import main
 from pipeline.errors import OutputError
 from pipeline.publish.manifest import ManifestRow
 from pipeline.run import generate
-from tests.conftest import TEMPLATES
+from tests.conftest import ROOT, TEMPLATES
 from tests.workbooks import TODAY, Book
 
 M = f"{{{NAMESPACE}}}"
@@ -396,16 +396,43 @@ def test_archief_controleer_reports_a_format_code_that_does_not_fit_the_file(
     ]
 
 
-@pytest.mark.skipif(
-    not os.environ.get("MDTO_XSD"), reason="MDTO_XSD (pad naar MDTO-XML1.0.1.xsd) niet gezet"
+# The Nationaal Archief's schema is not in this repository (not ours to redistribute):
+# the copy beside the project (../shared/mdto), or the one MDTO_XSD points at.
+MDTO_XSD = Path(
+    os.environ.get("MDTO_XSD") or ROOT.parent / "shared" / "mdto" / "MDTO-XML1.0.1.xsd"
 )
+
+
+@pytest.mark.skipif(not MDTO_XSD.is_file(), reason=f"MDTO-schema niet gevonden ({MDTO_XSD})")
 def test_archive_metadata_is_valid_against_the_published_mdto_schema(tmp_path: Path) -> None:
-    """The Nationaal Archief's schema is not in this repository (not ours to
-    redistribute); point MDTO_XSD at a copy to run this check."""
-    schema = etree.XMLSchema(etree.parse(os.environ["MDTO_XSD"]))
-    folder = _run(tmp_path, Book.valid())
-    for metadata in sorted(folder.rglob("*.mdto.xml")):
+    schema = etree.XMLSchema(etree.parse(MDTO_XSD))
+    book = Book.valid()
+    first = _run(tmp_path, book)
+    book.org("contactpersoon", "Jan Nieuw")
+    second = _run(tmp_path, book)
+    records = sorted(first.rglob("*.mdto.xml")) + sorted(second.rglob("*.mdto.xml"))
+    assert len(records) == 2 * (1 + 2 * 12)
+    for metadata in records:
         schema.assertValid(etree.parse(metadata))
+
+
+def test_identifiers_are_unique_across_archived_versions(tmp_path: Path) -> None:
+    """An e-depot that ingests both versions of a changed cycle never sees an
+    identificatieKenmerk twice, neither within a version nor across them."""
+    book = Book.valid()
+    first = _run(tmp_path, book)
+    book.org("contactpersoon", "Jan Nieuw")
+    second = _run(tmp_path, book)
+    kenmerken = [
+        kenmerk
+        for folder in (first, second)
+        for metadata in sorted(folder.rglob("*.mdto.xml"))
+        for kenmerk in etree.parse(metadata).xpath(
+            "/m:MDTO/*/m:identificatie/m:identificatieKenmerk/text()", namespaces={"m": NAMESPACE}
+        )
+    ]
+    assert len(kenmerken) == 2 * (1 + 2 * 12)
+    assert len(set(kenmerken)) == len(kenmerken)
 
 
 def test_genereer_passes_archief_docx_to_the_run(
