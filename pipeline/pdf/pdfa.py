@@ -17,11 +17,14 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
-import pikepdf.pdfa
 
 from pipeline.errors import OutputError
+
+if TYPE_CHECKING:
+    import pikepdf.pdfa
 
 FLAVOUR = "2b"
 SHOWN = 3  # findings named in a message; the rest are counted
@@ -55,7 +58,7 @@ def declares_pdfa(pdf: pikepdf.Pdf) -> bool:
 @contextmanager
 def _quiet_fonts() -> Iterator[None]:
     """fontTools logs a warning for every embedded subset with a zero date in its head
-    table (LibreOffice writes them so); not a PDF/A matter, and not for the terminal."""
+    table (LibreOffice writes them so): not a PDF/A matter, and not for the terminal."""
     logger = logging.getLogger("fontTools")
     level = logger.level
     logger.setLevel(logging.ERROR)
@@ -84,6 +87,8 @@ def _summary(report: pikepdf.pdfa.Report) -> str:
 def problems(source: Path | bytes) -> list[str]:
     """Every reason the validator does not approve the file (empty: it passes)."""
     stream: Path | io.BytesIO = io.BytesIO(source) if isinstance(source, bytes) else source
+    import pikepdf.pdfa  # here, not at the top: importing it takes a second or two
+
     with _quiet_fonts():
         report = pikepdf.pdfa.validate_written(stream, FLAVOUR)
     return [describe(finding) for finding in report.findings]
@@ -104,6 +109,8 @@ def require_source(pdf: pikepdf.Pdf, shown: str) -> None:
 
 def require_written(data: bytes, shown: str) -> None:
     """The finished bytes of `shown` must pass PDF/A-2b before they are written."""
+    import pikepdf.pdfa
+
     with _quiet_fonts():
         report = pikepdf.pdfa.validate_written(io.BytesIO(data), FLAVOUR)
     if not report.passed:
