@@ -62,6 +62,7 @@ def test_a_file_replaced_by_a_link_to_an_identical_copy_is_reported(
         "eigen bestand of map van het archief"
     ]
     assert lines[-1].startswith("Het archief is niet in orde: 1 bevinding; ")
+    assert check_archive(archive).files == 36  # nothing read through the link
 
 
 def test_the_syllabi_folder_replaced_by_a_link_to_an_identical_copy_is_reported(
@@ -76,6 +77,7 @@ def test_the_syllabi_folder_replaced_by_a_link_to_an_identical_copy_is_reported(
         "map van het archief"
     ]
     assert controleer(archive)[0] == 1
+    assert check_archive(archive).files == 1  # only the cycle's record: nothing via the link
     whole = tmp_path / "archief" / archive.parent.name  # checked from above: the same
     assert findings(whole) == [f"{archive.name}/{finding}" for finding in findings(archive)]
 
