@@ -6,13 +6,15 @@ own profile). Documents from one template are first joined into one document (as
 print bundles are), a bookmark at the start of each and a page count of their own in
 headers and footers (pipeline.pdf.join), converted in one go and split again at
 the bookmarks' named destinations: several times faster than converting them one by
-one. Documents that cannot be joined that way are converted as a batch of files in one
+one. Documents that cannot be joined that way, and letters (tagged PDF for screen
+readers: a structure tree does not split), are converted as a batch of files in one
 soffice call.
 
 Every PDF is PDF/A-2b (all fonts embedded, the PDF/A identification in the XMP) and is
 rewritten by pikepdf (pipeline.pdf.pages) with the document's own metadata, the
 document date instead of the clock and an ID derived from the content, so the same input
-gives the same bytes.
+gives the same bytes. What soffice returns must declare PDF/A itself, and every finished
+PDF must pass pikepdf's PDF/A-2b validator before it is written (pipeline.pdf.pdfa).
 """
 
 from __future__ import annotations
