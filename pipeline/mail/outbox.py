@@ -9,6 +9,7 @@ send ledger then knows it has not been sent yet).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html
@@ -17,6 +18,8 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+
+import idna
 
 from pipeline.mail.calendar import ZONE
 
@@ -50,7 +53,12 @@ class Mail:
 
 
 def _address(name: str, email: str) -> Address:
+    """An internationalised domain in its ASCII form (xn--), as every mail server and
+    client reads it; a non-ASCII local part needs an SMTPUTF8 message (see build)."""
     local, _, domain = email.rpartition("@")
+    if not domain.isascii():
+        with contextlib.suppress(idna.IDNAError):
+            domain = idna.encode(domain, uts46=True).decode("ascii")
     return Address(display_name=name, username=local, domain=domain)
 
 
@@ -65,7 +73,12 @@ def _html(paragraphs: tuple[str, ...]) -> str:
 
 def build(mail: Mail) -> bytes:
     """The message as bytes (CRLF line ends, ready for SMTP and for Outlook/Thunderbird)."""
-    message = EmailMessage(policy=policy.SMTP)
+    # A local part such as josé@ cannot be written in an ASCII header (RFC 6532): such a
+    # message has UTF-8 headers and goes only to a server that offers SMTPUTF8.
+    ascii_only = all(
+        a.rpartition("@")[0].isascii() for a in (mail.sender_email, mail.recipient_email)
+    )
+    message = EmailMessage(policy=policy.SMTP if ascii_only else policy.SMTPUTF8)
     message["From"] = _address(mail.sender_name, mail.sender_email)
     message["To"] = _address(mail.recipient_name, mail.recipient_email)
     message["Subject"] = mail.subject

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from pipeline.mail.smtp import Reply, Result, SmtpSession
 
 LEDGER_SUFFIX = ".verzendlog.csv"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
 
 def default_ledger(outbox: Path) -> Path:
     """Outside the cycle folder, which every run replaces: '<uitvoer>/<cyclus>.verzendlog.csv'
@@ -73,14 +75,35 @@ def read_outbox(folder: Path) -> Iterator[Message]:
             to, sender = headers["To"].addresses[0], headers["From"].addresses[0]
         except (AttributeError, IndexError, KeyError, TypeError, ValueError):
             message_id = ""
-        if not message_id or "@" not in to.addr_spec or "@" not in sender.addr_spec:
+        head = data.partition(b"\r\n\r\n")[0]
+        recipient = _literal(head, "To", to.addr_spec) if message_id else None
+        from_ = _literal(head, "From", sender.addr_spec) if message_id else None
+        if recipient is None or from_ is None:
             raise OutputError(
                 f"'{path.name}' is geen bericht van `genereer --mail`: Message-ID, From of To "
                 "ontbreekt of klopt niet; er is niets verstuurd"
             )
-        yield Message(
-            path, message_id, sender.addr_spec, to.addr_spec, hashlib.sha256(data).hexdigest()
-        )
+        yield Message(path, message_id, from_, recipient, hashlib.sha256(data).hexdigest())
+
+
+_ADDR_SPEC = re.compile(r"[^\s\"<>()@,;:\\\[\]]+@[^\s\"<>()@,;:\\\[\]]+")
+_UNFOLD = re.compile(rb"\r?\n[ \t]")
+
+
+def _literal(head: bytes, name: str, address: str) -> str | None:
+    """The envelope address only when it stands in the raw header as written (inside <>
+    or alone): never an address that appears only after decoding an encoded word such as
+    '=?utf-8?q?jan=40elders.nl?='. UTF-8 headers (SMTPUTF8) are read as UTF-8."""
+    try:
+        text = address.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return None
+    field = re.search(rb"(?im)^" + name.encode() + rb":(.*(?:\r?\n[ \t].*)*)", head)
+    if field is None or not _ADDR_SPEC.fullmatch(text):
+        return None
+    value = _UNFOLD.sub(b" ", field.group(1)).strip()
+    raw = text.encode("utf-8")
+    return text if value == raw or b"<" + raw + b">" in value else None
 
 
 def send_outbox(

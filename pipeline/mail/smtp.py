@@ -264,9 +264,7 @@ class SmtpSession:
     """`with SmtpSession(server) as session: session.deliver(...)`. Connects at the first
     message, reconnects after a closed or broken connection, says QUIT at the end."""
 
-    def __init__(
-        self, server: Server, opener: Callable[[], smtplib.SMTP] | None = None
-    ) -> None:
+    def __init__(self, server: Server, opener: Callable[[], smtplib.SMTP] | None = None) -> None:
         self.server = server
         self._opener = opener or (lambda: connect(server))
         self._smtp: smtplib.SMTP | None = None
