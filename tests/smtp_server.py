@@ -54,7 +54,7 @@ class Recorder:
             server.transport.close()
             return "421 4.4.2 weg"  # never reaches the client: the connection is closed
         if answer is not None and answer.startswith("!"):
-            asyncio.get_running_loop().call_later(0.05, server.transport.close)
+            asyncio.get_running_loop().call_soon(server.transport.close)
             return answer[1:]
         return answer
 
@@ -122,9 +122,15 @@ def new_ca(folder: Path) -> tuple[trustme.CA, Path]:
 
 @contextlib.contextmanager
 def serving(
-    handler: Recorder, authority: trustme.CA, *, implicit_tls: bool = False, **options: Any
+    handler: Recorder,
+    authority: trustme.CA,
+    *,
+    implicit_tls: bool = False,
+    smtputf8: bool = False,
+    **options: Any,
 ) -> Iterator[int]:
-    """Run the server for `handler` (STARTTLS required, or implicit TLS); its port."""
+    """Run the server for `handler` (STARTTLS required, or implicit TLS); its port.
+    SMTPUTF8 is offered only when asked (aiosmtpd's Controller offers it by default)."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(context)
     port = free_port()
@@ -133,7 +139,9 @@ def serving(
         if implicit_tls
         else {"tls_context": context, "require_starttls": True}
     )
-    controller = Controller(handler, hostname="127.0.0.1", port=port, **tls, **options)
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=smtputf8, **tls, **options
+    )
     controller.start()
     try:
         yield port

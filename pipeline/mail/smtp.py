@@ -365,7 +365,7 @@ class SmtpSession:
             self._reset()
             return reply
         try:
-            smtp.send(re.sub(rb"(?m)^\.", b"..", data) + b"\r\n.\r\n")
+            smtp.send(_dotted(data))
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
             return Reply(Result.NOT_SENT, None, _broken("tijdens het bericht", exc))
@@ -452,6 +452,12 @@ def _expect_354(smtp: smtplib.SMTP) -> tuple[int, bytes]:
     if code == 354:
         return 250, text  # go ahead: the message follows
     return code, text
+
+
+def _dotted(data: bytes) -> bytes:
+    """The message as DATA carries it: a leading dot doubled, ended by CRLF . CRLF."""
+    quoted = re.sub(rb"(?m)^\.", b"..", data)
+    return quoted + (b"" if quoted.endswith(b"\r\n") else b"\r\n") + b".\r\n"
 
 
 def _broken(when: str, exc: BaseException) -> str:
