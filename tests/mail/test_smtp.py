@@ -12,6 +12,8 @@ from typing import Any, cast
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.mail.send import Message, read_outbox
@@ -304,3 +306,122 @@ def test_a_non_ascii_local_part_goes_with_smtputf8_when_the_server_offers_it(
     data = recorder.messages[recorder.envelopes.index(envelopes[0])]
     head = data.split(b"\r\n\r\n")[0]
     assert "<josé@voorbeeldstad.nl>".encode() in head  # UTF-8 header, no encoded word
+
+
+NOW = dt.datetime(2026, 12, 1, 20, 30, tzinfo=dt.UTC)
+PLAIN = (
+    b"From: HR <hr@voorbeeldstad.nl>\r\nTo: Jan <jan@voorbeeldstad.nl>\r\nSubject: x\r\n"
+    b"Date: Tue, 16 Feb 2027 09:00:00 +0100\r\nX-Unsent: 1\r\n"
+    b"Message-ID: <1@voorbeeldstad.nl>\r\n\r\ntekst\r\n.begint met een punt\r\n"
+)
+
+
+def _session(port: int) -> Any:
+    from pipeline.mail.smtp import Server, SmtpSession
+
+    return SmtpSession(Server("127.0.0.1", port, "starttls", None, None, timeout=10))
+
+
+@pytest.mark.parametrize(
+    ("script", "result", "code", "detail"),
+    [
+        ({}, "SENT", 250, "OK"),
+        ({"MAIL": ["451 4.3.0 Wachtrij vol"]}, "NOT_SENT", 451, "4.3.0 Wachtrij vol"),
+        ({"RCPT": ["452 4.2.2 Mailbox vol"]}, "NOT_SENT", 452, "4.2.2 Mailbox vol"),
+        ({"RCPT": ["550 5.1.1 Onbekend"]}, "REFUSED", 550, "5.1.1 Onbekend"),
+        ({"DATA": ["451 4.7.1 Later"]}, "NOT_SENT", 451, "4.7.1 Later"),
+        ({"DATA": ["554 5.6.0 Nee"]}, "REFUSED", 554, "5.6.0 Nee"),
+        ({"DATA": ["!421 4.3.2 Weg"]}, "NOT_SENT", 421, "4.3.2 Weg"),
+        ({"DATA": [DROP]}, "UNCERTAIN", None, None),
+        ({"RCPT": [DROP]}, "NOT_SENT", None, None),
+    ],
+)
+def test_deliver_classifies_each_reply(
+    smtp: SMTP, script: dict[str, list[str | None]], result: str, code: int | None, detail: Any
+) -> None:
+    from pipeline.mail.smtp import Result
+
+    recorder, port = smtp
+    recorder.script = script
+    with _session(port) as session:
+        reply = session.deliver("hr@voorbeeldstad.nl", ["jan@voorbeeldstad.nl"], PLAIN, NOW)
+        assert (reply.result, reply.code) == (Result[result], code)
+        if detail is not None:
+            assert reply.detail == detail
+        after = session.deliver("hr@voorbeeldstad.nl", ["jan@voorbeeldstad.nl"], PLAIN, NOW)
+        assert after.result is Result.SENT  # the session goes on, reconnecting when needed
+    assert len(recorder.messages) == (2 if result == "SENT" else 1)
+    received = recorder.messages[-1]
+    assert b"\r\n..begint met een punt\r\n" not in received  # the dot-stuffing undone
+    assert received.endswith(b"tekst\r\n.begint met een punt\r\n")
+    assert b"\r\nDate: Tue, 01 Dec 2026 21:30:00 +0100\r\n" in received
+
+
+def test_a_header_line_too_long_for_smtp_is_not_sent(smtp: SMTP) -> None:
+    from pipeline.mail.smtp import Result
+
+    recorder, port = smtp
+    long_name = PLAIN.replace(b"To: Jan", b"To: " + b"J" * 1000)
+    with _session(port) as session:
+        reply = session.deliver("hr@voorbeeldstad.nl", ["jan@voorbeeldstad.nl"], long_name, NOW)
+    assert reply.result is Result.REFUSED and reply.code is None
+    assert reply.detail == (
+        "regel 2 van het bericht is langer dan 998 tekens; een mailserver neemt zo'n bericht "
+        "niet aan"
+    )
+    assert recorder.envelopes == []
+
+
+@pytest.mark.parametrize(
+    "to",
+    [
+        b"=?utf-8?q?jan=40elders.nl?=",
+        b"Jan =?utf-8?q?=3Cjan=40elders.nl=3E?=",
+        b'"=?utf-8?q?jan=40elders.nl?="',
+    ],
+)
+def test_an_address_that_only_appears_after_decoding_is_never_used(
+    tmp_path: Path, to: bytes
+) -> None:
+    (tmp_path / "a.eml").write_bytes(PLAIN.replace(b"Jan <jan@voorbeeldstad.nl>", to))
+    result = CliRunner().invoke(main, ["verstuur", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output == (
+        "FOUT: 'a.eml' is geen bericht van `genereer --mail`: Message-ID, From of To ontbreekt "
+        "of klopt niet; er is niets verstuurd\n"
+    )
+
+
+_FIELD_NAMES = st.sampled_from(["Subject", "Date", "X-Unsent", "x-unsent", "To", "DATE", "X-Un"])
+_VALUES = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), max_size=20)
+
+
+@given(
+    fields=st.lists(st.tuples(_FIELD_NAMES, _VALUES, st.booleans()), max_size=8),
+    body=st.binary(max_size=40).map(lambda b: b.replace(b"\r", b"").replace(b"\n", b"\r\n")),
+    moment=st.datetimes(
+        min_value=dt.datetime(2000, 1, 1),
+        max_value=dt.datetime(2099, 1, 1),
+        timezones=st.just(dt.UTC),
+    ),
+)
+def test_prepared_sets_one_date_drops_the_draft_marker_and_keeps_the_rest(
+    fields: list[tuple[str, str, bool]], body: bytes, moment: dt.datetime
+) -> None:
+    from pipeline.mail.smtp import prepared
+
+    lines = [
+        f"{name}: {value}" + ("\r\n folded" if folded else "") for name, value, folded in fields
+    ]
+    head = "\r\n".join(["From: a@b.nl", *lines]).encode()
+    out = prepared(head + b"\r\n\r\n" + body, moment)
+    out_head, _, out_body = out.partition(b"\r\n\r\n")
+    assert out_body == body
+    parsed = _parsed(out)
+    assert parsed.get_all("X-Unsent") is None
+    assert [parsedate_to_datetime(str(d)) for d in parsed.get_all("Date")] == [
+        moment.replace(microsecond=0)
+    ]
+    kept = [f"{n}: {v}" for n, v, _ in fields if n.lower() not in ("date", "x-unsent")]
+    unfolded = out_head.replace(b"\r\n folded", b"").decode().split("\r\n")
+    assert [line for line in unfolded if not line.startswith(("Date:", "From:"))] == kept
