@@ -59,7 +59,14 @@ def _address(name: str, email: str) -> Address:
     if not domain.isascii():
         with contextlib.suppress(idna.IDNAError):
             domain = idna.encode(domain, uts46=True).decode("ascii")
-    return Address(display_name=name, username=local, domain=domain)
+    return Address(display_name=_literal(name), username=local, domain=domain)
+
+
+def _literal(text: str) -> str:
+    """The text as typed, never read as an encoded word: the email library decodes a name
+    such as '=?utf-8?b?...?=' and can write the result as an address of its own. A
+    zero-width space after '=' keeps it text (it is then sent encoded, and shows as typed)."""
+    return text.replace("=?", "=\u200b?")
 
 
 def _html(paragraphs: tuple[str, ...]) -> str:
@@ -81,7 +88,7 @@ def build(mail: Mail) -> bytes:
     message = EmailMessage(policy=policy.SMTP if ascii_only else policy.SMTPUTF8)
     message["From"] = _address(mail.sender_name, mail.sender_email)
     message["To"] = _address(mail.recipient_name, mail.recipient_email)
-    message["Subject"] = mail.subject
+    message["Subject"] = _literal(mail.subject)
     message["Date"] = format_datetime(mail.date.replace(tzinfo=ZONE))
     message["Content-Language"] = "nl"
     # Outlook opens a message with this header as a draft with a Send button; the

@@ -72,7 +72,7 @@ def read_outbox(folder: Path) -> Iterator[Message]:
         headers = parser.parsebytes(data, headersonly=True)
         try:
             message_id = str(headers.get("Message-ID", "")).strip()
-            to, sender = headers["To"].addresses[0], headers["From"].addresses[0]
+            [to], [sender] = headers["To"].addresses, headers["From"].addresses
         except (AttributeError, IndexError, KeyError, TypeError, ValueError):
             message_id = ""
         head = data.partition(b"\r\n\r\n")[0]

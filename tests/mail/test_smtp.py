@@ -3,6 +3,7 @@ that answers 421/451/550/553/530 at chosen commands or drops the connection."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -425,3 +426,26 @@ def test_prepared_sets_one_date_drops_the_draft_marker_and_keeps_the_rest(
     kept = [f"{n}: {v}" for n, v, _ in fields if n.lower() not in ("date", "x-unsent")]
     unfolded = out_head.replace(b"\r\n folded", b"").decode().split("\r\n")
     assert [line for line in unfolded if not line.startswith(("Date:", "From:"))] == kept
+
+
+def test_a_name_with_an_encoded_word_is_never_decoded_into_an_address(
+    tmp_path: Path, smtp: SMTP
+) -> None:
+    recorder, _ = smtp
+    hidden = base64.b64encode(b'<boos@elders.nl>.( boos@elders.nl"').decode()
+    name = f"Boer =?utf-8?b?{hidden}?="  # the library used to decode this into an address
+    book = Book.valid()
+    row = book.row_of("Deelnemers", personeelsnummer=10003)
+    book.set("Deelnemers", row, "voornaam", "é,é").set("Deelnemers", row, "achternaam", name)
+    folder, messages = _outbox(tmp_path, book)
+    mine = [m for m in messages if "10003" in m.path.name]
+    assert mine and all(m.recipient == "kees@voorbeeldstad.nl" for m in mine)
+    header = _parsed(mine[0].path.read_bytes())["To"]
+    assert [a.addr_spec for a in header.addresses] == ["kees@voorbeeldstad.nl"]
+    # Shown as typed (the stdlib's reader puts a space at a fold; mail clients do not).
+    shown = "".join(header.addresses[0].display_name.replace("\u200b", "").split())
+    assert shown == "".join(f"é,é van der {name}".split())
+    result = _send(folder)
+    assert result.exit_code == 0, result.output
+    assert all("boos@elders.nl" not in e.rcpt_tos for e in recorder.envelopes)
+    assert len(recorder.envelopes) == 13
