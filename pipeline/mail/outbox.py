@@ -59,7 +59,15 @@ def _address(name: str, email: str) -> Address:
     if not domain.isascii():
         with contextlib.suppress(idna.IDNAError):
             domain = idna.encode(domain, uts46=True).decode("ascii")
-    return Address(display_name=_literal(name), username=local, domain=domain)
+    return Address(display_name=_display_name(name), username=local, domain=domain)
+
+
+def _display_name(name: str) -> str:
+    """The email library writes an ASCII word of a name unbroken, so a long one would make
+    a header line longer than SMTP allows (998); an invisible zero-width space makes it
+    write the name as encoded words, folded to short lines."""
+    text = _literal(name)
+    return text + "\u200b" if any(len(word) > 60 for word in text.split()) else text
 
 
 def _literal(text: str) -> str:

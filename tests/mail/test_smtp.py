@@ -449,3 +449,33 @@ def test_a_name_with_an_encoded_word_is_never_decoded_into_an_address(
     assert result.exit_code == 0, result.output
     assert all("boos@elders.nl" not in e.rcpt_tos for e in recorder.envelopes)
     assert len(recorder.envelopes) == 13
+
+
+# One-line workbook text: no control characters or line separators (the reader's as_line).
+_LINE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=1500)
+
+
+@given(name=_LINE, subject=_LINE)
+def test_every_header_line_of_an_outbox_message_fits_smtp(name: str, subject: str) -> None:
+    from pipeline.mail import outbox
+
+    mail = outbox.Mail(
+        name,
+        "hr@voorbeeldstad.nl",
+        name,
+        "jan@gemeënte.nl",
+        subject,
+        ("Beste Jan,",),
+        None,
+        b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        "REQUEST",
+        dt.datetime(2027, 2, 1, 9),
+        "k",
+    )
+    data = outbox.build(mail)
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+    headers = _parsed(data)
+    assert [a.addr_spec for a in headers["To"].addresses] == [
+        "jan@" + "gemeënte.nl".encode("idna").decode()
+    ]
+    assert [a.addr_spec for a in headers["From"].addresses] == ["hr@voorbeeldstad.nl"]
