@@ -3,8 +3,9 @@
 Per message: a 'bezig' line in the ledger (fsync'd), the SMTP transaction, then the
 result line. The one window nothing can close is between the server's 250 and our
 result line: a crash there leaves 'bezig', and such a message is reported as uncertain
-and not sent again unless asked (see ledger.py). Refusals are per recipient; the rest
-still goes.
+and not sent again unless asked (see ledger.py). What a server reply means (sent,
+refused, not sent, uncertain, or a setting that stops the run) is decided in smtp.py;
+refusals and temporary failures are per message, the rest still goes.
 """
 
 from __future__ import annotations

@@ -201,6 +201,12 @@ def test_no_answer_after_the_whole_message_is_uncertain_and_not_sent_again(
             "(INTERVISIE_SMTP_GEBRUIKER) en het wachtwoord (INTERVISIE_SMTP_WACHTWOORD)\n",
         ),
         (
+            "538 5.7.11 Encryption required for requested authentication mechanism",
+            "FOUT: de server 127.0.0.1 wil een versleutelde verbinding voor de aanmelding "
+            "(538 5.7.11 Encryption required for requested authentication mechanism); "
+            "controleer --beveiliging (starttls of smtps)\n",
+        ),
+        (
             "553 5.7.1 Afzender niet toegestaan",
             "FOUT: de server 127.0.0.1 weigert het afzendadres hr@voorbeeldstad.nl "
             "(553 5.7.1 Afzender niet toegestaan); controleer contact_email op blad "
