@@ -33,6 +33,7 @@ from pipeline.output.pdf import pdf_soort
 from pipeline.render.check import check_templates
 from pipeline.run import PdfOptions, check, generate, restore_after_killed_runs
 from pipeline.workbook.empty import write_empty_workbook
+from pipeline.workbook.markup import copy_path, write_marked_copy
 
 cli_nl.install()
 
@@ -126,19 +127,34 @@ def _parse_pdf(
     return tuple(n for n in PDF_ALL if n in names)
 
 
+def _report_invalid(exc: WorkbookInvalid, nothing_written: str = "") -> None:
+    _report(exc.problems)
+    click.echo(
+        f"Het werkboek is niet in orde: {plural(len(exc.errors), 'fout', 'fouten')}, "
+        f"{plural(len(exc.warnings), 'waarschuwing', 'waarschuwingen')}.{nothing_written}",
+        err=True,
+    )
+
+
+def _markup_hint(workbook: Path) -> str:
+    return (
+        f"Tip: `intervisie controleer {_console(workbook)} --markeer` schrijft een kopie "
+        f"van het werkboek met elk probleem gemarkeerd in zijn cel: "
+        f"{_console(copy_path(workbook))}"
+    )
+
+
 @contextmanager
-def _errors(writes: bool = False) -> Iterator[None]:
-    """Map our exceptions to Dutch messages and exit codes; nothing else is caught."""
+def _errors(writes: bool = False, workbook: Path | None = None) -> Iterator[None]:
+    """Map our exceptions to Dutch messages and exit codes; nothing else is caught.
+    With `workbook`, a refused workbook gets the hint to mark its problems in a copy."""
     nothing_written = " Er is niets geschreven." if writes else ""
     try:
         yield
     except WorkbookInvalid as exc:
-        _report(exc.problems)
-        click.echo(
-            f"Het werkboek is niet in orde: {plural(len(exc.errors), 'fout', 'fouten')}, "
-            f"{plural(len(exc.warnings), 'waarschuwing', 'waarschuwingen')}.{nothing_written}",
-            err=True,
-        )
+        _report_invalid(exc, nothing_written)
+        if workbook is not None:
+            click.echo(_markup_hint(workbook), err=True)
         sys.exit(exc.exit_code)
     except TemplatesInvalid as exc:
         for problem in exc.problems:
@@ -181,24 +197,53 @@ def main() -> None:
     help="Uitvoermap van genereer: een map die een afgebroken run liet ontbreken, wordt "
     "eerst teruggezet.",
 )
+@click.option(
+    "--markeer",
+    is_flag=True,
+    help="Schrijf naast het werkboek een kopie <naam>-controle.xlsx met elk probleem "
+    "gemarkeerd in zijn cel (opmerking; fout rood, waarschuwing oranje) en een eerste "
+    "blad Controle met alle problemen. Het werkboek zelf blijft ongewijzigd.",
+)
 @_templates_option()
-def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
+def controleer(werkboek: Path, output: Path, markeer: bool, templates_dir: Path) -> None:
     """Controleer WERKBOEK op alle regels en meld alle problemen tegelijk.
 
     Elke fout noemt blad, rij en kolom. Waarschuwingen staan erna. Afsluitcode 0 als het
-    werkboek in orde is, 1 als er fouten zijn.
+    werkboek in orde is, 1 als er fouten zijn, 2 als de kopie van --markeer niet
+    geschreven kan worden.
     """
     with _errors():
         for folder in restore_after_killed_runs(output):
             click.echo(f"Teruggezet na een afgebroken run: {folder}", err=True)
-        _, result = check(werkboek, templates_dir, dt.date.today())
+        try:
+            _, result = check(werkboek, templates_dir, dt.date.today())
+        except WorkbookInvalid as exc:
+            if not markeer:
+                raise
+            _report_invalid(exc)
+            _write_markup(werkboek, exc.problems)
+            sys.exit(exc.exit_code)
         _report(result.warnings)
+        if markeer:
+            _write_markup(werkboek, result.warnings)
         cycle = result.cycle
         click.echo(
             f"Het werkboek is in orde: {len(cycle.sessions)} sessies, {len(cycle.people)} "
             f"deelnemers, {len(cycle.bookings)} indelingen, "
             f"{plural(len(result.warnings), 'waarschuwing', 'waarschuwingen')}."
         )
+
+
+def _write_markup(workbook: Path, problems: Sequence[Problem]) -> None:
+    copy = write_marked_copy(workbook, problems)
+    if not copy.listed:
+        click.echo(f"Kopie geschreven: {_console(copy.path)} (geen problemen gevonden).")
+        return
+    click.echo(
+        f"Kopie met de problemen gemarkeerd: {_console(copy.path)} "
+        f"({plural(copy.listed, 'probleem', 'problemen')} op het blad Controle, waarvan "
+        f"{copy.cells} in een cel en {copy.rows} op een rij)."
+    )
 
 
 @main.command(
@@ -313,7 +358,7 @@ def genereer(
     def on_plan(total: int) -> None:
         start_bar(total, "Documenten maken")
 
-    with _errors(writes=True):
+    with _errors(writes=True, workbook=werkboek):
         try:
             result = generate(
                 werkboek,
