@@ -224,14 +224,14 @@ def controleer(werkboek: Path, output: Path, markeer: bool, templates_dir: Path)
             _write_markup(werkboek, exc.problems)
             sys.exit(exc.exit_code)
         _report(result.warnings)
-        if markeer:
-            _write_markup(werkboek, result.warnings)
         cycle = result.cycle
         click.echo(
             f"Het werkboek is in orde: {len(cycle.sessions)} sessies, {len(cycle.people)} "
             f"deelnemers, {len(cycle.bookings)} indelingen, "
             f"{plural(len(result.warnings), 'waarschuwing', 'waarschuwingen')}."
         )
+        if markeer:
+            _write_markup(werkboek, result.warnings)
 
 
 def _write_markup(workbook: Path, problems: Sequence[Problem]) -> None:
