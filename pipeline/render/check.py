@@ -28,8 +28,13 @@ from pipeline.documents.plan import (
 )
 from pipeline.documents.sample import sample_cycle
 from pipeline.errors import TemplateProblem, TemplatesInvalid
-from pipeline.render.names import shape_of, unknown_attributes
-from pipeline.render.prepared import PreparedTemplate, make_environment
+from pipeline.render.names import closest_name, shape_of, unknown_names
+from pipeline.render.prepared import (
+    PreparedTemplate,
+    make_environment,
+    paragraph_lines,
+    paragraph_text,
+)
 
 
 def _sample_jobs(content: Content) -> dict[Kind, list[DocumentJob]]:
@@ -92,6 +97,11 @@ def _tags_in_other_parts(path: Path, rendered: set[str]) -> list[TemplateProblem
     return problems
 
 
+def _unknown_message(name: str, suggestion: str | None) -> str:
+    hint = f"; bedoelt u `{suggestion}`?" if suggestion else ""
+    return f"gebruikt de onbekende variabele '{name}'{hint}"
+
+
 def check_template(
     path: Path, contexts: Sequence[Mapping[str, Any]], env: jinja2.Environment
 ) -> tuple[PreparedTemplate | None, list[TemplateProblem]]:
@@ -106,23 +116,29 @@ def check_template(
     problems = _tags_in_other_parts(path, {part.name for part in prepared.parts})
     provided = set(context) | set(env.globals)
     for part in prepared.parts:
-        tree = env.parse(part.source)
+        marked = paragraph_lines(part.source)  # line numbers name the paragraph
+        tree = env.parse(marked)
         # Jinja counts a name set inside an {% if %} as read from outside; every name the
         # template binds itself (set, for, macro arguments) is its own, not unknown.
         bound = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
         for name in sorted(meta.find_undeclared_variables(tree) - provided - bound):
+            lineno = min(n.lineno for n in tree.find_all(nodes.Name) if n.name == name)
             problems.append(
                 TemplateProblem(
-                    f"gebruikt de onbekende variabele '{name}'",
+                    _unknown_message(name, closest_name(name, context)),
                     path.name,
                     f"beschikbaar: {', '.join(sorted(context))}",
                     part=part.name,
+                    paragraph=paragraph_text(marked, lineno),
                 )
             )
-        for dotted in unknown_attributes(tree, shape):
+        for unknown in unknown_names(tree, shape):
             problems.append(
                 TemplateProblem(
-                    f"gebruikt de onbekende variabele '{dotted}'", path.name, part=part.name
+                    _unknown_message(unknown.dotted, unknown.suggestion),
+                    path.name,
+                    part=part.name,
+                    paragraph=paragraph_text(marked, unknown.lineno),
                 )
             )
         for name in _forbidden(tree):
