@@ -31,6 +31,7 @@ from pipeline.output.bundle import BUNDLE_KIND
 from pipeline.output.folders import ARCHIVE_DIR
 from pipeline.output.pdf import pdf_soort
 from pipeline.render.check import check_templates
+from pipeline.render.guide import example_contexts, field_guide, guide_markdown, guide_text
 from pipeline.run import PdfOptions, check, generate, restore_after_killed_runs
 from pipeline.workbook.empty import write_empty_workbook
 from pipeline.workbook.markup import copy_path, write_marked_copy
@@ -482,6 +483,50 @@ def sjablonen_controleer(map_: Path | None) -> None:
     click.echo(
         f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in Kind)})."
     )
+
+
+DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "voorbeeld.xlsx"
+GUIDE_KINDS = tuple(kind.value for kind in Kind)
+
+
+@sjablonen.command(
+    "velden",
+    context_settings=CONTEXT,
+    options_metavar=OPTIONS,
+    short_help="Toon alle velden die een sjabloon kan gebruiken.",
+)
+@click.argument("soort", metavar="[SOORT]", required=False)
+@click.option(
+    "--markdown", is_flag=True, help="Schrijf de lijst als Markdown (zoals templates/VELDEN.md)."
+)
+@click.option(
+    "--voorbeeld",
+    "example",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_EXAMPLE,
+    show_default="inputs/voorbeeld.xlsx van het project",
+    help="Werkboek waaruit de voorbeeldwaarden komen.",
+)
+@_templates_option()
+def sjablonen_velden(
+    soort: str | None, markdown: bool, example: Path, templates_dir: Path
+) -> None:
+    """Toon per soort document elk veld dat een sjabloon mag gebruiken: naam, type,
+    betekenis, een voorbeeldwaarde uit het voorbeeldwerkboek en de lus waarin het staat.
+
+    SOORT is een van: uitnodiging, draaiboek, syllabus, vervolgadvies, afzegging
+    (standaard alle). Dit zijn precies de velden die `sjablonen controleer` goedkeurt.
+    """
+    if soort is not None and soort.strip().lower() not in GUIDE_KINDS:
+        raise click.BadParameter(
+            f"onbekende soort: {soort}; kies uit {', '.join(GUIDE_KINDS)}", param_hint="SOORT"
+        )
+    kinds = [Kind(soort.strip().lower())] if soort else list(Kind)
+    with _errors():
+        content = load_content(templates_dir)
+        examples = example_contexts(example, content, dt.date.today())
+        guide = field_guide(content, examples, kinds)
+    click.echo((guide_markdown if markdown else guide_text)(guide), nl=False)
 
 
 @main.group(

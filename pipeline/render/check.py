@@ -28,6 +28,7 @@ from pipeline.documents.plan import (
 )
 from pipeline.documents.sample import sample_cycle
 from pipeline.errors import TemplateProblem, TemplatesInvalid
+from pipeline.model import Cycle
 from pipeline.render.names import closest_name, shape_of, unknown_names
 from pipeline.render.prepared import (
     PreparedTemplate,
@@ -38,8 +39,14 @@ from pipeline.render.prepared import (
 
 
 def _sample_jobs(content: Content) -> dict[Kind, list[DocumentJob]]:
+    return jobs_by_kind(sample_cycle(content), content)
+
+
+def jobs_by_kind(cycle: Cycle, content: Content) -> dict[Kind, list[DocumentJob]]:
+    """Every document of `cycle` by kind, with two cancellation letters (the first
+    session, the first two people: one with a place, one without) for the kind a run only
+    makes after a change."""
     jobs: dict[Kind, list[DocumentJob]] = {kind: [] for kind in Kind}
-    cycle = sample_cycle(content)
     for job in plan_documents(cycle, content).jobs:
         jobs[job.kind].append(job)
     session = cycle.sessions[0]
@@ -51,7 +58,9 @@ def _sample_jobs(content: Content) -> dict[Kind, list[DocumentJob]]:
                 session.sessie, f"Intervisie ({session.sessie})", session.start, session.end, place
             ),
         )
-        for person, place in zip(cycle.people[:2], ("Raadzaal, Markt 1", ""), strict=True)
+        for person, place in zip(
+            cycle.people[:2], (session.locatie or "Raadzaal, Markt 1", ""), strict=True
+        )
     ]
     jobs[Kind.AFZEGGING] = list(iter_cancellations(cycle, content, cancelled))
     return jobs
