@@ -486,7 +486,7 @@ def sjablonen_controleer(map_: Path | None) -> None:
     )
 
 
-DEFAULT_EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "voorbeeld.xlsx"
+DEFAULT_EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "voorbeeld.xlsx"
 GUIDE_KINDS = tuple(kind.value for kind in Kind)
 
 

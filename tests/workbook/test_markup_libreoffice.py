@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.output.soffice import find_soffice
+from pipeline.pdf.soffice import find_soffice
 from pipeline.workbook.markup import write_marked_copy
 from tests.workbook.test_markup import CASES, broken_workbook, problems_of
 
