@@ -43,6 +43,7 @@ from pipeline.errors import (
     plural,
 )
 from pipeline.files import write_atomic
+from pipeline.workbook.reader import MAX_UNCOMPRESSED_BYTES
 
 CONTROL_SHEET = "Controle"
 AUTHOR = "intervisie-docs"
@@ -123,6 +124,8 @@ def is_own_copy(path: Path) -> bool:
     """Whether `path` is a marked copy this program wrote, unchanged since."""
     try:
         with zipfile.ZipFile(path) as package:
+            if sum(info.file_size for info in package.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                return False  # not ours, and not worth unpacking to find out
             stored = _stored_digest(package)
             return stored is not None and stored == _digest(package)
     except (OSError, zipfile.BadZipFile, ValueError, EOFError):
