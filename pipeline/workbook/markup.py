@@ -324,6 +324,10 @@ def _control_sheet(book: Any, name: str, problems: Sequence[Problem]) -> None:
         "lijst."
     )
     ws["A4"] = "Klik in de kolom 'Ga naar' om naar de plek van het probleem te gaan."
+    for row, height in ((2, 30), (3, 45)):  # the explanation wraps over the table's width
+        ws.merge_cells(f"A{row}:{get_column_letter(len(HEADERS))}{row}")
+        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = height
     header_row = FIRST_PROBLEM_ROW - 1
     for index, header in enumerate(HEADERS, start=1):
         ws.cell(header_row, index, header).font = Font(bold=True)

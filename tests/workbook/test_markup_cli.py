@@ -68,6 +68,7 @@ def test_the_copy_keeps_everything_of_the_original(tmp_path: Path) -> None:
     original, marked = openpyxl.load_workbook(workbook), openpyxl.load_workbook(copy)
     assert marked.sheetnames == [CONTROL_SHEET, *original.sheetnames]
     assert marked["Toelichting"]["H1"].value == "=1+2"
+    assert marked["Toelichting"].sheet_state == "hidden"
     assert any(original[t].data_validations.dataValidation for t in original.sheetnames)
     for title in original.sheetnames:
         kept, now = sheet_facts(original[title]), sheet_facts(marked[title])
