@@ -5,14 +5,23 @@ copy is ever replaced."""
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-from pipeline.errors import Location, OutputError, Problem, Severity, WorkbookInvalid
+from pipeline.errors import (
+    IntervisieError,
+    Location,
+    OutputError,
+    Problem,
+    Severity,
+    WorkbookInvalid,
+)
 from pipeline.workbook.check import check_workbook
 from pipeline.workbook.markup import (
     CONTROL_SHEET,
@@ -24,7 +33,14 @@ from pipeline.workbook.markup import (
     is_own_copy,
     write_marked_copy,
 )
-from tests.workbook.test_check import CONTENT, ERROR_CASES, WARNING_CASES, Mutation
+from tests.workbook.test_check import (
+    CONTENT,
+    ERROR_CASES,
+    WARNING_CASES,
+    Mutation,
+    edits,
+    weird_values,
+)
 from tests.workbooks import TODAY, Book
 
 CASES = [(name, mutate) for name, mutate, _, _ in ERROR_CASES + WARNING_CASES]
@@ -73,7 +89,7 @@ def check_copy(workbook: Path, problems: tuple[Problem, ...]) -> None:
         expected_rows.append(
             (problem.severity.value, where.sheet, where.row, column or None, problem.message)
         )
-    assert listed == expected_rows
+    assert listed == (expected_rows or [("Geen problemen gevonden.", None, None, None, None)])
     by_place: dict[tuple[str, int, str], list[Problem]] = defaultdict(list)
     for number, problem in enumerate(problems, start=FIRST_PROBLEM_ROW):
         where = problem.location
@@ -176,3 +192,27 @@ def test_a_copy_of_a_copy_carries_one_fresh_mark(tmp_path: Path) -> None:
     second = write_marked_copy(first, problems_of(first)).path
     assert second.name == "w-controle-controle.xlsx" and is_own_copy(second)
     assert openpyxl.load_workbook(second).sheetnames[:2] == [f"{CONTROL_SHEET} 2", CONTROL_SHEET]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=edits, org_value=weird_values)
+def test_random_values_give_a_copy_listing_every_problem(
+    edits: list[tuple[tuple[str, str], int, Any]], org_value: Any
+) -> None:
+    book = Book.valid().org("cyclus", org_value)
+    for (sheet, column), index, value in edits:
+        book.set(sheet, 2 + index % len(book.sheets[sheet].rows), column, value)
+    with tempfile.TemporaryDirectory() as folder:
+        workbook = book.save(Path(folder) / "werkboek.xlsx")
+        try:
+            problems = problems_of(workbook)
+        except IntervisieError:
+            return  # not a workbook the check can read: nothing to mark
+        write_marked_copy(workbook, problems)
+        check_copy(workbook, problems)
+
+
+def test_a_copy_without_problems_says_so(tmp_path: Path) -> None:
+    workbook = Book.valid().save(tmp_path / "w.xlsx")
+    assert write_marked_copy(workbook, ()).listed == 0
+    check_copy(workbook, ())
