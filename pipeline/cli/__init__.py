@@ -471,9 +471,10 @@ def sjablonen() -> None:
 def sjablonen_controleer(map_: Path | None) -> None:
     """Controleer de sjablonen in MAP (standaard templates/ van het project).
 
-    Meldt per sjabloon elke variabele die het programma niet levert, elke
-    Jinja-syntaxfout met de alinea waarin die staat en alles wat de beveiligde omgeving
-    verbiedt. Afsluitcode 0 als alles in orde is, anders 1.
+    Meldt per sjabloon elke variabele die het programma niet levert (met de alinea en
+    het bekende veld dat er het meest op lijkt; alle velden toont `sjablonen velden`),
+    elke Jinja-syntaxfout met de alinea waarin die staat en alles wat de beveiligde
+    omgeving verbiedt. Afsluitcode 0 als alles in orde is, anders 1.
     """
     folder = map_ or Path(os.environ.get(TEMPLATES_ENV, str(DEFAULT_TEMPLATES)))
     with _errors():
