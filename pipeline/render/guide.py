@@ -101,14 +101,10 @@ def _values(value: Any, parts: Sequence[str]) -> Iterator[Any]:
 
 
 def _split(path: str) -> list[str]:
+    """'stappen[].titel' -> ['stappen', '[]', 'titel']."""
     parts: list[str] = []
     for piece in path.split("."):
-        while piece.endswith("[]"):
-            piece = piece[:-2]
-            parts += [piece, "[]"] if piece else ["[]"]
-            piece = ""
-        if piece:
-            parts.append(piece)
+        parts += [piece[:-2], "[]"] if piece.endswith("[]") else [piece]
     return parts
 
 
