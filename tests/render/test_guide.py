@@ -19,7 +19,13 @@ from pipeline.content.themes import Content
 from pipeline.documents import contexts
 from pipeline.documents.plan import Cancelled, Kind, iter_cancellations, plan_documents
 from pipeline.render import meanings
-from pipeline.render.guide import UNDESCRIBED, GuideField, example_contexts, field_guide
+from pipeline.render.guide import (
+    UNDESCRIBED,
+    GuideField,
+    example_contexts,
+    field_guide,
+    sample_contexts,
+)
 from pipeline.workbook.check import check_workbook
 from tests.conftest import EXAMPLE, TEMPLATES
 
@@ -72,6 +78,9 @@ def test_the_guide_lists_exactly_the_fields_of_the_planners_contexts(
     assert len(listed) == len(set(listed))
     assert sorted(set(listed) - real) == [], "listed, but no context has it"
     assert sorted(real - set(listed)) == [], "in a context, but not in the guide"
+    # ... and the names `sjablonen controleer` checks templates against are the same.
+    checked = {path for context in sample_contexts(content)[kind] for path in paths(context)}
+    assert checked == real
 
 
 def test_every_field_is_explained_and_every_explanation_is_used(
