@@ -1,0 +1,7 @@
+"""The register: one SQLite database per output folder with every cycle's history.
+
+It is the one source of truth for what must survive between runs: the cycle's versions,
+per document its content hash and the bytes the program wrote, per booking its calendar
+UID and SEQUENCE, every message of the outbox and every delivery attempt. See db.py for
+the file itself, cycles.py for what a `genereer` run records, sends.py for `verstuur`.
+"""
