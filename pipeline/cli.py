@@ -108,9 +108,7 @@ PDF_DEFAULT = (Kind.UITNODIGING.value, Kind.SYLLABUS.value, BUNDLE_KIND)
 PDF_ALL = (*(k.value for k in ALL_KINDS), BUNDLE_KIND)
 
 
-def _parse_pdf(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
-) -> tuple[str, ...]:
+def _parse_pdf(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...]:
     if value is None:
         return ()
     names = [v.strip().lower() for v in value.split(",") if v.strip()]
@@ -434,9 +432,7 @@ def sjablonen_controleer(map_: Path | None) -> None:
         problems = check_templates(folder, content)
         if problems:
             raise TemplatesInvalid(problems)
-    click.echo(
-        f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in Kind)})."
-    )
+    click.echo(f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in Kind)}).")
 
 
 @main.group(

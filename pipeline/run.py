@@ -62,7 +62,7 @@ from pipeline.output.ownership import ensure_replaceable
 from pipeline.output.pdf import Bundle, PdfJob, convert_to_pdf, pdf_relpath, pdf_soort
 from pipeline.output.soffice import require_soffice
 from pipeline.output.staging import StagedOutput, recover, stop_on_termination
-from pipeline.register import cycles
+from pipeline.register import cycles, legacy_log, migrate
 from pipeline.register import db as register_db
 from pipeline.render.check import ensure_templates
 from pipeline.render.prepared import CoreProperties
@@ -391,7 +391,7 @@ def generate(
     )
     with (
         guard,
-        closing(register_db.connect(output_root)) as connection,
+        closing(register_db.connect(register_db.register_path(output_root))) as connection,
         StagedOutput(output_root, folder) as staged,
     ):
         if on_plan:
@@ -400,15 +400,21 @@ def generate(
         pool_size = workers if workers is not None else default_workers()
         digests = render_all(tasks, total, staged, renderer, progress, pool_size)
         written = ledger.manifest_rows(digests)
+        taken_over = None
+        if not state.known:  # first run with the register: take over the folder's history
+            taken_over = migrate.first_use(
+                state, staged.target, read_previous(staged.target / MANIFEST_JSON.name)
+            )
         previous = state.previous
-        seed: list[ManifestRow] = []
-        if not state.known:  # first run with the register: take over the manifest's history
-            previous = read_previous(staged.target / MANIFEST_JSON.name)
-            state.uids = cycles.uids_from_folder(staged.target, previous)
-            seed = cycles.seed_written(previous)
         mailing = Mailing(cycle, content, staged, renderer)
         mailing.uids = state.uids
         planned = mailing.plan_calendar(r for r in written if r.soort == Kind.UITNODIGING.value)
+        if taken_over is not None:
+            previous = migrate.adopt_legacy_calendar(
+                previous,
+                [(p.row, p.event.fingerprint()) for p in planned],
+                [r for r in written if r.soort == Kind.UITNODIGING.value],
+            )
         kinds_made = {k.value for k in wanted} | ({AGENDA_KIND} if letters_too else set())
         comparison = compare(previous, written + [p.row for p in planned], kinds_made)
         versions = {key(r): r for r in comparison.rows}
@@ -479,7 +485,7 @@ def generate(
                 sha256_file(workbook),
                 comparison,
                 frozenset(kinds_made),
-                seed + written,
+                (taken_over.written if taken_over else []) + written,
                 {
                     BookingKey.of(p.row.sessie, p.row.personeelsnummer): (
                         p.event.uid,
@@ -487,7 +493,8 @@ def generate(
                     )
                     for p in planned
                 },
-                messages,
+                (taken_over.messages if taken_over else []) + messages,
+                legacy_log.old_ledger(output_root, folder) if taken_over else None,
             ),
         )
         staged.publish()

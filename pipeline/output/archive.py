@@ -89,9 +89,7 @@ def _fill(
     cycle: CycleRecord,
     now: dt.datetime,
 ) -> None:
-    description = (
-        f"De syllabi van de deelnemers aan {cycle.name}, zoals intervisie-docs ze maakte."
-    )
+    description = f"De syllabi van de deelnemers aan {cycle.name}, zoals intervisie-docs ze maakte."
     record = informatieobject_xml(Cycle(cycle.name, cycle.identifier, cycle.source, description))
     target = write_file(temporary, PurePosixPath(CYCLE_RECORD), record)
     sums: list[tuple[str, str]] = [(sha256_file(target), CYCLE_RECORD)]
@@ -116,8 +114,10 @@ def _fill(
         )
         metadata_path = relpath.with_name(relpath.name + MDTO_SUFFIX)
         write_file(temporary, metadata_path, metadata)
-        sums += [(digest, relpath.as_posix()), (sha256_file(temporary / metadata_path),
-                                                metadata_path.as_posix())]
+        sums += [
+            (digest, relpath.as_posix()),
+            (sha256_file(temporary / metadata_path), metadata_path.as_posix()),
+        ]
     lines = "".join(f"{digest}  {path}\n" for digest, path in sums)
     write_file(temporary, PurePosixPath(CHECKSUMS), lines.encode("utf-8"))
 

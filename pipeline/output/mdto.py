@@ -137,9 +137,7 @@ def bestand_xml(item: ArchivedFile) -> bytes:
     _element(checksum, "checksumDatum", item.checked_at.strftime("%Y-%m-%dT%H:%M:%S"))
     reference = _element(bestand, "isRepresentatieVan")
     _element(reference, "verwijzingNaam", item.represents_name)
-    _identificatie(
-        reference, "verwijzingIdentificatie", item.represents_id, item.represents_source
-    )
+    _identificatie(reference, "verwijzingIdentificatie", item.represents_id, item.represents_source)
     return _serialize(root)
 
 
@@ -177,8 +175,12 @@ def read_informatieobject(data: bytes) -> tuple[str, str]:
     """The identification (kenmerk, bron) of an MDTO informatieobject; ValueError when it
     is not one or misses an element the schema requires."""
     text = _reader(data)
-    for required in ("naam", "waardering/m:begripLabel", "archiefvormer/m:verwijzingNaam",
-                     "beperkingGebruik/m:beperkingGebruikType/m:begripLabel"):
+    for required in (
+        "naam",
+        "waardering/m:begripLabel",
+        "archiefvormer/m:verwijzingNaam",
+        "beperkingGebruik/m:beperkingGebruikType/m:begripLabel",
+    ):
         text(f"m:informatieobject/m:{required}")
     return (
         text("m:informatieobject/m:identificatie/m:identificatieKenmerk"),

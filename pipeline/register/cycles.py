@@ -25,6 +25,7 @@ from pipeline.mail import calendar
 from pipeline.output.changes import Comparison, Previous
 from pipeline.output.manifest import ManifestRow
 from pipeline.register.db import connect, register_path, transaction
+from pipeline.register.legacy_log import import_ledger
 
 AGENDA = "agenda"  # output.mailing.AGENDA_KIND (mailing imports the register)
 REQUEST = "REQUEST"
@@ -75,7 +76,7 @@ def read(output_root: Path, name: str) -> CycleState:
     (a run that refuses leaves nothing behind), one that is not ours is refused."""
     if not register_path(output_root).exists():
         return CycleState()
-    with closing(connect(output_root, create=False)) as connection:
+    with closing(connect(register_path(output_root), create=False)) as connection:
         return load(connection, name)
 
 
@@ -146,6 +147,7 @@ class RunRecord:
     written: Sequence[ManifestRow]  # every file this run wrote (not those it kept)
     sequences: Mapping[BookingKey, tuple[str, int]]  # planned bookings: UID, SEQUENCE
     messages: Sequence[OutboxMessage]
+    old_ledger: Path | None = None  # a CSV send log of before the register, to take over
 
 
 def record_run(connection: sqlite3.Connection, state: CycleState, run: RunRecord) -> None:
@@ -214,6 +216,8 @@ def record_run(connection: sqlite3.Connection, state: CycleState, run: RunRecord
                 for m in run.messages
             ],
         )
+        if run.old_ledger is not None:
+            import_ledger(connection, run.old_ledger)
 
 
 def outbox_message(staging: Path, row: ManifestRow, version: int, method: str) -> OutboxMessage:

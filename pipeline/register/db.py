@@ -100,6 +100,12 @@ CREATE TABLE deliveries(            -- every attempt, before and after the SMTP 
     detail TEXT NOT NULL DEFAULT '',
     result TEXT NOT NULL            -- bezig, verzonden, geweigerd, niet_verzonden, onzeker
 );
+CREATE TABLE imports(               -- old CSV send logs taken over (never twice)
+    sha256 TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    lines INTEGER NOT NULL,
+    damaged INTEGER NOT NULL
+);
 CREATE INDEX deliveries_by_key
     ON deliveries(cycle, sessie_key, nummer_key, recipient, version, method);
 """
@@ -140,10 +146,9 @@ def _check(connection: sqlite3.Connection, path: Path) -> bool:
     return True
 
 
-def connect(output_root: Path, *, create: bool = True) -> sqlite3.Connection:
-    """The register of `output_root`, created when missing (unless `create` is False:
-    then OutputError). Autocommit off: callers use `transaction`."""
-    path = register_path(output_root)
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """The register at `path` (see register_path), created when missing (unless `create`
+    is False: then OutputError). Autocommit off: callers use `transaction`."""
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise _refuse(path, "is geen gewoon bestand")
     if not path.exists():
@@ -152,7 +157,7 @@ def connect(output_root: Path, *, create: bool = True) -> sqlite3.Connection:
                 f"er is geen register '{path}': maak de e-mails eerst met `intervisie "
                 "genereer --mail` in deze uitvoermap; er is niets verstuurd."
             )
-        make_private_dirs(output_root)
+        make_private_dirs(path.parent)
     try:
         connection = sqlite3.connect(path, timeout=30.0, isolation_level=None)
     except sqlite3.Error as exc:

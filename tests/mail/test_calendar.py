@@ -10,7 +10,6 @@ import pytest
 
 from pipeline.content.themes import Content
 from pipeline.identity import event_uid
-from pipeline.mail import calendar
 from pipeline.run import generate
 from tests.conftest import TEMPLATES
 from tests.workbooks import TODAY, Book

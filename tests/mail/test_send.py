@@ -137,13 +137,11 @@ def test_all_arrive_once_and_a_second_run_sends_nothing(
     assert received["X-Unsent"] is None  # the draft marker stays in the outbox
     parts = [p.get_content_type() for p in received.walk()]
     assert "text/calendar" in parts and "text/html" in parts
-    ledger = tmp_path / "out" / "intervisie-voorjaar-2027.verzendlog.csv"
-    lines = ledger.read_text(encoding="utf-8").splitlines()
-    assert (
-        sum(";bezig;" in line for line in lines)
-        == sum(";verzonden;" in line for line in lines)
-        == 13
-    )
+    exported = send(folder, "--log", str(tmp_path / "log.csv"))
+    assert "Verzendlog: 13 pogingen in" in exported.output
+    lines = (tmp_path / "log.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("gestart;klaar;cyclus;sessie;personeelsnummer;ontvanger;")
+    assert sum(";verzonden;" in line for line in lines[1:]) == len(lines) - 1 == 13
 
 
 def test_a_refused_recipient_is_reported_and_the_others_arrive(
