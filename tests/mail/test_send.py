@@ -297,7 +297,10 @@ def test_the_pause_throttles_between_messages(tmp_path: Path, smtp: tuple[Record
     for path in sorted(outbox(tmp_path).glob("*.eml"))[:3]:
         shutil.copy(path, three / path.name)
     started = time.monotonic()
-    result = CliRunner().invoke(main, ["verstuur", str(three), "--echt", "--pauze", "0.5"])
+    register = str(tmp_path / "out" / "intervisie-register.sqlite")
+    result = CliRunner().invoke(
+        main, ["verstuur", str(three), "--echt", "--pauze", "0.5", "--register", register]
+    )
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started >= 1.0  # two pauses between three messages
     assert len(recorder.messages) == 3
