@@ -229,3 +229,42 @@ def test_retyped_ids_and_cycle_capitals_keep_uids_and_cancel_nobody(tmp_path: Pa
         (again.target / "afzeggingen").iterdir()
     )
     assert {uid for uid, _ in uids(again.target).values()} == {uid for uid, _ in before}
+
+
+def test_retyped_ids_keep_every_uid_and_sequence_of_the_others(tmp_path: Path) -> None:
+    """Only the letters that show the retyped id change; no booking gets a new UID."""
+    book = Book.valid()
+    first = uids(run(book, tmp_path / "out").target)
+    person = book.row_of("Deelnemers", personeelsnummer=10003)
+    book.set("Deelnemers", person, "personeelsnummer", "010003")
+    for row in book.sheets["Indeling"].rows:
+        if row["personeelsnummer"] == 10003:
+            row["personeelsnummer"] = "010003"
+    again = run(book, tmp_path / "out")
+    assert [c for c in again.changes if c.status != "gewijzigd"] == []
+    after = uids(again.target)
+    assert sorted(uid for uid, _ in after.values()) == sorted(uid for uid, _ in first.values())
+    unchanged = {n: v for n, v in first.items() if "10003" not in n}
+    assert {n: after[n] for n in unchanged} == unchanged
+
+
+# --- case 5 -----------------------------------------------------------------------------
+
+
+def test_an_edit_kept_by_a_soort_run_stops_the_next_full_run(tmp_path: Path) -> None:
+    book = Book.valid()
+    out = tmp_path / "out"
+    first = run(book, out)
+    letter = sorted((first.target / "uitnodigingen").glob("*.docx"))[0]
+    letter.write_bytes(letter.read_bytes() + b"HR")  # edited in Word
+    edited = letter.read_bytes()
+    workbook = book.save(tmp_path / "werkboek.xlsx")
+    args = ["genereer", str(workbook), "--uitvoer", str(out)]
+    kept = CliRunner().invoke(main, [*args, "--soort", "syllabus"])
+    assert kept.exit_code == 0, kept.output
+    assert letter.read_bytes() == edited
+    full = CliRunner().invoke(main, args)
+    assert full.exit_code == 2, full.output
+    assert "zijn documenten gewijzigd sinds de vorige run" in full.output
+    assert f"'uitnodigingen/{letter.name}'" in full.output
+    assert letter.read_bytes() == edited
