@@ -22,8 +22,8 @@ from pathlib import Path
 
 from pipeline.identity import BookingKey, address_key, cycle_key, id_key
 from pipeline.mail import calendar
-from pipeline.output.changes import Comparison, Previous
-from pipeline.output.manifest import ManifestRow
+from pipeline.publish.manifest import ManifestRow
+from pipeline.register.changes import Comparison, Previous
 from pipeline.register.db import connect, register_path, transaction
 from pipeline.register.legacy_log import import_ledger
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from pipeline.identity import BookingKey, address_key
 from pipeline.mail import calendar
-from pipeline.output.changes import Previous, key, key_of
-from pipeline.output.manifest import ManifestRow
+from pipeline.publish.manifest import ManifestRow
+from pipeline.register.changes import Previous, key, key_of
 from pipeline.register.cycles import (
     CANCEL,
     REQUEST,

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline.identity import BookingKey
-from pipeline.output.manifest import neutralise
+from pipeline.publish.manifest import neutralise
 from pipeline.register.db import transaction
 
 BUSY = "bezig"
