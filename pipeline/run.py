@@ -25,6 +25,7 @@ from pipeline.documents.plan import (
 from pipeline.errors import OutputError, Problem, describe_os_error
 from pipeline.files import inside
 from pipeline.identity import BookingKey, id_key
+from pipeline.mail.calendar import Event
 from pipeline.mail.mailing import (
     AGENDA_KIND,
     INVITATION_KINDS,
@@ -420,7 +421,10 @@ def generate(
         versions = {key(r): r for r in comparison.rows}
         written = [versions[key(r)] for r in written]
         calendar_rows = mailing.write_calendar(planned, versions, pool_size)
-        comparison, cancel_rows, cancelled = mailing.cancellations(comparison)
+        cancel_rows: list[ManifestRow] = []
+        cancelled: list[tuple[ManifestRow, ManifestRow | None, Event]] = []
+        if letters_too:  # a --soort run without invitations cancels nothing
+            comparison, cancel_rows, cancelled = mailing.cancellations(comparison)
         written += calendar_rows + cancel_rows
         invitations = [r for r in written if r.soort == Kind.UITNODIGING.value]
         cancel_letters = [r for r in cancel_rows if r.soort == Kind.AFZEGGING.value]
