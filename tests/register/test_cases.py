@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -18,6 +19,7 @@ import icalendar
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.mail import calendar
 from pipeline.register.db import REGISTER_NAME
 from pipeline.run import RunResult, generate
 from tests.conftest import TEMPLATES
@@ -156,6 +158,37 @@ def _old_log(target: Path, stray_at: int) -> bytes:
             lines.append(f"2027-01-15T10:00:00+00:00;{mid};{to};abc;{path.name};{result};")
     lines[stray_at] = lines[stray_at].replace(";abc;", ';"abc;')
     return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _as_before_the_register(out: Path, target: Path, log: bytes) -> None:
+    """Turn an output folder into one a version before the register left: no register, a
+    CSV send log beside the cycle folder, calendar rows hashed by their event alone."""
+    (out / REGISTER_NAME).unlink()
+    (out / f"{FOLDER}.verzendlog.csv").write_bytes(log)
+    manifest = target / "manifest.json"
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    for row in record["documenten"]:
+        if row["soort"] == "agenda":
+            event, _ = calendar.parse((target / row["pad"]).read_bytes())
+            row["inhoud"] = event.fingerprint()
+    manifest.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def test_a_folder_of_before_the_register_is_taken_over_without_resending(
+    tmp_path: Path, smtp: Any
+) -> None:
+    recorder, _ = smtp
+    book = Book.valid()
+    out = tmp_path / "out"
+    first = run(book, out, mail=True)
+    before = uids(first.target)
+    _as_before_the_register(out, first.target, _old_log(first.target, stray_at=0))
+    again = run(book, out, mail=True)
+    assert again.cycle_version == first.cycle_version == 1  # nothing changed
+    assert uids(again.target) == before  # same UIDs, same SEQUENCEs
+    result = send(again.target / "e-mail", "--echt")
+    assert "0 verstuurd, 13 al eerder verstuurd" in result.output, result.output
+    assert recorder.messages == []
 
 
 def test_a_damaged_old_send_log_resends_nothing(tmp_path: Path, smtp: Any) -> None:
