@@ -1,4 +1,5 @@
-"""Old CSV send logs (`<uitvoer>/<cyclusmap>.verzendlog.csv`), taken over once.
+"""Old CSV send logs (`<uitvoer>/<cyclusmap>.verzendlog.csv`), taken over once: the
+format of the versions before the register, or an export of a register (`verstuur --log`).
 
 Every line is read on its own: a line that cannot be read (a stray quote, a half-written
 line, a spreadsheet's commas) but names a Message-ID counts as *uncertain*, so such a
@@ -39,6 +40,10 @@ def _line_result(line: str) -> tuple[str, str, str, str] | None:
         values = next(csv.reader([line], delimiter=";"))
     except (csv.Error, StopIteration):
         return None
+    if len(values) == len(sends.LOG_HEADER):  # an export of the register (verstuur --log)
+        if values[10] not in sends.RESULTS or not _MESSAGE_ID.fullmatch(values[8]):
+            return None
+        return values[0], values[8], values[10], values[12]
     if len(values) != len(_OLD_HEADER) or values[5] not in _OLD_RESULTS:
         return None
     if not _MESSAGE_ID.fullmatch(values[1]):
@@ -58,7 +63,7 @@ def import_ledger(connection: sqlite3.Connection, path: Path) -> tuple[int, int]
         return 0, 0
     taken = damaged = 0
     for line in data.decode("utf-8", "replace").splitlines():
-        if not line.strip() or line.lstrip("\ufeff").startswith("tijd;"):
+        if not line.strip() or line.lstrip("\ufeff").startswith(("tijd;", "gestart;")):
             continue
         parsed = _line_result(line)
         if parsed is None:

@@ -301,3 +301,18 @@ def test_an_edit_kept_by_a_soort_run_stops_the_next_full_run(tmp_path: Path) -> 
     assert "zijn documenten gewijzigd sinds de vorige run" in full.output
     assert f"'uitnodigingen/{letter.name}'" in full.output
     assert letter.read_bytes() == edited
+
+
+def test_starting_over_with_an_exported_log_resends_nothing(tmp_path: Path, smtp: Any) -> None:
+    """The README's way to start over: export, move the register away, run again."""
+    recorder, _ = smtp
+    book = Book.valid()
+    out = tmp_path / "out"
+    first = run(book, out, mail=True)
+    log = out / f"{FOLDER}.verzendlog.csv"
+    assert send(first.target / "e-mail", "--echt", "--log", str(log)).exit_code == 0
+    (out / REGISTER_NAME).rename(tmp_path / "oud-register.sqlite")
+    again = run(book, out, mail=True)
+    result = send(again.target / "e-mail", "--echt")
+    assert "0 verstuurd, 13 al eerder verstuurd" in result.output, result.output
+    assert len(recorder.messages) == 13
