@@ -167,7 +167,7 @@ def send_outbox(
                 continue
             if outcome.sent or outcome.refused or outcome.not_sent:
                 time.sleep(pause)  # throttle: most servers limit messages per minute
-            _send(connection, session, message, entry, outcome)
+            _send(connection, session, message, entry, outcome, resend_uncertain)
             if on_sent and outcome.sent and outcome.sent[-1] == message.path.name:
                 on_sent(message)
     return outcome
@@ -179,10 +179,16 @@ def _send(
     message: Message,
     entry: Known,
     outcome: Outcome,
+    resend_uncertain: bool,
 ) -> None:
     """One delivery: 'bezig' committed, the exchange, the result committed."""
     data = _read(message.path)
-    attempt = sends.begin(connection, entry.delivery, message.message_id, message.path.name)
+    attempt = sends.begin(
+        connection, entry.delivery, message.message_id, message.path.name, resend_uncertain
+    )
+    if attempt is None:  # another sender took it meanwhile
+        outcome.already.append(message.path.name)
+        return
     try:
         reply = session.deliver(message.sender, [message.recipient], data, dt.datetime.now(dt.UTC))
     except SendError:  # a setting or connection problem: the message did not go

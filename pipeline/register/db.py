@@ -197,13 +197,17 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         ) from None
     try:
         yield connection
+    except sqlite3.Error as exc:
+        connection.execute("ROLLBACK")
+        raise OutputError(f"kan niet in het register schrijven ({exc})") from None
     except BaseException:
         connection.execute("ROLLBACK")
         raise
     try:
         connection.execute("COMMIT")
     except sqlite3.Error as exc:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
         raise OutputError(f"kan niet in het register schrijven ({exc})") from None
 
 

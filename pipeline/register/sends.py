@@ -98,9 +98,22 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def begin(connection: sqlite3.Connection, delivery: Delivery, message_id: str, file: str) -> int:
-    """The 'bezig' row, committed before the first byte goes to the server."""
+def begin(
+    connection: sqlite3.Connection,
+    delivery: Delivery,
+    message_id: str,
+    file: str,
+    resend_uncertain: bool = False,
+) -> int | None:
+    """The 'bezig' row, committed before the first byte goes to the server; None when
+    the delivery is no longer due (checked again inside the write transaction, so two
+    senders at once never both claim it)."""
     with transaction(connection):
+        results = [result for result, _ in history(connection, delivery)]
+        if SENT in results or (results and results[-1] == REFUSED):
+            return None
+        if results and results[-1] in (BUSY, UNCERTAIN) and not resend_uncertain:
+            return None
         cursor = connection.execute(
             "INSERT INTO deliveries(cycle, sessie_key, nummer_key, recipient, version, method, "
             "message_id, file, started, result) VALUES (?,?,?,?,?,?,?,?,?,?)",
