@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.mail import calendar
 from pipeline.register.db import REGISTER_NAME
+from pipeline.register.status import cycle_status
 from pipeline.run import RunResult, generate
 from tests.conftest import TEMPLATES
 from tests.mail.test_send import Recorder
@@ -316,3 +317,32 @@ def test_starting_over_with_an_exported_log_resends_nothing(tmp_path: Path, smtp
     result = send(again.target / "e-mail", "--echt")
     assert "0 verstuurd, 13 al eerder verstuurd" in result.output, result.output
     assert len(recorder.messages) == 13
+
+
+def test_the_status_api_tells_per_booking_its_version_sends_and_cancellation(
+    tmp_path: Path, smtp: Any
+) -> None:
+    book = Book.valid()
+    out = tmp_path / "out"
+    first = run(book, out, mail=True)
+    assert send(first.target / "e-mail", "--echt").exit_code == 0
+    book.delete_rows("Indeling", sessie="IV-01", personeelsnummer=10012)
+    book.set("Sessies", book.row_of("Sessies", sessie="LR-01"), "begintijd", dt.time(15, 0))
+    run(book, out, mail=True)
+    assert cycle_status(out, "Intervisie najaar 2027") == []  # another cycle
+    status = {
+        (s.booking.sessie, s.booking.personeelsnummer): s
+        for s in cycle_status(out, "intervisie VOORJAAR 2027")
+    }
+    assert len(status) == 13
+    gone = status[("iv-01", "10012")]
+    assert gone.cancelled and gone.sequence == 1
+    assert [(a.method, a.version, a.result) for a in gone.attempts] == [("REQUEST", 0, "verzonden")]
+    moved = status[("lr-01", "10001")]
+    assert (moved.cancelled, moved.sequence) == (False, 1)
+    assert not status[("au-01", "10005")].cancelled
+    assert status[("au-01", "10005")].sequence == 0
+    assert (
+        moved.uid
+        == uids(first.target)[next(n for n in uids(first.target) if "lr-01-10001" in n)][0]
+    )
