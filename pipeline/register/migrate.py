@@ -1,11 +1,10 @@
 """First use of the register for a cycle made before it: take over its history.
 
-From the previous run's folder: the outbox messages (each .eml names its booking through
-the manifest row, its METHOD and SEQUENCE through its calendar attachment). From the old
-CSV send log (`<uitvoer>/<cyclusmap>.verzendlog.csv`): every attempt, line by line. A line
-that cannot be read (a stray quote, a half-written line, a spreadsheet's commas) but names
-a Message-ID counts as *uncertain*: such a message is never sent again on our own. The
-log is imported once (by its sha256) and never written again.
+From the previous run's folder: its manifest's history (versions, what disappeared), the
+UIDs of its calendar files, the bytes it wrote, and its outbox (each .eml names its
+booking through the manifest row, its METHOD and SEQUENCE through its calendar part).
+The old CSV send log beside the folder is taken over by legacy_log.py in the same
+transaction, mapped onto these messages.
 """
 
 from __future__ import annotations
