@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
@@ -152,3 +153,26 @@ def test_a_damaged_register_stops_genereer_before_it_writes(tmp_path: Path) -> N
     )
     assert "Traceback" not in result.output
     assert sorted(p.name for p in (tmp_path / "out").rglob("*")) == before
+
+
+def test_an_uncertain_message_goes_again_only_with_ook_onzeker(tmp_path: Path, smtp: Any) -> None:
+    from pipeline.mail.send import send_outbox
+    from pipeline.mail.smtp import Server
+    from tests.register.test_model import Killed, KilledSession
+
+    server = _scripted(smtp)
+    folder = _outbox(tmp_path, Book.valid())
+    killed = KilledSession(Server("127.0.0.1", smtp[1], "starttls", None, None), 3, after=True)
+    with pytest.raises(Killed):
+        send_outbox(folder, tmp_path / "out" / REGISTER_NAME, killed, pause=0)
+    assert len(server.messages) == 3  # the third arrived; the sender died before its answer
+    careful = send(folder)
+    assert careful.exit_code == 1
+    assert careful.output.count("ONZEKER: ") == 1
+    assert "10 verstuurd, 2 al eerder verstuurd, 0 geweigerd, 0 niet verstuurd" in careful.output
+    assert len(server.messages) == 13
+    asked = send(folder, "--ook-onzeker")
+    assert asked.exit_code == 0, asked.output
+    assert "1 verstuurd, 12 al eerder verstuurd" in asked.output
+    assert len(server.messages) == 14
+    assert send(folder).output.count("ONZEKER") == 0
