@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -47,7 +47,6 @@ from pipeline.publish.manifest import (
 from pipeline.publish.ownership import ensure_replaceable
 from pipeline.publish.staging import StagedOutput, recover, stop_on_termination
 from pipeline.register import cycles, legacy_log, migrate
-from pipeline.register import db as register_db
 from pipeline.register.changes import (
     Change,
     ContentHasher,
@@ -390,11 +389,7 @@ def generate(
     guard = _owned_target(
         output_root, folder, organisation.cyclus, protected, replaced, state.written
     )
-    with (
-        guard,
-        closing(register_db.connect(register_db.register_path(output_root))) as connection,
-        StagedOutput(output_root, folder) as staged,
-    ):
+    with guard, StagedOutput(output_root, folder) as staged:
         if on_plan:
             on_plan(total)
         renderer = Renderer(templates, signature)
@@ -480,7 +475,7 @@ def generate(
             state, comparison, document_date(cycle), Kind.UITNODIGING.value
         )
         cycles.record_run(
-            connection,
+            output_root,
             state,
             cycles.RunRecord(
                 organisation.cyclus,

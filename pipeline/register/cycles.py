@@ -150,8 +150,14 @@ class RunRecord:
     old_ledger: Path | None = None  # a CSV send log of before the register, to take over
 
 
-def record_run(connection: sqlite3.Connection, state: CycleState, run: RunRecord) -> None:
-    """The run's state in one transaction (not one per row)."""
+def record_run(output_root: Path, state: CycleState, run: RunRecord) -> None:
+    """The run's state in one transaction (not one per row); the register is made here,
+    at the end of a run that will publish, so a run that stops earlier leaves none."""
+    with closing(connect(register_path(output_root))) as connection:
+        _record(connection, state, run)
+
+
+def _record(connection: sqlite3.Connection, state: CycleState, run: RunRecord) -> None:
     comparison = run.comparison
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     with transaction(connection):

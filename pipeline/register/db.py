@@ -12,13 +12,14 @@ written or sent.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.errors import OutputError
-from pipeline.files import make_private_dirs
+from pipeline.errors import OutputError, describe_os_error
+from pipeline.files import FILE_MODE, make_private_dirs
 
 REGISTER_NAME = "intervisie-register.sqlite"
 APPLICATION_ID = 0x49565244  # "IVRD"
@@ -158,6 +159,14 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
                 "genereer --mail` in deze uitvoermap; er is niets verstuurd."
             )
         make_private_dirs(path.parent)
+        try:  # owner-only like every output file (SQLite gives its journal the same mode)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise OutputError(
+                f"kan het register '{path}' niet maken: {describe_os_error(exc)}"
+            ) from None
     try:
         connection = sqlite3.connect(path, timeout=30.0, isolation_level=None)
     except sqlite3.Error as exc:
