@@ -202,8 +202,12 @@ def read_informatieobject(data: bytes) -> RecordedObject:
     """An MDTO informatieobject; ValueError when it is not one or misses an element the
     schema requires."""
     text = _reader(data)
-    for required in ("naam", "waardering/m:begripLabel", "archiefvormer/m:verwijzingNaam",
-                     "beperkingGebruik/m:beperkingGebruikType/m:begripLabel"):
+    for required in (
+        "naam",
+        "waardering/m:begripLabel",
+        "archiefvormer/m:verwijzingNaam",
+        "beperkingGebruik/m:beperkingGebruikType/m:begripLabel",
+    ):
         text(f"m:informatieobject/m:{required}")
     part_of = None
     if _has(data, "m:informatieobject/m:isOnderdeelVan"):

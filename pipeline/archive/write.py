@@ -151,8 +151,10 @@ def _fill(
         )
         metadata_path = relpath.with_name(relpath.name + MDTO_SUFFIX)
         write_file(temporary, metadata_path, metadata)
-        sums += [(digest, relpath.as_posix()), (sha256_file(temporary / metadata_path),
-                                                metadata_path.as_posix())]
+        sums += [
+            (digest, relpath.as_posix()),
+            (sha256_file(temporary / metadata_path), metadata_path.as_posix()),
+        ]
     lines = "".join(f"{digest}  {path}\n" for digest, path in sums)
     write_file(temporary, PurePosixPath(CHECKSUMS), lines.encode("utf-8"))
 

@@ -11,7 +11,14 @@ import click
 
 from pipeline.errors import IntervisieError, plural
 from pipeline.mail.mailing import MAIL_FOLDER, MAIL_KIND
-from pipeline.mail.send import LOCAL_HOSTS, default_ledger, send_outbox
+from pipeline.mail.send import (
+    LOCAL_HOSTS,
+    Outcome,
+    default_register,
+    export_log,
+    read_outbox,
+    send_outbox,
+)
 from pipeline.mail.smtp import Server, SmtpSession
 from pipeline.register.changes import CHANGED, GONE, NEW
 from pipeline.run import RunResult
@@ -35,6 +42,13 @@ def report_changes(result: RunResult) -> None:
     for kind in kinds:
         parts = [f"{counts[(kind, s)]} {s}" for s in (NEW, CHANGED, GONE) if counts[(kind, s)]]
         click.echo(f"  {kind}: {', '.join(parts)}")
+    if result.redated and result.letter_date is not None:
+        click.echo(
+            f"Briefdatum: {plural(result.redated, 'uitnodiging', 'uitnodigingen')} zonder "
+            "wijziging in de inhoud krijgen "
+            f"een nieuwe datum ({result.letter_date:%d-%m-%Y}); hun e-mails gaan niet opnieuw "
+            "de deur uit, tenzij de inhoud veranderde."
+        )
     for note in result.notes:
         click.echo(f"WAARSCHUWING: {note}", err=True)
     mails = [row for row in result.rows if row.soort == MAIL_KIND]
@@ -75,9 +89,18 @@ def report_changes(result: RunResult) -> None:
     "(controleer eerst of ze niet zijn aangekomen).",
 )
 @click.option(
-    "--verzendlog",
+    "--register",
+    "register",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Het verzendlog (standaard naast de map van de cyclus: <cyclus>.verzendlog.csv).",
+    help="Het register (standaard in de uitvoermap: intervisie-register.sqlite naast de "
+    "map van de cyclus).",
+)
+@click.option(
+    "--log",
+    "log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Schrijf daarna alle verzendpogingen uit het register naar dit CSV-bestand "
+    "(voor Excel; het programma leest het nooit terug).",
 )
 def verstuur(
     map_: Path,
@@ -88,15 +111,17 @@ def verstuur(
     beveiliging: str,
     pauze: float,
     resend_uncertain: bool,
-    verzendlog: Path | None,
+    register: Path | None,
+    log: Path | None,
 ) -> None:
     """Verstuur de e-mails (.eml) in MAP, zoals `genereer --mail` ze maakte.
 
-    Zonder --echt wordt niets verstuurd: u ziet wat er zou gaan. Een bericht dat al
-    verstuurd is (volgens het verzendlog) gaat nooit nog een keer. Het wachtwoord komt
-    alleen uit de omgevingsvariabele INTERVISIE_SMTP_WACHTWOORD of wordt gevraagd.
+    Zonder --echt wordt niets verstuurd: u ziet wat er zou gaan. Het register van de
+    uitvoermap houdt per ontvanger bij welke versie van welke uitnodiging of afzegging
+    al is verstuurd; die gaat nooit nog een keer, ook niet als de briefdatum of de
+    bijlage anders is. Het wachtwoord komt alleen uit de omgevingsvariabele
+    INTERVISIE_SMTP_WACHTWOORD of wordt gevraagd.
     """
-    ledger = verzendlog or default_ledger(map_)
     session: SmtpSession | None = None
     if echt:
         if not server:
@@ -108,10 +133,24 @@ def verstuur(
             password = click.prompt(f"Wachtwoord voor {gebruiker}", hide_input=True, err=True)
         settings = Server(server, poort or _PORTS[beveiliging], beveiliging, gebruiker, password)
         session = SmtpSession(settings)
+    where = register or default_register(map_)
+    if where is None:
+        try:  # a message that is none of ours says so first
+            list(read_outbox(map_))
+        except IntervisieError as exc:
+            click.echo(f"FOUT: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        click.echo(
+            f"FOUT: '{map_}' staat niet in de map van een cyclus, dus het register is niet te "
+            "vinden; geef met --register het register van de uitvoermap waarin `genereer "
+            "--mail` de e-mails maakte. Er is niets verstuurd.",
+            err=True,
+        )
+        sys.exit(2)
     try:
         outcome = send_outbox(
             map_,
-            ledger,
+            where,
             session,
             pause=pauze,
             resend_uncertain=resend_uncertain,
@@ -120,6 +159,20 @@ def verstuur(
     except IntervisieError as exc:
         click.echo(f"FOUT: {exc}", err=True)
         sys.exit(exc.exit_code)
+    _report(outcome, echt)
+    click.echo(f"Register: {where}")
+    if log is not None:
+        try:
+            count = export_log(where, log)
+        except IntervisieError as exc:
+            click.echo(f"FOUT: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        click.echo(f"Verzendlog: {plural(count, 'poging', 'pogingen')} in {log}")
+    if outcome.refused or outcome.uncertain or outcome.not_sent:
+        sys.exit(1)
+
+
+def _report(outcome: Outcome, echt: bool) -> None:
     for line in outcome.would_send:
         click.echo(f"zou versturen: {line}")
     for line in outcome.refused:
@@ -136,6 +189,10 @@ def verstuur(
             "(controleer bij de ontvanger, daarna eventueel --ook-onzeker)",
             err=True,
         )
+    for line in outcome.outdated:
+        click.echo(
+            f"VEROUDERD: {line}: er is sindsdien een nieuwere versie gemaakt; niet verstuurd"
+        )
     if not echt:
         click.echo(
             f"Proefrun: {plural(len(outcome.would_send), 'bericht zou', 'berichten zouden')} "
@@ -147,6 +204,3 @@ def verstuur(
             f"{len(outcome.refused)} geweigerd, {len(outcome.not_sent)} niet verstuurd "
             f"(later opnieuw), {len(outcome.uncertain)} onzeker."
         )
-    click.echo(f"Verzendlog: {ledger}")
-    if outcome.refused or outcome.uncertain or outcome.not_sent:
-        sys.exit(1)

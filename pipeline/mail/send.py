@@ -1,11 +1,11 @@
-"""Send an outbox folder of .eml files over SMTP, at most once per message.
+"""Send an outbox folder of .eml files over SMTP, each delivery at most once.
 
-Per message: a 'bezig' line in the ledger (fsync'd), the SMTP transaction, then the
-result line. The one window nothing can close is between the server's 250 and our
-result line: a crash there leaves 'bezig', and such a message is reported as uncertain
-and not sent again unless asked (see ledger.py). What a server reply means (sent,
-refused, not sent, uncertain, or a setting that stops the run) is decided in smtp.py;
-refusals and temporary failures are per message, the rest still goes.
+Which messages go is decided by the register (register/sends.py), not by the bytes of a
+message: a delivery is (cycle, booking, recipient, content version, method). Per message
+a 'bezig' row is committed, then the SMTP exchange (mail/smtp.py), then its result. A
+kill between the server's 250 and that result leaves 'bezig': reported as uncertain and
+not sent again unless asked (--ook-onzeker). Every message is checked against the
+register before the first one goes: one the register never saw stops the run.
 """
 
 from __future__ import annotations
@@ -14,28 +14,30 @@ import contextlib
 import datetime as dt
 import hashlib
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from pipeline.errors import IntervisieError, OutputError, describe_os_error
-from pipeline.mail.ledger import BUSY, FAILED, REFUSED, SENT, UNCERTAIN, Entry, Ledger
+from pipeline.errors import OutputError, SendError, describe_os_error, plural
 from pipeline.mail.smtp import Reply, Result, SmtpSession
+from pipeline.register import db, sends
+from pipeline.register.sends import Known
 
-LEDGER_SUFFIX = ".verzendlog.csv"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
-def default_ledger(outbox: Path) -> Path:
-    """Outside the cycle folder, which every run replaces: '<uitvoer>/<cyclus>.verzendlog.csv'
-    for an outbox in a cycle folder, else 'verzendlog.csv' in the outbox itself."""
+def default_register(outbox: Path) -> Path | None:
+    """The register of the output folder the outbox is in ('<uitvoer>/<cyclusmap>/e-mail'),
+    or None when the outbox is not in a cycle folder."""
     cycle = outbox.resolve().parent
     if (cycle / "manifest.json").is_file():
-        return cycle.with_name(cycle.name + LEDGER_SUFFIX)
-    return outbox / "verzendlog.csv"
+        return db.register_path(cycle.parent)
+    return None
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Outcome:
     refused: list[str] = field(default_factory=list)  # "recipient: reason (file)"
     uncertain: list[str] = field(default_factory=list)  # "file (recipient): why"
     not_sent: list[str] = field(default_factory=list)  # "recipient: reason (file)", retried
+    outdated: list[str] = field(default_factory=list)  # a newer version was made since
 
 
 @dataclass(frozen=True)
@@ -107,82 +110,154 @@ def _literal(head: bytes, name: str, address: str) -> str | None:
     return text if value == raw or b"<" + raw + b">" in value else None
 
 
+def _unknown(register: Path, names: list[str]) -> OutputError:
+    shown = ", ".join(f"'{n}'" for n in names[:5])
+    rest = f" en nog {len(names) - 5}" if len(names) > 5 else ""
+    return OutputError(
+        f"{plural(len(names), 'bericht staat', 'berichten staan')} niet in het register "
+        f"'{register}': {shown}{rest}. Het programma weet dus niet of ze al verstuurd zijn en "
+        "gokt niet; er is niets verstuurd. Verstuur de e-mails uit de map e-mail van de "
+        "uitvoermap waarin `genereer --mail` ze maakte (of geef met --register het register "
+        "van die uitvoermap); komt de map van elders, maak de e-mails dan opnieuw met "
+        "`intervisie genereer --mail`."
+    )
+
+
+def _plan(
+    connection: sqlite3.Connection, register: Path, folder: Path
+) -> list[tuple[Message, Known]]:
+    """Every message of the outbox with what the register knows of it; refuses the lot
+    when one is unknown."""
+    found, unknown = [], []
+    for message in read_outbox(folder):
+        entry = sends.known(connection, message.message_id)
+        if entry is None:
+            unknown.append(message.path.name)
+        else:
+            found.append((message, entry))
+    if unknown:
+        raise _unknown(register, unknown)
+    return found
+
+
+def _skip(
+    connection: sqlite3.Connection,
+    message: Message,
+    entry: Known,
+    resend_uncertain: bool,
+    outcome: Outcome,
+) -> bool:
+    """Whether the register says this message must not go now (and why, in `outcome`)."""
+    name = message.path.name
+    if entry.delivery.version < entry.latest:
+        outcome.outdated.append(f"{name} ({message.recipient})")
+        return True
+    results = sends.history(connection, entry.delivery)
+    if any(result == sends.SENT for result, _ in results):
+        outcome.already.append(name)
+        return True
+    last = results[-1] if results else None
+    if last is not None and last[0] == sends.REFUSED:
+        outcome.refused.append(f"{message.recipient}: eerder geweigerd, {last[1]} ({name})")
+        return True
+    if last is not None and last[0] in (sends.BUSY, sends.UNCERTAIN) and not resend_uncertain:
+        outcome.uncertain.append(
+            f"{name} ({message.recipient}): de vorige verzending werd onderbroken"
+        )
+        return True
+    return False
+
+
 def send_outbox(
     folder: Path,
-    ledger_path: Path,
+    register: Path,
     session: SmtpSession | None,
     *,
     pause: float = 1.0,
     resend_uncertain: bool = False,
     on_sent: Callable[[Message], None] | None = None,
 ) -> Outcome:
-    """Send every message of `folder` not sent before; `session` None is a dry run."""
+    """Send every message of `folder` the register says is due; `session` None is a dry
+    run. `register` is the register file of the output folder that made the outbox."""
     outcome = Outcome()
-    with Ledger(ledger_path) as ledger, session or contextlib.nullcontext():
-        earlier = ledger.last_results()
-        seen: set[str] = set()
-        # Every message is checked before the first one goes.
-        for message in list(read_outbox(folder)):
-            name = message.path.name
-            if message.message_id in seen:  # the same message twice in the folder
-                outcome.already.append(name)
+    connection = db.connect(register, create=False)
+    with closing(connection), session or contextlib.nullcontext():
+        seen: set[sends.Delivery] = set()
+        for message, entry in _plan(connection, register, folder):
+            if entry.delivery in seen:  # the same delivery twice in the folder
+                outcome.already.append(message.path.name)
                 continue
-            seen.add(message.message_id)
-            before = earlier.get(message.message_id)
-            if before is not None and before.result == SENT:
-                outcome.already.append(name)
-                continue
-            if before is not None and before.result == REFUSED:
-                outcome.refused.append(f"{message.recipient}: eerder geweigerd, {before.detail}")
-                continue
-            if before is not None and before.result in (BUSY, UNCERTAIN) and not resend_uncertain:
-                outcome.uncertain.append(
-                    f"{name} ({message.recipient}): de vorige verzending werd onderbroken"
-                )
+            seen.add(entry.delivery)
+            if _skip(connection, message, entry, resend_uncertain, outcome):
                 continue
             if session is None:
-                outcome.would_send.append(f"{name} -> {message.recipient}")
+                outcome.would_send.append(f"{message.path.name} -> {message.recipient}")
                 continue
             if outcome.sent or outcome.refused or outcome.not_sent:
                 time.sleep(pause)  # throttle: most servers limit messages per minute
-            entry = Entry(message.message_id, message.recipient, message.sha256, name, BUSY)
-            data = _read(message.path)
-            if hashlib.sha256(data).hexdigest() != message.sha256:
-                raise OutputError(f"'{name}' is tijdens het versturen veranderd")
-            ledger.record(entry)
-            # --- SMTP exchange (h16s): one deliver, its Result mapped onto the CSV ledger ---
-            try:
-                reply = session.deliver(
-                    message.sender, [message.recipient], data, dt.datetime.now(dt.UTC)
-                )
-            except IntervisieError as exc:  # a setting or connection problem: it did not go
-                ledger.record(_with(entry, FAILED, f"niet verzonden: {exc}"))
-                raise
-            _record(ledger, entry, outcome, reply)
-            if reply.result is Result.SENT and on_sent:
+            _send(connection, session, message, entry, outcome, resend_uncertain)
+            if on_sent and outcome.sent and outcome.sent[-1] == message.path.name:
                 on_sent(message)
-            # --- end of the SMTP exchange ---
     return outcome
 
 
-def _with(entry: Entry, result: str, detail: str = "") -> Entry:
-    return Entry(entry.message_id, entry.recipient, entry.sha256, entry.filename, result, detail)
+def _send(
+    connection: sqlite3.Connection,
+    session: SmtpSession,
+    message: Message,
+    entry: Known,
+    outcome: Outcome,
+    resend_uncertain: bool,
+) -> None:
+    """One delivery: 'bezig' committed, the exchange, the result committed."""
+    data = _read(message.path)
+    attempt = sends.begin(
+        connection, entry.delivery, message.message_id, message.path.name, resend_uncertain
+    )
+    if attempt is None:  # another sender took it meanwhile
+        outcome.already.append(message.path.name)
+        return
+    try:
+        reply = session.deliver(message.sender, [message.recipient], data, dt.datetime.now(dt.UTC))
+    except SendError:  # a setting or connection problem: the message did not go
+        sends.forget(connection, attempt)
+        raise
+    _record(connection, attempt, message, outcome, reply)
 
 
-def _record(ledger: Ledger, entry: Entry, outcome: Outcome, reply: Reply) -> None:
-    """The reply in the ledger and the outcome: REFUSED is final until the address is
-    fixed; NOT_SENT ('fout') is tried again by the next run; UNCERTAIN is not."""
+_RESULTS = {
+    Result.SENT: sends.SENT,
+    Result.REFUSED: sends.REFUSED,
+    Result.NOT_SENT: sends.NOT_SENT,
+    Result.UNCERTAIN: sends.UNCERTAIN,
+}
+
+
+def _record(
+    connection: sqlite3.Connection, attempt: int, message: Message, outcome: Outcome, reply: Reply
+) -> None:
+    """The reply in the register and the outcome: REFUSED is final until the address is
+    fixed; NOT_SENT is tried again by the next run; UNCERTAIN is not."""
+    sends.finish(connection, attempt, _RESULTS[reply.result], reply.code, reply.detail)
+    name = message.path.name
     reason = f"{reply.code} {reply.detail}" if reply.code is not None else reply.detail
-    where = f"{entry.recipient}: {reason} ({entry.filename})"
     if reply.result is Result.SENT:
-        ledger.record(_with(entry, SENT))
-        outcome.sent.append(entry.filename)
+        outcome.sent.append(name)
     elif reply.result is Result.REFUSED:
-        ledger.record(_with(entry, REFUSED, reason))
-        outcome.refused.append(f"{entry.recipient}: geweigerd: {reason} ({entry.filename})")
+        outcome.refused.append(f"{message.recipient}: geweigerd: {reason} ({name})")
     elif reply.result is Result.NOT_SENT:
-        ledger.record(_with(entry, FAILED, reason))
-        outcome.not_sent.append(where)
+        outcome.not_sent.append(f"{message.recipient}: {reason} ({name})")
     else:
-        ledger.record(_with(entry, UNCERTAIN, reason))
-        outcome.uncertain.append(f"{entry.filename} ({entry.recipient}): {reply.detail}")
+        outcome.uncertain.append(f"{name} ({message.recipient}): {reply.detail}")
+
+
+def export_log(register: Path, target: Path) -> int:
+    """Write every delivery attempt of the register as CSV to `target`; the number of
+    attempts."""
+    with closing(db.connect(register, create=False)) as connection:
+        data = sends.log_csv(connection)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise OutputError(f"kan '{target}' niet schrijven: {describe_os_error(exc)}") from None
+    return data.count(b"\r\n") - 1

@@ -65,13 +65,11 @@ def test_all_arrive_once_and_a_second_run_sends_nothing(
     assert received["X-Unsent"] is None  # the draft marker stays in the outbox
     parts = [p.get_content_type() for p in received.walk()]
     assert "text/calendar" in parts and "text/html" in parts
-    ledger = tmp_path / "out" / "intervisie-voorjaar-2027.verzendlog.csv"
-    lines = ledger.read_text(encoding="utf-8").splitlines()
-    assert (
-        sum(";bezig;" in line for line in lines)
-        == sum(";verzonden;" in line for line in lines)
-        == 13
-    )
+    exported = send(folder, "--log", str(tmp_path / "log.csv"))
+    assert "Verzendlog: 13 pogingen in" in exported.output
+    lines = (tmp_path / "log.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("gestart;klaar;cyclus;sessie;personeelsnummer;ontvanger;")
+    assert sum(";verzonden;" in line for line in lines[1:]) == len(lines) - 1 == 13
 
 
 def test_a_refused_recipient_is_reported_and_the_others_arrive(
@@ -228,7 +226,10 @@ def test_the_pause_throttles_between_messages(tmp_path: Path, smtp: tuple[Record
     for path in sorted(outbox(tmp_path).glob("*.eml"))[:3]:
         shutil.copy(path, three / path.name)
     started = time.monotonic()
-    result = CliRunner().invoke(main, ["verstuur", str(three), "--echt", "--pauze", "0.5"])
+    register = str(tmp_path / "out" / "intervisie-register.sqlite")
+    result = CliRunner().invoke(
+        main, ["verstuur", str(three), "--echt", "--pauze", "0.5", "--register", register]
+    )
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started >= 1.0  # two pauses between three messages
     assert len(recorder.messages) == 3
