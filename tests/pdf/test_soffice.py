@@ -222,4 +222,6 @@ def test_a_stand_in_soffice_that_writes_no_pdfa_is_refused_and_nothing_published
     assert (previous.target / "manifest.json").read_bytes() == manifest
     assert not list(output.rglob("*.pdf"))
     assert {p: p.read_bytes() for p in (output / "archief").rglob("*") if p.is_file()} == archive
-    assert sorted(p.name for p in output.iterdir()) == ["archief", previous.target.name]
+    assert sorted(p.name for p in output.iterdir()) == sorted(
+        ["archief", REGISTER_NAME, previous.target.name]
+    )
