@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from pipeline import __version__
 from pipeline.content.themes import Content, load_content
 from pipeline.documents import dutch
+from pipeline.documents.matters import what_matters
 from pipeline.documents.plan import (
     ALL_KINDS,
     DocumentJob,
@@ -122,7 +123,7 @@ class _Ledger:
                     job.personeelsnummer or "",
                     job.relpath.as_posix(),
                     sha256="",
-                    inhoud=self.content_hash(job.context),
+                    inhoud=self.content_hash(job.context, what_matters(job.kind)),
                 )
             )
             props = _properties(job, organisation, cycle, created)

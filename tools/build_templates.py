@@ -384,7 +384,7 @@ def letter_head(doc: DocumentObject, subject: str) -> None:
     spacer = para(doc)
     spacer.paragraph_format.space_before = Mm(46)
     reference = [
-        ("Datum", "{{ organisatie.plaats }}, {{ organisatie.briefdatum }}"),
+        ("Datum", "{{ organisatie.briefdatum }}"),
         ("Ons kenmerk", "{{ kenmerk }}"),
     ]
     for label, value in reference:
@@ -394,6 +394,9 @@ def letter_head(doc: DocumentObject, subject: str) -> None:
         line.runs[0].font.size = Pt(9.5)
     line = para(doc, f"Onderwerp\t{subject}", bold=True)
     line.paragraph_format.tab_stops.add_tab_stop(Mm(32))
+    # A long subject wraps under itself, not under the label.
+    line.paragraph_format.left_indent = Mm(32)
+    line.paragraph_format.first_line_indent = Mm(-32)
     line.paragraph_format.space_before = Pt(4)
     line.paragraph_format.space_after = Pt(9)
     para(doc, "{{ ontvanger.aanhef_regel }}")
@@ -807,7 +810,9 @@ def afzegging() -> DocumentObject:
     """The short letter for a booking that no longer applies: the invitation's house
     style, sender, window-envelope address block, reference and signature."""
     doc = letter_style("Afzegging")
-    letter_head(doc, "Afzegging intervisiesessie {{ sessie.code }}")
+    letter_head(
+        doc, "Afzegging {{ sessie.titel }} op {{ sessie.datum }} om {{ sessie.begintijd }} uur"
+    )
     para(
         doc,
         "Eerder {% if ontvanger.formeel %}hebt u{% else %}heb je{% endif %} een uitnodiging "
@@ -818,12 +823,28 @@ def afzegging() -> DocumentObject:
         "niet door. De afspraak in {% if ontvanger.formeel %}uw{% else %}je{% endif %} agenda "
         "vervalt; een bericht van de agenda volgt per e-mail.",
     )
+    tag(doc, "{%p if overige_sessies %}")
+    keep_with_next(
+        para(
+            doc,
+            "{% if ontvanger.formeel %}Uw{% else %}Je{% endif %} andere "
+            "{% if overige_sessies|length == 1 %}sessie in deze cyclus gaat"
+            "{% else %}sessies in deze cyclus gaan{% endif %} wel door:",
+        )
+    )
+    loop_list(
+        doc,
+        "overige_sessies",
+        "{{ item.thema }} ({{ item.code }}): {{ item.datum }}, {{ item.tijd }} uur, "
+        "{{ item.plaats }}",
+    )
+    tag(doc, "{%p else %}")
     para(
         doc,
-        "{% if ontvanger.formeel %}Bent u{% else %}Ben je{% endif %} ingedeeld voor een "
-        "andere sessie, dan {% if ontvanger.formeel %}ontvangt u{% else %}ontvang je{% endif %} "
-        "daarvoor een aparte uitnodiging.",
+        "Voor een andere sessie van deze cyclus {% if ontvanger.formeel %}bent u{% else %}ben je"
+        "{% endif %} op dit moment niet ingedeeld.",
     )
+    tag(doc, "{%p endif %}")
     closing_block(
         doc,
         (

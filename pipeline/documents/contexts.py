@@ -35,7 +35,7 @@ def organisation(cycle: Cycle) -> dict[str, Any]:
         "gemeentesecretaris": org.gemeentesecretaris,
         "functie_ondertekenaar": org.functie_ondertekenaar,
         "cyclus": org.cyclus,
-        "briefdatum": dutch.long_date(org.briefdatum),
+        "briefdatum": dutch.plain_date(org.briefdatum),
     }
 
 
@@ -161,8 +161,11 @@ def cancelled_session(
     return {
         "code": code,
         "omschrijving": summary,
+        # 'Intervisie Leerruimte (LR-01)' without the code: for the subject line.
+        "titel": summary.removesuffix(f" ({code})"),
         "datum": dutch.long_date(start.date()),
         "tijd": dutch.clock_range(start, end),
+        "begintijd": dutch.clock(start),
         "plaats": place,
     }
 

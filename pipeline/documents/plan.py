@@ -136,6 +136,13 @@ class _Planner:
         context.update(organisatie=self.organisation, algemeen=self.general, documenttitel=title)
         return DocumentJob(kind, relpath, title, sessie, nummer, context)
 
+    def standing(self, person: Person, cancelled: str) -> list[dict[str, Any]]:
+        """The person's sessions that still stand, in time order, with their role."""
+        index = self.index
+        own = [b for b in index.by_person.get(person.personeelsnummer, []) if b.sessie != cancelled]
+        own.sort(key=lambda b: index.sessions[b.sessie].start)
+        return [{**index.session_context[b.sessie], "rol": b.rol.value} for b in own]
+
     def invitations(self, session: Session) -> Iterator[DocumentJob]:
         theme = self.index.themes[session.sessie]
         for booking in self.index.bookings[session.sessie]:
@@ -260,6 +267,7 @@ def iter_cancellations(
             {
                 "ontvanger": contexts.person(person),
                 "sessie": dict(item.session),
+                "overige_sessies": planner.standing(person, item.sessie),
                 "kenmerk": f"{item.sessie}/{person.personeelsnummer}",
                 "handtekening": planner.signature,
             },
