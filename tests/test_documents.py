@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import re
@@ -70,7 +71,7 @@ def test_invitation_by_post_with_salutation_and_practical_facts(example_run: Run
     assert "Marco de Graaf (een begeleider van HR)" in body
     assert "mr. drs. E.J. (Evelien) Bouwmeester" in body
     assert "Gemeentesecretaris / algemeen directeur" in body
-    assert "Bergvliet aan Zee, dinsdag 16 februari 2027" in body
+    assert "Datum\t16 februari 2027\n" in body  # no place, no weekday
     assert "ingedeeld als inbrenger" not in body
     assert "Gemeente Bergvliet aan Zee" in header_footer_text(
         one(example_run, "uitnodigingen", "lr-01-004518")
@@ -298,12 +299,15 @@ def test_advice_without_outcomes_is_a_draft_for_after_the_session(
     assert "(concept)" in body.splitlines()[0]
     assert "Wat de groep lastig vond" not in body
     assert "Wat de groep lastig vindt" in body and "Afspraak | Wie | Wanneer" in body
-    assert "Meer sessies plannen" not in body  # 7 people: not a large group
+    # 7 people: a large group by the method (small groups are at most six).
+    assert "Deze groep telt 7 deelnemers." in body
 
 
 def test_large_group_gets_the_advice_to_plan_more_sessions(example_run: RunResult) -> None:
+    """From seven on: the method works in small groups of at most six."""
     assert "Meer sessies plannen" in text(one(example_run, "vervolgadviezen", "pa-01"))
-    assert "Meer sessies plannen" not in text(one(example_run, "vervolgadviezen", "lr-01"))
+    assert "Meer sessies plannen" in text(one(example_run, "vervolgadviezen", "pa-02"))  # 7
+    assert "Meer sessies plannen" not in text(one(example_run, "vervolgadviezen", "lr-02"))  # 6
 
 
 # --- golden text ---------------------------------------------------------------------
@@ -444,6 +448,15 @@ def example_outcomes() -> dict[str, dict[str, list[str]]]:
     return found
 
 
+_MONTHS = "januari februari maart april mei juni juli augustus september oktober november december"
+
+
+def _day(text: str) -> dt.date:
+    """'dinsdag 9 maart 2027' as a date."""
+    _, day, month, year = text.split()
+    return dt.date(int(year), _MONTHS.split().index(month) + 1, int(day))
+
+
 def test_every_advice_is_dated_signed_addressed_and_free_of_instructions(
     example_run: RunResult,
 ) -> None:
@@ -464,6 +477,8 @@ def test_every_advice_is_dated_signed_addressed_and_free_of_instructions(
             assert instruction not in folded, (path.name, instruction)
         if code not in outcomes:
             assert "(concept)" in body.splitlines()[0]
+            # Written before the session, dated for after it.
+            assert _day(facts["Datum"]) > _day(facts["Sessie"].split(", ")[1]), facts
             continue
         assert "(concept)" not in body
         reported = outcomes[code]

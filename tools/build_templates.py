@@ -557,6 +557,10 @@ def draaiboek() -> DocumentObject:
         "r in agenda",
         [30, 15, 115],
     )
+    tag(doc, "{%p if thema.bij_tijdgebrek %}")
+    keep_with_next(para(doc, "Als de tijd krap is", bold=True))
+    para(doc, "{{ thema.bij_tijdgebrek }}")
+    tag(doc, "{%p endif %}")
     doc.add_heading("Per stap", level=1)
     tag(doc, "{%p for stap in stappen %}")
     doc.add_heading("{{ stap.tijd }}  {{ stap.titel }} ({{ stap.minuten }} min)", level=2)
@@ -735,8 +739,7 @@ def vervolgadvies() -> DocumentObject:
         [
             (
                 "Datum",
-                "{% if adviesdatum %}{{ adviesdatum }}{% else %}{{ organisatie.briefdatum }}"
-                "{% endif %}",
+                "{{ adviesdatum }}",
             ),
             ("Van", "{{ organisatie.contactpersoon }}, HR ({{ organisatie.contact_email }})"),
             ("Aan", "De leidinggevenden van de groep: {{ deelnemers|join(', ') }}"),

@@ -40,6 +40,16 @@ class Step:
     ruim_vanaf: int | None = None  # from this many minutes `begeleider_ruim` applies
     begeleider_ruim: str = ""
     inbrenger_start: bool = False  # the inbrenger's practice situation opens this step
+    # What a flexible step needs to work, beyond its hard minimum: minutes (an analysis
+    # needs about 5), and seconds per participant (a closing round where each says one
+    # thing). Less is a warning that names a session length that fits.
+    aanbevolen: int | None = None
+    seconden_per_deelnemer: int = 0
+
+    def needed(self, participants: int) -> int:
+        """Minutes this step should get with `participants` in the group."""
+        per_person = -(-self.seconden_per_deelnemer * participants // 60)
+        return max(self.aanbevolen or self.minimaal, self.minimaal, per_person)
 
     def text_for(self, minutes: int) -> str:
         """What the facilitator says and does, for the minutes the step gets."""
@@ -93,6 +103,7 @@ class Theme:
     ronde: tuple[RoundStep, ...]
     source: str  # file name, for messages
     inbrenger: str = ""  # what the inbrenger does in this method (third person)
+    bij_tijdgebrek: str = ""  # for the facilitator: what to shorten when time runs out
 
     @property
     def heeft_analyse(self) -> bool:
@@ -317,6 +328,8 @@ def _theme(path: Path) -> Theme:
             ruim_vanaf=t.integer("ruim_vanaf", minimum=1),
             begeleider_ruim=t.text("begeleider_ruim", ""),
             inbrenger_start=t.flag("inbrenger_start"),
+            aanbevolen=t.integer("aanbevolen", minimum=1),
+            seconden_per_deelnemer=t.integer("seconden_per_deelnemer", 0) or 0,
         )
         for t in doc.tables("stappen")
     )
@@ -354,6 +367,7 @@ def _theme(path: Path) -> Theme:
         ronde=ronde,
         source=path.name,
         inbrenger=doc.text("inbrenger"),
+        bij_tijdgebrek=doc.text("bij_tijdgebrek", ""),
     )
     doc.ensure_all_read()
     _check_theme(theme)

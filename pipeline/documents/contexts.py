@@ -80,6 +80,7 @@ def theme(theme: Theme, general: General) -> dict[str, Any]:
         "doel": theme.doel,
         "voorbereiding": theme.voorbereiding,
         "inbrenger": theme.inbrenger,
+        "bij_tijdgebrek": theme.bij_tijdgebrek,
         # The rules of play that fit this method: the problem round adds its own.
         "spelregels": list(general.spelregels)
         + (list(general.spelregels_probleemronde) if theme.heeft_rondes else []),
@@ -253,16 +254,43 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.casefold())
 
 
-def _matches(signals: Sequence[str], text: str) -> bool:
-    """A signal matches a word that starts with it ('overleg' matches 'overleggen')."""
+def _strength(signals: Sequence[str], text: str) -> int:
+    """How many of `signals` a text matches; a signal matches a word that starts with it
+    ('overleg' matches 'overleggen')."""
     words = _words(text)
-    return any(word.startswith(signal.casefold()) for signal in signals for word in words)
+    return sum(1 for signal in signals if any(w.startswith(signal.casefold()) for w in words))
+
+
+def _quotes(
+    suggestions: Sequence[Any], reported: Sequence[str]
+) -> tuple[list[list[str]], dict[int, str]]:
+    """Per suggestion the reported points that match it, and per suggestion (by index)
+    the one point quoted as its reason: each point explains one suggestion only, the one
+    it matches most strongly, so no quote is stretched to justify a second suggestion."""
+    matching: list[list[str]] = []
+    pairs = []
+    for index, suggestion in enumerate(suggestions):
+        points = []
+        for order, point in enumerate(reported):
+            strength = _strength(suggestion.signalen, point)
+            if strength:
+                points.append(point)
+                pairs.append((-strength, index, order, point))
+        matching.append(points)
+    quoted: dict[int, str] = {}
+    used: set[str] = set()
+    for _, index, _, point in sorted(pairs):
+        if index not in quoted and point not in used:
+            quoted[index] = point
+            used.add(point)
+    return matching, quoted
 
 
 def advice(outcome: Outcome | None, theme: Theme) -> dict[str, Any]:
     """The follow-up advice: a draft before the session has outcomes; with outcomes the
     theme's suggestions are chosen and ordered by what the group reported, each with the
-    reported point that led to it, and the agreements become an action list."""
+    reported point that led to it where one does, and the agreements become an action
+    list."""
     suggestions = [
         {"titel": s.titel, "tekst": s.tekst, "aanleiding": ""} for s in theme.vervolgsuggesties
     ]
@@ -276,22 +304,18 @@ def advice(outcome: Outcome | None, theme: Theme) -> dict[str, Any]:
             "overige": [],
         }
     reported = [one_line(t) for t in (*outcome.knelpunten, *outcome.wat_helpt, *outcome.afspraken)]
-    scored = []
-    for order, suggestion in enumerate(theme.vervolgsuggesties):
-        reasons = [point for point in reported if _matches(suggestion.signalen, point)]
-        scored.append((-len(reasons), order, suggestion, reasons))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    chosen = []
-    cited: set[str] = set()
-    for _, _, suggestion, reasons in scored:
-        if reasons:
-            # Name a reported point not named before, where there is one.
-            reason = next((r for r in reasons if r not in cited), reasons[0])
-            cited.add(reason)
-            chosen.append(
-                {"titel": suggestion.titel, "tekst": suggestion.tekst, "aanleiding": reason}
-            )
-    rest = [{"titel": s.titel, "tekst": s.tekst} for _, _, s, reasons in scored if not reasons]
+    matching, quoted = _quotes(theme.vervolgsuggesties, reported)
+    order = sorted(
+        range(len(theme.vervolgsuggesties)), key=lambda i: (-len(matching[i]), i)
+    )
+    chosen = [
+        {**suggestions[i], "aanleiding": quoted.get(i, "")} for i in order if matching[i]
+    ]
+    rest = [
+        {"titel": suggestions[i]["titel"], "tekst": suggestions[i]["tekst"]}
+        for i in order
+        if not matching[i]
+    ]
     return {
         "concept": False,
         "knelpunten": [one_line(t) for t in outcome.knelpunten],

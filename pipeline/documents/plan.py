@@ -193,13 +193,12 @@ class _Planner:
         theme = self.index.themes[session.sessie]
         members = self.index.members(session.sessie)
         outcome = self.index.outcomes.get(session.sessie)
-        # A draft is dated with the letters (organisatie.briefdatum, which a re-send may
-        # move without it counting as a change); an advice with outcomes not before the
-        # session.
-        dated = (
-            dutch.long_date(max(session.datum, self.cycle.organisation.briefdatum))
+        # An advice follows its session: with outcomes not before the session (nor before
+        # the letters); a draft, written beforehand, for the first working day after it.
+        dated = dutch.long_date(
+            max(session.datum, self.cycle.organisation.briefdatum)
             if outcome
-            else ""
+            else dutch.next_working_day(session.datum)
         )
         yield self.job(
             Kind.VERVOLGADVIES,
