@@ -258,7 +258,7 @@ def test_syllabus_lists_exactly_its_readers_sessions_in_date_order(
         document = open_docx(path)
         table = document.tables[0]
         listed = [
-            re.search(r"\((.+)\)", row.cells[2].text)[1]  # type: ignore[index]
+            re.search(r"\((.+)\)", row.cells[1].text)[1]  # type: ignore[index]
             for row in table.rows[1:]
         ]
         assert set(listed) == sessions, number
@@ -273,13 +273,14 @@ def test_syllabus_has_rules_roles_skills_and_methods(example_run: RunResult) -> 
         "Wat is intervisie?",
         "Spelregels",
         "Rollen",
-        "Vaardigheden die je oefent",
+        "Vaardigheden die u oefent",  # Sjoerd Hoekstra's letter says 'u'
         "De werkvormen",
         "De probleemronde (30 minuten per inbrenger)",
-        "Voorbereiding: je praktijksituatie",
+        "Voorbereiding: uw praktijksituatie",
     ):
         assert heading in body
     assert "Sjoerd Hoekstra" in body
+    assert "Procesbegeleiding" in body and "Professioneel netwerken" in body
 
 
 # --- vervolgadvies -------------------------------------------------------------------
@@ -511,16 +512,21 @@ def test_syllabus_programme_text_comes_from_the_readers_own_sessions(
         rows = document.tables[0].rows[1:]
         lengths, groups = [], []
         for row in rows:
-            begin, end = TIME_RANGE.match(row.cells[1].text.removesuffix(" uur")).groups()  # type: ignore[union-attr]
+            when = row.cells[0].text.splitlines()[-1].removesuffix(" uur")
+            begin, end = TIME_RANGE.match(when).groups()  # type: ignore[union-attr]
             lengths.append(minutes(end) - minutes(begin))
-            code = re.search(r"\((\w\w-\d\d)\)", row.cells[2].text)[1]  # type: ignore[index]
+            code = re.search(r"\((\w\w-\d\d)\)", row.cells[1].text)[1]  # type: ignore[index]
             groups.append(sizes[code])
         span = lambda values: (  # noqa: E731
             str(min(values)) if min(values) == max(values) else f"{min(values)} tot {max(values)}"
         )
         body = text(path)
         count = f"{len(rows)} sessie{'' if len(rows) == 1 else 's'}"
-        assert f"In deze cyclus neem je deel aan {count} over " in body, path.name
+        number = path.stem.split("-")[1]
+        letter = text(sorted((example_run.target / "uitnodigingen").glob(f"*-{number}-*"))[0])
+        # The syllabus speaks to its reader as the reader's letter does.
+        you = "neemt u" if "\nGeachte " in letter else "neem je"
+        assert f"In deze cyclus {you} deel aan {count} over " in body, path.name
         assert f", van {span(lengths)} minuten, in " in body, path.name
         assert f" van {span(groups)} leidinggevenden." in body, path.name
         for promise in ("vijf bijeenkomsten", "zes tot acht", "ontvangt een syllabus"):

@@ -454,6 +454,9 @@ def frame(paragraph: Paragraph, x_mm: float, y_mm: float, w_mm: float, h_mm: flo
 
 # --- the four documents -------------------------------------------------------------
 
+SU = "{% if lezer.formeel %}"  # the syllabus follows its reader's register too
+SJE = "{% else %}"
+SEND = "{% endif %}"
 U = "{% if ontvanger.formeel %}"  # the letter's register: 'u' ...
 JE = "{% else %}"  # ... or 'je'
 END = "{% endif %}"
@@ -620,24 +623,31 @@ def syllabus() -> DocumentObject:
         "{% if lezer.functie %}, {{ lezer.functie }}{% endif %}",
         bold=True,
     )
-    doc.add_heading("Jouw sessies", level=2)
+    doc.add_heading(f"{SU}Uw{SJE}Jouw{SEND} sessies", level=2)
+    # Date and time together in one column wide enough for the longest date ('donderdag
+    # 30 september 2027') on one line, the time on the line below.
     sessions = table(
         doc,
-        ["Datum", "Tijd", "Thema", "Waar", "Rol"],
+        ["Wanneer", "Thema", "Waar", "Rol"],
         [
             "{{ s.datum }}",
-            "{{ s.tijd }} uur",
             "{{ s.thema }} ({{ s.code }}), begeleiding {{ s.begeleider }}",
             "",
             "{{ s.rol }}",
         ],
         "s in sessies",
-        [28, 24, 38, 46, 24],
+        [50, 46, 44, 20],
     )
-    place_cell(sessions.rows[2].cells[3], "s")
+    sessions.rows[2].cells[0].add_paragraph("{{ s.tijd }} uur")
+    place_cell(sessions.rows[2].cells[2], "s")
+    for row in sessions.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(10)
     para(
         doc,
-        "In deze cyclus neem je deel aan {{ cyclus.aantal }} "
+        f"In deze cyclus {SU}neemt u{SJE}neem je{SEND} deel aan {{{{ cyclus.aantal }}}} "
         "{% if cyclus.aantal == 1 %}sessie{% else %}sessies{% endif %} over "
         "{{ cyclus.themas }}, van {{ cyclus.duur }} minuten, in "
         "{% if cyclus.aantal == 1 %}een groep{% else %}groepen{% endif %} van "
@@ -677,7 +687,7 @@ def syllabus() -> DocumentObject:
     para(doc, "{{ rol.omschrijving }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
-    doc.add_heading("Vaardigheden die je oefent", level=1)
+    doc.add_heading(f"Vaardigheden die {SU}u oefent{SJE}je oefent{SEND}", level=1)
     loop_list(doc, "algemeen.vaardigheden", "{{ item }}")
     doc.add_heading("De werkvormen", level=1)
     tag(doc, "{%p for thema in themas %}")
@@ -710,7 +720,7 @@ def syllabus() -> DocumentObject:
     )
     para(doc, "Als inbrenger: {{ methode.inbrenger }}")
     tag(doc, "{%p endif %}")
-    doc.add_heading("Voorbereiding: je praktijksituatie", level=1)
+    doc.add_heading(f"Voorbereiding: {SU}uw{SJE}je{SEND} praktijksituatie", level=1)
     tag(doc, "{%p for thema in themas %}")
     doc.add_heading("{{ thema.naam }}", level=2)
     para(doc, "{{ thema.voorbereiding }}")
@@ -721,6 +731,9 @@ def syllabus() -> DocumentObject:
     question.paragraph_format.left_indent = Mm(8)
     question.paragraph_format.first_line_indent = Mm(-8)
     question.paragraph_format.tab_stops.add_tab_stop(Mm(8))
+    # The questions and the focus question are one block: never 'Voor extra focus'
+    # alone on a page, cut off from the list it belongs to.
+    keep_with_next(question)
     tag(doc, "{%p endfor %}")
     para(doc, "Voor extra focus: {{ thema.focusvraag }}", bold=True)
     tag(doc, "{%p endfor %}")
