@@ -81,7 +81,9 @@ def test_invitation_by_post_with_salutation_and_practical_facts(example_run: Run
 def test_inbrenger_is_asked_to_bring_the_case(example_run: RunResult) -> None:
     body = text(one(example_run, "uitnodigingen", "lr-01-004512"))
     assert "Geachte heer Hoekstra," in body
-    assert "ingedeeld als inbrenger" in body
+    # Addressed to the reader, in the letter's register; nothing meant for the facilitator.
+    assert "U bent inbrenger. Werk vooraf één praktijksituatie uit uw eigen werk uit" in body
+    assert "De inbrenger" not in body and "grote groep" not in body
 
 
 def test_internal_delivery_block_replaces_the_address(example_run: RunResult) -> None:
@@ -394,13 +396,16 @@ def test_the_inbrenger_role_is_the_same_in_letter_draaiboek_and_syllabus(
             continue
         letter = text(example_run.target / row["pad"])
         role = _inbrenger_text(content, themes[row["sessie"]])
-        if "ingedeeld als inbrenger" in letter:
+        formal = "\nGeachte " in letter
+        if "bent inbrenger." in letter:
             inbrengers += 1
-            assert role in letter, row["pad"]
+            assert ("U bent inbrenger." if formal else "Je bent inbrenger.") in letter
+            # The letter speaks to the reader; the method's description is the syllabus's.
+            assert role not in letter, row["pad"]
             syllabus = text(one(example_run, "syllabi", row["personeelsnummer"]))
             assert f"Als inbrenger: {role}" in syllabus
         else:
-            assert role not in letter
+            assert "bent inbrenger" not in letter
     assert inbrengers >= 9
     for path in every(example_run, "draaiboeken"):
         body = text(path)

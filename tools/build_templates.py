@@ -464,42 +464,70 @@ END = "{% endif %}"
 
 def uitnodiging() -> DocumentObject:
     doc = letter_style("Uitnodiging")
+    # The code is in the reference (kenmerk); the subject says what and when.
     letter_head(
         doc,
+        "{% if wijziging.vervangt %}Gewijzigd: {% endif %}"
         "Uitnodiging intervisie{% if thema.pijler %} {{ thema.naam }}"
-        "{% else %} (probleemronde){% endif %}, {{ sessie.code }}",
+        "{% else %} (probleemronde){% endif %} op {{ sessie.datum }}",
     )
+    # Prepared for a re-sent invitation (wijziging.vervangt is false until the register
+    # records what an earlier version said).
+    tag(doc, "{%p if wijziging.vervangt %}")
+    para(
+        doc,
+        f"Deze brief vervangt de eerdere uitnodiging voor deze sessie. {U}Let u{JE}Let{END} op: "
+        "{{ wijziging.wat|join(', ') }}.",
+        bold=True,
+    )
+    tag(doc, "{%p endif %}")
     para(
         doc,
         f"Graag nodig ik {U}u{JE}je{END} uit voor een intervisiesessie voor leidinggevenden"
         "{% if thema.pijler %} over {{ thema.naam|lower }}{% endif %} op "
         "{{ sessie.datum }}. {{ thema.uitleg }}",
     )
-    para(doc, "Doel van de sessie: {{ thema.doel }}")
-    # The question is quoted as the group will hear it: marked as a quotation (quotes and
-    # italics), so its 'je' never reads as a slip in a letter that says 'u'.
-    keep_with_next(para(doc, f"Een vraag om {U}alvast over na te denken{JE}alvast over na te "
-                             f"denken{END}:"))
+    para(doc, "Doel van de sessie: {{ thema.doel_in_zin }}")
+    keep_with_next(para(doc, "Een vraag om alvast over na te denken:"))
     question = para(doc, "„{{ prikkelende_vraag }}”", italic=True)
     question.paragraph_format.left_indent = Mm(8)
     doc.add_heading("Praktische informatie", level=2)
+    # No group size: it is no reason to send the letter again (documents/matters.py), so
+    # the letter must not state it.
     facts(
         doc,
         [
             ("Wanneer", "{{ sessie.datum }}, {{ sessie.tijd }} uur"),
             ("{% if sessie.online %}Online{% else %}Locatie{% endif %}", "LINK"),
             ("Begeleiding", "{{ sessie.begeleider }} ({{ sessie.begeleiding_tekst }})"),
-            ("Groep", "{{ sessie.groepsgrootte }} leidinggevenden"),
         ],
     )
-    lead(doc, "Voorbereiding", "{{ thema.voorbereiding }} De praktijkvragen staan in de syllabus.")
     tag(doc, "{%p if inbrenger %}")
-    para(
+    tag(doc, "{%p if thema.heeft_rondes %}")
+    lead(
         doc,
-        f"Voor deze sessie {U}bent u{JE}ben je{END} ingedeeld als inbrenger. "
-        "{{ thema.inbrenger }}",
-        bold=True,
+        f"{U}U bent{JE}Je bent{END} inbrenger",
+        f"Breng één actueel vraagstuk uit {U}uw{JE}je{END} eigen werk mee dat nog niet is "
+        f"opgelost. {U}U krijgt{JE}Je krijgt{END} daarvoor een eigen ronde van "
+        f"{{{{ thema.ronde_minuten }}}} minuten: {U}u licht{JE}je licht{END} het kort toe, de "
+        f"groep stelt vragen en denkt mee terwijl {U}u{JE}jij{END} alleen luistert, en tot "
+        f"slot {U}vertelt u{JE}vertel je{END} wat {U}u meeneemt{JE}je meeneemt{END}.",
     )
+    tag(doc, "{%p else %}")
+    lead(
+        doc,
+        f"{U}U bent{JE}Je bent{END} inbrenger",
+        f"Werk vooraf één praktijksituatie uit {U}uw{JE}je{END} eigen werk uit aan de hand "
+        f"van de vragen hieronder. Met {U}uw{JE}jouw{END} situatie begint de eerste "
+        "voorbeeldronde: de groep bespreekt die als eerste en wat uitgebreider.",
+    )
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
+    keep_with_next(lead(doc, "Voorbereiding", "{{ thema.voorbereiding }} De praktijkvragen in het kort:"))
+    tag(doc, "{%p if ontvanger.formeel %}")
+    loop_list(doc, "thema.praktijkvragen_kort_u", "{{ item }}", together=True)
+    tag(doc, "{%p else %}")
+    loop_list(doc, "thema.praktijkvragen_kort", "{{ item }}", together=True)
     tag(doc, "{%p endif %}")
     closing_block(
         doc,

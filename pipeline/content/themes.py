@@ -104,6 +104,11 @@ class Theme:
     source: str  # file name, for messages
     inbrenger: str = ""  # what the inbrenger does in this method (third person)
     bij_tijdgebrek: str = ""  # for the facilitator: what to shorten when time runs out
+    # For letters that say 'u' (the lists above are in the 'je' form), and the practice
+    # questions in short for the invitation; empty: the 'je' form, or none.
+    prikkelende_vragen_u: tuple[str, ...] = ()
+    praktijkvragen_kort: tuple[str, ...] = ()
+    praktijkvragen_kort_u: tuple[str, ...] = ()
 
     @property
     def heeft_analyse(self) -> bool:
@@ -368,6 +373,9 @@ def _theme(path: Path) -> Theme:
         source=path.name,
         inbrenger=doc.text("inbrenger"),
         bij_tijdgebrek=doc.text("bij_tijdgebrek", ""),
+        prikkelende_vragen_u=doc.texts("prikkelende_vragen_u", allow_empty=True),
+        praktijkvragen_kort=doc.texts("praktijkvragen_kort", allow_empty=True),
+        praktijkvragen_kort_u=doc.texts("praktijkvragen_kort_u", allow_empty=True),
     )
     doc.ensure_all_read()
     _check_theme(theme)
@@ -416,6 +424,16 @@ def _check_theme(theme: Theme) -> None:
             raise ContentProblem(
                 f"stap '{step.titel}': geef kort_tot met begeleider_kort en ruim_vanaf met "
                 "begeleider_ruim, of geen van beide",
+                path_name,
+            )
+    for formal, informal in (
+        ("prikkelende_vragen_u", "prikkelende_vragen"),
+        ("praktijkvragen_kort_u", "praktijkvragen_kort"),
+    ):
+        given = getattr(theme, formal)
+        if given and len(given) != len(getattr(theme, informal)):
+            raise ContentProblem(
+                f"{formal} moet evenveel vragen hebben als {informal} (dezelfde vragen met 'u')",
                 path_name,
             )
     if theme.duur_minuten is not None and theme.duur_minuten < theme.minimum_minutes(1):

@@ -78,6 +78,8 @@ def theme(theme: Theme, general: General) -> dict[str, Any]:
         "pijler": theme.pijler,
         "uitleg": theme.uitleg,
         "doel": theme.doel,
+        # After a colon in running text: 'Doel van de sessie: van en met elkaar ...'.
+        "doel_in_zin": theme.doel[:1].lower() + theme.doel[1:],
         "voorbereiding": theme.voorbereiding,
         "inbrenger": theme.inbrenger,
         "bij_tijdgebrek": theme.bij_tijdgebrek,
@@ -91,6 +93,8 @@ def theme(theme: Theme, general: General) -> dict[str, Any]:
         "analyse_vraag": theme.analyse_vraag,
         "beeldvorming": list(theme.beeldvorming),
         "praktijkvragen": list(theme.praktijkvragen),
+        "praktijkvragen_kort": list(theme.praktijkvragen_kort),
+        "praktijkvragen_kort_u": list(theme.praktijkvragen_kort_u or theme.praktijkvragen_kort),
         "focusvraag": theme.focusvraag,
         "vervolgsuggesties": [
             {"titel": s.titel, "tekst": s.tekst} for s in theme.vervolgsuggesties

@@ -111,8 +111,9 @@ NOT_COUNTED: dict[Kind, frozenset[str]] = {
     # The theme's texts, the general texts and the thought-provoking question are the
     # same content for everyone: an edit to them is no reason to send a letter again;
     # the title follows from what does count, the signature is an image on disk.
+    # `wijziging` says what changed: it follows from what counts, and must not count.
     Kind.UITNODIGING: frozenset(
-        {"thema", "algemeen", "prikkelende_vraag", "documenttitel", "handtekening"}
+        {"thema", "algemeen", "prikkelende_vraag", "documenttitel", "handtekening", "wijziging"}
     ),
     Kind.AFZEGGING: frozenset({"algemeen", "documenttitel", "handtekening", "overige_sessies"}),
     Kind.SYLLABUS: frozenset({"documenttitel"}),

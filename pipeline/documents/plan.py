@@ -18,7 +18,7 @@ from pipeline.content.agenda import build_agenda
 from pipeline.content.themes import Content, Theme
 from pipeline.documents import contexts, dutch
 from pipeline.documents.filenames import UniquePaths, safe_part
-from pipeline.model import Booking, Cycle, Person, Rol, Session, SignatureImage
+from pipeline.model import Aanhef, Booking, Cycle, Person, Rol, Session, SignatureImage
 
 
 class Kind(Enum):
@@ -64,6 +64,10 @@ class Plan:
     jobs: tuple[DocumentJob, ...]
 
 
+def _first(texts: tuple[str, ...]) -> str:
+    return texts[0] if texts else ""
+
+
 class _Index:
     """Lookups and shared context parts, built once per run (plans reach 10,000s of
     documents; contexts share these dicts instead of rebuilding them per document)."""
@@ -93,6 +97,14 @@ class _Index:
         self.person_context = {p.personeelsnummer: contexts.person(p) for p in cycle.people}
         self.question = {
             s.sessie: contexts.one_line(s.prikkelende_vraag)
+            or self.themes[s.sessie].prikkelende_vragen[0]
+            for s in cycle.sessions
+        }
+        # A letter that says 'u' asks the theme's default question with 'u' too; a
+        # question of the workbook's own is quoted as HR wrote it.
+        self.question_u = {
+            s.sessie: contexts.one_line(s.prikkelende_vraag)
+            or _first(self.themes[s.sessie].prikkelende_vragen_u)
             or self.themes[s.sessie].prikkelende_vragen[0]
             for s in cycle.sessions
         }
@@ -157,8 +169,14 @@ class _Planner:
                     "ontvanger": self.index.person_context[person.personeelsnummer],
                     "sessie": self.index.session_context[session.sessie],
                     "thema": self.index.theme_context[theme.key],
-                    "prikkelende_vraag": self.index.question[session.sessie],
+                    "prikkelende_vraag": (
+                        self.index.question_u
+                        if person.aanhef is not Aanhef.NEUTRAAL
+                        else self.index.question
+                    )[session.sessie],
                     "inbrenger": booking.rol is Rol.INBRENGER,
+                    # Room for a re-sent invitation that says what changed (not yet made).
+                    "wijziging": {"vervangt": False, "wat": []},
                     "kenmerk": f"{session.sessie}/{person.personeelsnummer}",
                     "handtekening": self.signature,
                 },
