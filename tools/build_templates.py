@@ -523,7 +523,8 @@ def uitnodiging() -> DocumentObject:
     )
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
-    keep_with_next(lead(doc, "Voorbereiding", "{{ thema.voorbereiding }} De praktijkvragen in het kort:"))
+    preparation = "{{ thema.voorbereiding }} De praktijkvragen in het kort:"
+    keep_with_next(lead(doc, "Voorbereiding", preparation))
     tag(doc, "{%p if ontvanger.formeel %}")
     loop_list(doc, "thema.praktijkvragen_kort_u", "{{ item }}", together=True)
     tag(doc, "{%p else %}")

@@ -13,7 +13,7 @@ import pytest
 from pipeline.content.themes import Content
 from pipeline.documents.matters import NOT_COUNTED, what_matters
 from pipeline.documents.plan import Kind
-from pipeline.output.changes import ContentHasher
+from pipeline.register.changes import ContentHasher
 from pipeline.render.check import _sample_jobs
 from pipeline.run import generate
 from tests.conftest import TEMPLATES

@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 
 from pipeline.mail import calendar
-from pipeline.output.bundle import combine_letters
+from pipeline.render.bundle import combine_letters
 from pipeline.render.prepared import CoreProperties
 from pipeline.run import RunResult, generate
 from tests.conftest import TEMPLATES
