@@ -502,33 +502,40 @@ def uitnodiging() -> DocumentObject:
             ("Begeleiding", "{{ sessie.begeleider }} ({{ sessie.begeleiding_tekst }})"),
         ],
     )
-    tag(doc, "{%p if inbrenger %}")
-    tag(doc, "{%p if thema.heeft_rondes %}")
-    lead(
-        doc,
-        f"{U}U bent{JE}Je bent{END} inbrenger",
-        f"Breng één actueel vraagstuk uit {U}uw{JE}je{END} eigen werk mee dat nog niet is "
-        f"opgelost. {U}U krijgt{JE}Je krijgt{END} daarvoor een eigen ronde van "
-        f"{{{{ thema.ronde_minuten }}}} minuten: {U}u licht{JE}je licht{END} het kort toe, de "
-        f"groep stelt vragen en denkt mee terwijl {U}u{JE}jij{END} alleen luistert, en tot "
-        f"slot {U}vertelt u{JE}vertel je{END} wat {U}u meeneemt{JE}je meeneemt{END}.",
+    # The preparation: for an inbrenger what that role asks, addressed to the reader
+    # (not the method's third-person description, which is for the facilitator).
+    tag(doc, "{%p if inbrenger and thema.heeft_rondes %}")
+    keep_with_next(
+        lead(
+            doc,
+            f"{U}U bent{JE}Je bent{END} inbrenger",
+            f"Breng één actueel vraagstuk uit {U}uw{JE}je{END} eigen werk mee dat nog niet "
+            f"is opgelost. Het krijgt een eigen ronde van {{{{ thema.ronde_minuten }}}} "
+            f"minuten: {U}u licht{JE}je licht{END} het toe, de groep vraagt door en denkt mee "
+            f"terwijl {U}u{JE}jij{END} luistert, en tot slot {U}vertelt u{JE}vertel je{END} "
+            f"wat {U}u meeneemt{JE}je meeneemt{END}. Deze vragen helpen bij de voorbereiding:",
+        )
+    )
+    tag(doc, "{%p elif inbrenger %}")
+    keep_with_next(
+        lead(
+            doc,
+            f"{U}U bent{JE}Je bent{END} inbrenger",
+            f"Werk vooraf één praktijksituatie uit {U}uw{JE}je{END} eigen werk uit met de "
+            f"vragen hieronder. Met {U}uw{JE}jouw{END} situatie begint de eerste "
+            "voorbeeldronde: de groep bespreekt die als eerste en wat uitgebreider.",
+        )
     )
     tag(doc, "{%p else %}")
-    lead(
-        doc,
-        f"{U}U bent{JE}Je bent{END} inbrenger",
-        f"Werk vooraf één praktijksituatie uit {U}uw{JE}je{END} eigen werk uit aan de hand "
-        f"van de vragen hieronder. Met {U}uw{JE}jouw{END} situatie begint de eerste "
-        "voorbeeldronde: de groep bespreekt die als eerste en wat uitgebreider.",
-    )
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p endif %}")
     preparation = "{{ thema.voorbereiding }} De praktijkvragen in het kort:"
     keep_with_next(lead(doc, "Voorbereiding", preparation))
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if ontvanger.formeel %}")
-    loop_list(doc, "thema.praktijkvragen_kort_u", "{{ item }}", together=True)
+    short = loop_list(doc, "thema.praktijkvragen_kort_u", "{{ item }}", together=True)
+    short.paragraph_format.space_after = Pt(1)
     tag(doc, "{%p else %}")
-    loop_list(doc, "thema.praktijkvragen_kort", "{{ item }}", together=True)
+    short = loop_list(doc, "thema.praktijkvragen_kort", "{{ item }}", together=True)
+    short.paragraph_format.space_after = Pt(1)
     tag(doc, "{%p endif %}")
     closing_block(
         doc,
