@@ -143,6 +143,7 @@ def _bundles(
     ledger: _Ledger,
     organisation: Organisation,
     cycle: Cycle,
+    duplex: bool,
 ) -> list[ManifestRow]:
     rows = []
     for relpath, data in bundle_invitations(
@@ -152,6 +153,7 @@ def _bundles(
         organisation.cyclus,
         organisation.gemeente,
         document_date(cycle),
+        duplex,
     ):
         staged.write(PurePosixPath(relpath), data)
         rows.append(ManifestRow(BUNDLE_KIND, "", "", relpath, sha256_bytes(data)))
@@ -216,7 +218,7 @@ def _pdfs(
                     f"intervisie; {BUNDLE_KIND}; {organisation.cyclus}",
                     document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 )
-                bundles.append(Bundle(stem, relpath, bundle_props))
+                bundles.append(Bundle(stem, relpath, bundle_props, options.duplex))
     if options.on_plan:
         options.on_plan(len(jobs))
     digests, bundle_digests = convert_to_pdf(
@@ -254,6 +256,7 @@ class PdfOptions:
     instances: int | None = None  # soffice processes at once; None: one per core (max 4)
     on_plan: Callable[[int], None] | None = None
     progress: Progress | None = None
+    duplex: bool = False  # print bundles for double-sided printing
 
 
 def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[ManifestRow]:
@@ -348,12 +351,15 @@ def generate(
     only_changes: bool = False,
     pdf: PdfOptions = PdfOptions(),
     archive_docx: bool = False,
+    duplex: bool = False,
 ) -> RunResult:
     """Generate every document of `kinds`; raises an IntervisieError before writing
     anything when the templates or the workbook are not valid, or when PDFs are asked
     for and LibreOffice is missing. `archive_docx` archives the syllabi's .docx next to
-    their PDF/A."""
+    their PDF/A. `duplex` makes the print bundles for double-sided printing: every letter
+    starts on a front page."""
     program = require_soffice() if pdf.kinds else None
+    pdf = replace(pdf, duplex=duplex)
     if BUNDLE_KIND in pdf.kinds:
         print_bundles = True
     content = load_content(templates_dir)
@@ -412,7 +418,7 @@ def generate(
                     ledger.internal_paths.add(row.pad)
             letters = invitations + cancel_letters
             if letters:
-                written += _bundles(staged, letters, ledger, organisation, cycle)
+                written += _bundles(staged, letters, ledger, organisation, cycle, duplex)
                 bundled = letters
         if program is not None:  # before the e-mails: they attach the letters' PDFs
             written += _pdfs(program, staged, written, bundled, ledger, pdf.kinds, cycle, pdf)

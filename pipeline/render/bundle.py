@@ -237,8 +237,10 @@ def bundle_invitations(
     cycle: str,
     author: str,
     created: dt.datetime,
+    duplex: bool = False,
 ) -> list[tuple[str, bytes]]:
-    """(relative path, bytes) of one bundle per delivery route that has letters."""
+    """(relative path, bytes) of one bundle per delivery route that has letters; with
+    `duplex` each letter starts on a front page (see combine_letters)."""
     routes = {
         BY_POST: [row for row in letters if row.pad not in internal],
         INTERNAL: [row for row in letters if row.pad in internal],
@@ -255,6 +257,6 @@ def bundle_invitations(
             f"intervisie; afdrukbestand; {cycle}",
             created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
-        data = combine_letters([staging / row.pad for row in rows], props)
+        data = combine_letters([staging / row.pad for row in rows], props, duplex)
         bundles.append((f"{BUNDLE_FOLDER}/{stem}.docx", data))
     return bundles
