@@ -143,7 +143,6 @@ def _bundles(
     ledger: _Ledger,
     organisation: Organisation,
     cycle: Cycle,
-    duplex: bool,
 ) -> list[ManifestRow]:
     rows = []
     for relpath, data in bundle_invitations(
@@ -153,7 +152,6 @@ def _bundles(
         organisation.cyclus,
         organisation.gemeente,
         document_date(cycle),
-        duplex,
     ):
         staged.write(PurePosixPath(relpath), data)
         rows.append(ManifestRow(BUNDLE_KIND, "", "", relpath, sha256_bytes(data)))
@@ -356,10 +354,12 @@ def generate(
     """Generate every document of `kinds`; raises an IntervisieError before writing
     anything when the templates or the workbook are not valid, or when PDFs are asked
     for and LibreOffice is missing. `archive_docx` archives the syllabi's .docx next to
-    their PDF/A. `duplex` makes the print bundles for double-sided printing: every letter
-    starts on a front page."""
+    their PDF/A. `duplex` makes the print bundles' PDFs for double-sided printing (every
+    letter starts on a front page), so it makes those PDFs."""
+    if duplex:
+        kinds_of_pdf = pdf.kinds if BUNDLE_KIND in pdf.kinds else (*pdf.kinds, BUNDLE_KIND)
+        pdf = replace(pdf, kinds=kinds_of_pdf, duplex=True)
     program = require_soffice() if pdf.kinds else None
-    pdf = replace(pdf, duplex=duplex)
     if BUNDLE_KIND in pdf.kinds:
         print_bundles = True
     content = load_content(templates_dir)
@@ -418,7 +418,7 @@ def generate(
                     ledger.internal_paths.add(row.pad)
             letters = invitations + cancel_letters
             if letters:
-                written += _bundles(staged, letters, ledger, organisation, cycle, duplex)
+                written += _bundles(staged, letters, ledger, organisation, cycle)
                 bundled = letters
         if program is not None:  # before the e-mails: they attach the letters' PDFs
             written += _pdfs(program, staged, written, bundled, ledger, pdf.kinds, cycle, pdf)

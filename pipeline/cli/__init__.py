@@ -245,8 +245,9 @@ def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
     "--dubbelzijdig",
     "duplex",
     is_flag=True,
-    help="Maak het afdrukbestand voor dubbelzijdig afdrukken: elke brief begint op een "
-    "voorkant; na een brief met een oneven aantal pagina's volgt een lege achterkant.",
+    help="Maak ook de PDF van het afdrukbestand (LibreOffice nodig), voor dubbelzijdig "
+    "afdrukken: elke brief begint op een voorkant; na een brief met een oneven aantal "
+    "pagina's volgt een lege achterkant.",
 )
 @click.option(
     "--mail",

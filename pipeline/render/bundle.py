@@ -76,14 +76,6 @@ def _insert_in_order(section_properties: etree._Element, element: etree._Element
     section_properties.append(element)
 
 
-def _start_on_odd_page(section_properties: etree._Element) -> None:
-    start = section_properties.find(qn("w:type"))
-    if start is None:
-        start = OxmlElement("w:type")
-        _insert_in_order(section_properties, start)
-    start.set(qn("w:val"), "oddPage")
-
-
 def _section_break(section_properties: etree._Element) -> etree._Element:
     """A paragraph carrying `section_properties`: it ends the letter before it with a
     section break, with that letter's page setup, header and footer."""
@@ -187,12 +179,13 @@ def _letter_section(
     return section
 
 
-def combine_letters(
-    letters: Sequence[Path], props: CoreProperties, duplex: bool = False
-) -> bytes:
+def combine_letters(letters: Sequence[Path], props: CoreProperties) -> bytes:
     """One document holding `letters` in order, each from a fresh page numbered from 1,
-    each with its own header and footer; with `duplex` each letter starts on an odd page
-    (a blank back where a letter has an odd number of pages).
+    each with its own header and footer.
+
+    (No odd-page section breaks for duplex printing: Word and LibreOffice decide odd or
+    even by the page number, which restarts at 1 for every letter, so they would never
+    insert the blank back; the PDF bundle does that, pdf/convert.py.)
 
     The letters come from prepared templates that share every part but the document
     body and the header and footer (same relationships, styles, image): their bodies
@@ -208,7 +201,7 @@ def combine_letters(
     for child in list(body):
         body.remove(child)
     section: etree._Element | None = None
-    for number, letter in enumerate(letters):
+    for letter in letters:
         with zipfile.ZipFile(letter) as package:
             remapped = parts.remap(letter, package)
             letter_body = etree.fromstring(package.read(_DOCUMENT)).find(qn("w:body"))
@@ -219,8 +212,6 @@ def combine_letters(
                 body.append(child)
         section = _letter_section(letter_body, fallback, remapped)
         _restart_page_numbers(section)
-        if duplex and number:
-            _start_on_odd_page(section)
     assert section is not None
     body.append(section)
     # The signature repeats in every letter: drawing ids must stay unique in one file.
@@ -237,10 +228,8 @@ def bundle_invitations(
     cycle: str,
     author: str,
     created: dt.datetime,
-    duplex: bool = False,
 ) -> list[tuple[str, bytes]]:
-    """(relative path, bytes) of one bundle per delivery route that has letters; with
-    `duplex` each letter starts on a front page (see combine_letters)."""
+    """(relative path, bytes) of one bundle per delivery route that has letters."""
     routes = {
         BY_POST: [row for row in letters if row.pad not in internal],
         INTERNAL: [row for row in letters if row.pad in internal],
@@ -257,6 +246,6 @@ def bundle_invitations(
             f"intervisie; afdrukbestand; {cycle}",
             created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
-        data = combine_letters([staging / row.pad for row in rows], props, duplex)
+        data = combine_letters([staging / row.pad for row in rows], props)
         bundles.append((f"{BUNDLE_FOLDER}/{stem}.docx", data))
     return bundles
