@@ -623,6 +623,9 @@ def draaiboek() -> DocumentObject:
     doc.add_heading(
         "Ronde {{ ronde.nummer }}: inbrenger {{ ronde.inbrenger }} ({{ ronde.tijd }})", level=3
     )
+    # The roles per step once, in the first round; later rounds only what differs: the
+    # inbrenger and the clock.
+    tag(doc, "{%p if loop.first %}")
     table(
         doc,
         ["Tijd", "Stap", "Inbrenger", "Groep"],
@@ -635,6 +638,16 @@ def draaiboek() -> DocumentObject:
         "s in ronde.stappen",
         [25, 35, 50, 50],
     )
+    tag(doc, "{%p else %}")
+    keep_with_next(para(doc, "Dezelfde stappen en rollen als in ronde 1:", italic=True))
+    table(
+        doc,
+        ["Tijd", "Stap"],
+        ["{{ s.tijd }}", "{{ s.titel }} ({{ s.minuten }} min)"],
+        "s in ronde.stappen",
+        [25, 135],
+    )
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if thema.beeldvorming %}")
