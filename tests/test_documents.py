@@ -512,6 +512,7 @@ def test_syllabus_programme_text_comes_from_the_readers_own_sessions(
         )
         for path in every(example_run, "draaiboeken")
     }
+    registers: set[bool] = set()
     for path in every(example_run, "syllabi"):
         document = open_docx(path)
         rows = document.tables[0].rows[1:]
@@ -530,12 +531,20 @@ def test_syllabus_programme_text_comes_from_the_readers_own_sessions(
         number = path.stem.split("-")[1]
         letter = text(sorted((example_run.target / "uitnodigingen").glob(f"*-{number}-*"))[0])
         # The syllabus speaks to its reader as the reader's letter does.
-        you = "neemt u" if "\nGeachte " in letter else "neem je"
+        formal = "\nGeachte " in letter
+        registers.add(formal)
+        you = "neemt u" if formal else "neem je"
         assert f"In deze cyclus {you} deel aan {count} over " in body, path.name
+        # The method's texts too: the rules, the questions about the reader's situation.
+        own = "uw" if formal else "je"
+        assert f"Spreek vanuit {own} eigen ervaring en in de ik-vorm." in body, path.name
+        focus = "Als u maar één ding" if formal else "Als je maar één ding"
+        assert f"Voor extra focus: {focus}" in body, path.name
         assert f", van {span(lengths)} minuten, in " in body, path.name
         assert f" van {span(groups)} leidinggevenden." in body, path.name
         for promise in ("vijf bijeenkomsten", "zes tot acht", "ontvangt een syllabus"):
             assert promise not in body
+    assert registers == {True, False}  # the example has readers of both
 
 
 def test_draaiboek_step_texts_fit_the_minutes_they_get(

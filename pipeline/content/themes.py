@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,8 @@ class Theme:
     prikkelende_vragen_u: tuple[str, ...] = ()
     praktijkvragen_kort: tuple[str, ...] = ()
     praktijkvragen_kort_u: tuple[str, ...] = ()
+    praktijkvragen_u: tuple[str, ...] = ()  # for a reader addressed with 'u'
+    focusvraag_u: str = ""
 
     @property
     def heeft_analyse(self) -> bool:
@@ -197,6 +199,13 @@ class General:
     programma: str
     # Rules of play that belong to the problem round only (brainstorm, timekeeper, ...).
     spelregels_probleemronde: tuple[str, ...] = ()
+    # The texts that address the reader, for a reader addressed with 'u' ([voor_u]);
+    # a text not given there is the same for both.
+    voor_u: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
+
+    def for_reader(self, formal: bool) -> General:
+        """These texts as a reader addressed with 'u' (formal) or 'je' reads them."""
+        return replace(self, **self.voor_u) if formal else self  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -376,6 +385,8 @@ def _theme(path: Path) -> Theme:
         prikkelende_vragen_u=doc.texts("prikkelende_vragen_u", allow_empty=True),
         praktijkvragen_kort=doc.texts("praktijkvragen_kort", allow_empty=True),
         praktijkvragen_kort_u=doc.texts("praktijkvragen_kort_u", allow_empty=True),
+        praktijkvragen_u=doc.texts("praktijkvragen_u", allow_empty=True),
+        focusvraag_u=doc.text("focusvraag_u", ""),
     )
     doc.ensure_all_read()
     _check_theme(theme)
@@ -429,6 +440,7 @@ def _check_theme(theme: Theme) -> None:
     for formal, informal in (
         ("prikkelende_vragen_u", "prikkelende_vragen"),
         ("praktijkvragen_kort_u", "praktijkvragen_kort"),
+        ("praktijkvragen_u", "praktijkvragen"),
     ):
         given = getattr(theme, formal)
         if given and len(given) != len(getattr(theme, informal)):
@@ -461,9 +473,37 @@ def _general(path: Path) -> General:
         advies_zonder_uitkomsten=doc.text("advies_zonder_uitkomsten"),
         programma=doc.text("programma"),
         spelregels_probleemronde=doc.texts("spelregels_probleemronde", allow_empty=True),
+        voor_u=_formal_texts(doc),
     )
     doc.ensure_all_read()
     return general
+
+
+# The general texts that speak to the reader and may have a 'u' form in [voor_u].
+_FORMAL_TEXTS = ("wat_is", "duurzame_inzetbaarheid")
+_FORMAL_LISTS = ("doelen", "wat_het_niet_is", "spelregels")
+
+
+def _formal_texts(doc: _Reader) -> dict[str, str | tuple[str, ...]]:
+    table = doc.get("voor_u", {})
+    if not isinstance(table, dict):
+        raise ContentProblem("moet een tabel ([voor_u]) zijn", doc.source, "voor_u")
+    reader = _Reader(table, doc.source, "voor_u")
+    doc.children.append(reader)
+    found: dict[str, str | tuple[str, ...]] = {}
+    for key in _FORMAL_TEXTS:
+        if key in table:
+            found[key] = reader.text(key)
+    for key in _FORMAL_LISTS:
+        if key in table:
+            found[key] = reader.texts(key)
+            if len(found[key]) != len(doc.texts(key)):
+                raise ContentProblem(
+                    f"moet evenveel regels hebben als {key} (dezelfde regels met 'u')",
+                    doc.source,
+                    f"voor_u.{key}",
+                )
+    return found
 
 
 def _refuse_duplicate_names(themes: Iterable[Theme], paths: Sequence[Path]) -> None:

@@ -72,7 +72,12 @@ def round_steps(theme: Theme) -> list[dict[str, Any]]:
     ]
 
 
-def theme(theme: Theme, general: General) -> dict[str, Any]:
+def theme(theme: Theme, general: General, formal: bool = False) -> dict[str, Any]:
+    """The theme's texts; `formal`: as a reader addressed with 'u' reads them (the
+    questions the reader asks about his or her own situation)."""
+    general = general.for_reader(formal)
+    questions = (theme.praktijkvragen_u if formal else ()) or theme.praktijkvragen
+    focus = theme.focusvraag_u if formal and theme.focusvraag_u else theme.focusvraag
     return {
         "naam": theme.naam,
         "pijler": theme.pijler,
@@ -92,10 +97,10 @@ def theme(theme: Theme, general: General) -> dict[str, Any]:
         "analyse_categorieen": list(theme.analyse_categorieen),
         "analyse_vraag": theme.analyse_vraag,
         "beeldvorming": list(theme.beeldvorming),
-        "praktijkvragen": list(theme.praktijkvragen),
+        "praktijkvragen": list(questions),
         "praktijkvragen_kort": list(theme.praktijkvragen_kort),
         "praktijkvragen_kort_u": list(theme.praktijkvragen_kort_u or theme.praktijkvragen_kort),
-        "focusvraag": theme.focusvraag,
+        "focusvraag": focus,
         "vervolgsuggesties": [
             {"titel": s.titel, "tekst": s.tekst} for s in theme.vervolgsuggesties
         ],

@@ -90,6 +90,11 @@ class _Index:
         self.theme_context = {
             t.key: contexts.theme(t, content.general) for t in content.themes.values()
         }
+        # For a syllabus reader addressed with 'u'.
+        self.theme_context_u = {
+            t.key: contexts.theme(t, content.general, formal=True)
+            for t in content.themes.values()
+        }
         self.session_context = {
             s.sessie: contexts.session(s, self.themes[s.sessie], len(self.bookings[s.sessie]))
             for s in cycle.sessions
@@ -130,6 +135,7 @@ class _Planner:
         self.index = _Index(cycle, content)
         self.organisation = contexts.organisation(cycle)
         self.general = contexts.general(content.general)
+        self.general_u = contexts.general(content.general.for_reader(formal=True))
         self.method = contexts.method(content)
         handtekening = cycle.organisation.handtekening
         self.signature = SignatureImage(handtekening) if handtekening else None
@@ -145,7 +151,8 @@ class _Planner:
         context: dict[str, Any],
     ) -> DocumentJob:
         relpath = self.paths.claim(kind.folder, f"{kind.value}-{stem}", ".docx")
-        context.update(organisatie=self.organisation, algemeen=self.general, documenttitel=title)
+        context.setdefault("algemeen", self.general)
+        context.update(organisatie=self.organisation, documenttitel=title)
         return DocumentJob(kind, relpath, title, sessie, nummer, context)
 
     def standing(self, person: Person, cancelled: str) -> list[dict[str, Any]]:
@@ -243,6 +250,9 @@ class _Planner:
             own = sorted(bookings, key=lambda b: index.sessions[b.sessie].start)
             theme_keys = dict.fromkeys(index.themes[b.sessie].key for b in own)
             sessions = [{**index.session_context[b.sessie], "rol": b.rol.value} for b in own]
+            # The syllabus speaks to its reader as the reader's letter does.
+            formal = person.aanhef is not Aanhef.NEUTRAAL
+            themes = index.theme_context_u if formal else index.theme_context
             yield self.job(
                 Kind.SYLLABUS,
                 _person_stem(person),
@@ -253,8 +263,9 @@ class _Planner:
                     "lezer": index.person_context[person.personeelsnummer],
                     "sessies": sessions,
                     "cyclus": contexts.cycle_facts(sessions),
-                    "themas": [index.theme_context[key] for key in theme_keys],
+                    "themas": [themes[key] for key in theme_keys],
                     "methode": self.method,
+                    "algemeen": self.general_u if formal else self.general,
                 },
             )
 
