@@ -44,7 +44,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
         mail=True,
         only_changes=True,
         duplex=True,
-        pdf=PdfOptions(("uitnodiging", "afdrukbestand")),
+        pdf=PdfOptions(("uitnodiging", "afdrukbestand", "draaiboek")),
     )
 
 
@@ -79,6 +79,25 @@ def test_the_duplex_bundle_starts_every_letter_on_a_front_page(changed: RunResul
     # The bundle by post too: every (one-page) letter with its blank back.
     by_post = changed.target / "afdrukken" / "uitnodigingen-per-post.pdf"
     assert pdf_pages(by_post) == 2 * len({line.page for line in pdf_lines(by_post)})
+
+
+def test_page_numbers_are_no_links(changed: RunResult) -> None:
+    """'pagina 1 van 3': the page count (a page reference in a joint conversion) is text,
+    not a link; web links stay."""
+    import pikepdf
+
+    uris = []
+    for pdf in sorted((changed.target / "draaiboeken").glob("*.pdf")):
+        lines = pdf_lines(pdf)
+        assert any(" van " in line.text for line in lines if line.top > BODY[1]), pdf.name
+        with pikepdf.open(pdf) as document:
+            for page in document.pages:
+                for annotation in page.obj.get("/Annots", []):
+                    assert "/Dest" not in annotation, pdf.name
+                    action = annotation.get("/A")
+                    assert action is not None and action.get("/S") == pikepdf.Name.URI
+                    uris.append(str(action.URI))
+    assert "https://teams.example.nl/au-01" in uris  # AU-01 is online
 
 
 def _pick(run: RunResult) -> list[Path]:
