@@ -168,6 +168,20 @@ class Theme:
         minutes[-1] += available - sum(minutes)
         return minutes
 
+    def fitting_minutes(self, length: int, rounds: int, participants: int) -> int | None:
+        """The shortest session of `length` minutes or more (beyond it in steps of 5) in
+        which every flexible step gets what it needs for the group (Step.needed); None
+        beyond a working day."""
+        candidates: list[int] = [length, *range(length + 5 - length % 5, 8 * 60 + 1, 5)]
+        for total in candidates:
+            given = self.flexible_minutes(total, rounds)
+            needs = [step.needed(participants) for step in self.flexible_steps]
+            if total >= self.minimum_minutes(rounds) and all(
+                m >= n for m, n in zip(given, needs, strict=True)
+            ):
+                return total
+        return None
+
     def default_minutes(self, rounds: int) -> int:
         return self.duur_minuten if self.duur_minuten is not None else self.minimum_minutes(rounds)
 

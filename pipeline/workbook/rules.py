@@ -91,19 +91,6 @@ def _settle_length(
     )
 
 
-_LONGEST = 8 * 60  # no session is planned longer than a working day
-
-
-def _fitting_length(theme: Theme, length: int, rounds: int, size: int) -> int | None:
-    """The shortest length, in steps of 5 minutes from `length`, where every flexible step
-    gets what it needs for a group of `size`."""
-    for total in range(length + 5 - length % 5, _LONGEST + 1, 5):
-        given = theme.flexible_minutes(total, rounds)
-        if all(m >= s.needed(size) for s, m in zip(theme.flexible_steps, given, strict=True)):
-            return total
-    return None
-
-
 def _check_step_time(
     session: SessionRow,
     theme: Theme,
@@ -133,7 +120,7 @@ def _check_step_time(
         short.append(f"{step.titel.lower()} {minutes} minuten (nodig: {needed}{why})")
     if not short:
         return
-    fits = _fitting_length(theme, length, rounds, size)
+    fits = theme.fitting_minutes(length, rounds, size)
     advice = f"met duur_minuten {fits} past het" if fits else "plan de sessie in twee delen"
     report.warning(
         f"sessie {session.sessie} duurt {length} minuten; daarin krijgt "
