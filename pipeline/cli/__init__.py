@@ -286,6 +286,14 @@ def _write_markup(workbook: Path, problems: Sequence[Problem]) -> None:
     "uitnodigingen achter elkaar, om in één keer af te drukken (map afdrukken/).",
 )
 @click.option(
+    "--dubbelzijdig",
+    "duplex",
+    is_flag=True,
+    help="Maak ook de PDF van het afdrukbestand (LibreOffice nodig), voor dubbelzijdig "
+    "afdrukken: elke brief begint op een voorkant; na een brief met een oneven aantal "
+    "pagina's volgt een lege achterkant.",
+)
+@click.option(
     "--mail",
     is_flag=True,
     help="Maak ook per uitnodiging en per afzegging een e-mail (.eml, map e-mail/) met de "
@@ -326,6 +334,7 @@ def genereer(
     kinds: tuple[Kind, ...],
     workers: int | None,
     print_bundles: bool,
+    duplex: bool,
     mail: bool,
     only_changes: bool,
     pdf_kinds: tuple[str, ...],
@@ -344,6 +353,8 @@ def genereer(
         raise click.UsageError("--mail hoort bij de soort uitnodiging.")
     if only_changes and not (mail or print_bundles):
         raise click.UsageError("--alleen-wijzigingen hoort bij --afdrukbestand of --mail.")
+    if duplex and not (print_bundles or BUNDLE_KIND in pdf_kinds):
+        raise click.UsageError("--dubbelzijdig hoort bij --afdrukbestand.")
     chosen = {k.value for k in kinds} | ({BUNDLE_KIND} if Kind.UITNODIGING in kinds else set())
     pdf_kinds = tuple(k for k in pdf_kinds if k in chosen)
     bar: Any = None
@@ -379,6 +390,7 @@ def genereer(
                     progress=lambda n: bar.update(n),
                 ),
                 archive_docx=archive_docx,
+                duplex=duplex,
             )
         finally:
             if bar is not None:

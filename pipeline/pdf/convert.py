@@ -77,6 +77,7 @@ class Bundle:
     group: str
     relpath: PurePosixPath
     props: CoreProperties
+    duplex: bool = False  # every document starts on a front (odd) page
 
 
 @dataclass
@@ -255,12 +256,22 @@ class Converter:
         sources = []
         try:
             for chunk in chunks:
-                for part in chunk.parts:
+                # For duplex each document's own PDF, so that a blank back can follow
+                # a document with an odd number of pages.
+                parts = (
+                    [self.staging / pdf_relpath(job.source) for job in chunk.jobs]
+                    if bundle.duplex
+                    else chunk.parts
+                )
+                for part in parts:
                     source = pikepdf.open(part)
                     sources.append(source)
                     if not target.pages and "/OutputIntents" in source.Root:
                         target.Root.OutputIntents = copy_into(target, source.Root.OutputIntents)
                     target.pages.extend(source.pages)
+                    if bundle.duplex and len(source.pages) % 2:
+                        box = source.pages[-1].mediabox
+                        target.add_blank_page(page_size=(float(box[2]), float(box[3])))
             for page in target.pages:
                 if "/StructParents" in page:
                     del page.obj["/StructParents"]
