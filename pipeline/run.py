@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from pipeline import __version__
+from pipeline.archive.write import ArchiveResult, CycleRecord, archive_syllabi
 from pipeline.content.themes import Content, load_content
 from pipeline.documents import dutch
 from pipeline.documents.plan import (
@@ -23,17 +24,27 @@ from pipeline.documents.plan import (
 )
 from pipeline.errors import OutputError, Problem, describe_os_error
 from pipeline.files import inside
-from pipeline.model import Cycle, Organisation, SignatureImage
-from pipeline.output.archive import ArchiveResult, CycleRecord, archive_syllabi
-from pipeline.output.batch import Progress, Renderer, Task, default_workers, render_all
-from pipeline.output.bundle import (
-    BUNDLE_FOLDER,
-    BUNDLE_KIND,
-    BY_POST,
-    INTERNAL,
-    bundle_invitations,
+from pipeline.mail.mailing import (
+    AGENDA_KIND,
+    INVITATION_KINDS,
+    Mailing,
+    letter_paths,
 )
-from pipeline.output.changes import (
+from pipeline.model import Cycle, Organisation, SignatureImage
+from pipeline.pdf.convert import Bundle, PdfJob, convert_to_pdf, pdf_relpath, pdf_soort
+from pipeline.pdf.soffice import require_soffice
+from pipeline.publish.folders import ARCHIVE_DIR, cycle_folder
+from pipeline.publish.lock import CycleLock
+from pipeline.publish.manifest import (
+    ManifestRow,
+    manifest_csv,
+    manifest_json,
+    sha256_bytes,
+    sha256_file,
+)
+from pipeline.publish.ownership import ensure_replaceable
+from pipeline.publish.staging import StagedOutput, recover, stop_on_termination
+from pipeline.register.changes import (
     Change,
     ContentHasher,
     changes_csv,
@@ -41,25 +52,14 @@ from pipeline.output.changes import (
     manifest_extra,
     read_previous,
 )
-from pipeline.output.folders import ARCHIVE_DIR, cycle_folder
-from pipeline.output.lock import CycleLock
-from pipeline.output.mailing import (
-    AGENDA_KIND,
-    INVITATION_KINDS,
-    Mailing,
-    letter_paths,
+from pipeline.render.batch import Progress, Renderer, Task, default_workers, render_all
+from pipeline.render.bundle import (
+    BUNDLE_FOLDER,
+    BUNDLE_KIND,
+    BY_POST,
+    INTERNAL,
+    bundle_invitations,
 )
-from pipeline.output.manifest import (
-    ManifestRow,
-    manifest_csv,
-    manifest_json,
-    sha256_bytes,
-    sha256_file,
-)
-from pipeline.output.ownership import ensure_replaceable
-from pipeline.output.pdf import Bundle, PdfJob, convert_to_pdf, pdf_relpath, pdf_soort
-from pipeline.output.soffice import require_soffice
-from pipeline.output.staging import StagedOutput, recover, stop_on_termination
 from pipeline.render.check import ensure_templates
 from pipeline.render.prepared import CoreProperties
 from pipeline.workbook.check import CheckResult, check_workbook

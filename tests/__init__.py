@@ -1,0 +1,1 @@
+"""The test suite; its packages follow pipeline/, shared helpers live at this level."""

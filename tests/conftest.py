@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.content.themes import Content, load_content
-from pipeline.output.soffice import find_soffice
+from pipeline.pdf.soffice import find_soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

@@ -631,7 +631,7 @@ def _pipeline_workers(workers: int | None) -> str:
     """The number of processes `intervisie genereer` will use (its own default if unset)."""
     if workers:
         return str(workers)
-    for module_name in ("pipeline.output.batch", "pipeline.run"):
+    for module_name in ("pipeline.render.batch", "pipeline.run"):
         try:
             default = getattr(importlib.import_module(module_name), "default_workers", None)
         except ImportError:
@@ -899,7 +899,7 @@ class _DutchParser(argparse.ArgumentParser):
 
 
 def default_pdf_instances() -> int:
-    from pipeline.output.batch import default_workers
+    from pipeline.render.batch import default_workers
 
     return default_workers()
 
@@ -1008,7 +1008,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_size(result)
         print_targets(results)
         if args.pdf_groottes:
-            from pipeline.output.soffice import find_soffice
+            from pipeline.pdf.soffice import find_soffice
             from tools import bench_pdf
 
             if find_soffice() is None:

@@ -7,7 +7,7 @@
   drops the rest), so the plain way is one soffice call per PLAIN_BATCH files, one after
   another, sharing a warmed-up profile. With --gewoon-max it converts an even sample of
   the documents (the same mix of kinds): its pages per second are what the ratio uses;
-- pipeline: pipeline.output.pdf as `intervisie genereer --pdf` runs it (letters joined per
+- pipeline: pipeline.pdf.convert as `intervisie genereer --pdf` runs it (letters joined per
   chunk and split again, the other documents in batches, one soffice per core), including
   the PDF/A metadata rewrite.
 
@@ -69,8 +69,8 @@ def _pages(folder: Path) -> int:
 
 def pipeline_process(folder: str, jobs_file: str, instances: str) -> None:
     """Internal (a process of its own): convert the listed documents as the pipeline does."""
-    from pipeline.output.pdf import PdfJob, convert_to_pdf
-    from pipeline.output.soffice import require_soffice
+    from pipeline.pdf.convert import PdfJob, convert_to_pdf
+    from pipeline.pdf.soffice import require_soffice
     from pipeline.render.prepared import CoreProperties
 
     listed = json.loads(Path(jobs_file).read_text())
@@ -90,7 +90,7 @@ def pipeline_process(folder: str, jobs_file: str, instances: str) -> None:
 
 def plain_process(program: str, profile: str, outdir: str, list_file: str) -> None:
     """Internal (a process of its own): the plain way, PLAIN_BATCH files per soffice call."""
-    from pipeline.output.soffice import PDFA_FILTER
+    from pipeline.pdf.soffice import PDFA_FILTER
 
     files = Path(list_file).read_text().split("\n")
     command = [program, f"-env:UserInstallation={profile}", "--headless", "--norestore",
@@ -101,7 +101,7 @@ def plain_process(program: str, profile: str, outdir: str, list_file: str) -> No
 
 
 def measure(size: int, work: Path, instances: int, plain_max: int | None = None) -> PdfResult:
-    from pipeline.output.soffice import require_soffice
+    from pipeline.pdf.soffice import require_soffice
     from tools.bench import INTERVISIE, run_measured, sample_indices, write_synthetic_workbook
 
     program = require_soffice()
@@ -210,7 +210,7 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipeline.output.batch import default_workers
+    from pipeline.render.batch import default_workers
 
     parser = argparse.ArgumentParser(prog="python -m tools.bench_pdf")
     parser.add_argument("--groottes", default=",".join(map(str, DEFAULT_SIZES)))

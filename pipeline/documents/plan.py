@@ -26,7 +26,7 @@ class Kind(Enum):
     DRAAIBOEK = "draaiboek"
     SYLLABUS = "syllabus"
     VERVOLGADVIES = "vervolgadvies"
-    # Made only for bookings that disappeared since the previous run (output/changes.py).
+    # Made only for bookings that disappeared since the previous run (register/changes.py).
     AFZEGGING = "afzegging"
 
     @property

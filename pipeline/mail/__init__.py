@@ -1,1 +1,1 @@
-"""Stage after documents/: calendar invitations (.ics), e-mail messages (.eml), sending."""
+"""Stage after documents/: calendar events, e-mails, cancellation letters, sending."""

@@ -1,1 +1,1 @@
-"""Stage 4: prepared docxtpl templates, rendered per document, and the template check."""
+"""Stage 4: prepared docxtpl templates, rendering, the worker batch, print bundles."""

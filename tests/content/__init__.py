@@ -1,1 +1,1 @@
-
+"""Tests of pipeline/content: theme content files and the timed agenda."""

@@ -1,1 +1,1 @@
-
+"""Tests of pipeline/documents: planned contexts, Dutch conventions, file names."""

@@ -1,0 +1,1 @@
+"""Tests of pipeline/mail: calendar files, e-mails, cancellation letters, sending."""

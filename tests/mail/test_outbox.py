@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from pipeline.mail import outbox
-from pipeline.output.mailing import Mailing
+from pipeline.mail.mailing import Mailing
 from pipeline.run import generate
 from tests.conftest import TEMPLATES
 from tests.workbooks import TODAY, Book

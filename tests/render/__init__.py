@@ -1,1 +1,1 @@
-
+"""Tests of pipeline/render: prepared templates, rendering, the worker batch."""

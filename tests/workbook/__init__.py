@@ -1,1 +1,1 @@
-
+"""Tests of pipeline/workbook: reading cells and checking the workbook."""

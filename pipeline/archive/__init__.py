@@ -1,0 +1,1 @@
+"""The syllabus archive: writing it, its MDTO metadata, and its integrity check."""

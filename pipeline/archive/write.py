@@ -1,0 +1,170 @@
+"""Archive the syllabi of a run: one folder per distinct set of syllabi, never changed.
+
+`<root>/archief/<cycle>/syllabi-<fingerprint>-<format>/` holds the syllabi (PDF/A-2b when
+the run made PDFs, else the .docx; both when asked with `--archief-docx`), per file its
+MDTO metadata (`<file>.mdto.xml`, object bestand), the cycle they represent as MDTO
+informatieobject (`cyclus.mdto.xml`) and `sha256sums.txt` over all of them (the format
+`sha256sum -c` reads). The fingerprint is
+a hash of the syllabi's .docx content, so the same input gives the same folder and a
+re-run adds nothing; changed syllabi give a new folder next to the old one. The folder is
+built under a temporary name and renamed into place; existing archive files are never
+overwritten or removed. Temporary folders of runs that were killed are removed by the
+next run (they hold personal data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from pipeline.archive.mdto import (
+    DOCX,
+    PDF_A_2B,
+    ArchivedFile,
+    Cycle,
+    FileFormat,
+    bestand_xml,
+    informatieobject_xml,
+)
+from pipeline.errors import OutputError, describe_os_error
+from pipeline.files import DIR_MODE, make_private_dirs, write_file
+from pipeline.publish.folders import ARCHIVE_DIR
+from pipeline.publish.manifest import ManifestRow, sha256_file
+from pipeline.publish.staging import alive
+
+CHECKSUMS = "sha256sums.txt"
+MDTO_SUFFIX = ".mdto.xml"
+CYCLE_RECORD = f"cyclus{MDTO_SUFFIX}"  # the MDTO informatieobject of the cycle
+SYLLABUS = "syllabus"
+SYLLABUS_PDF = "syllabus-pdf"
+_TEMPORARY = ".tmp-"
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    folder: Path
+    added: bool  # False: this content was archived before
+    pdf: bool  # True: PDF/A-2b; False: .docx (PDF/A needs --pdf)
+    docx: bool  # the .docx are in it (always without PDF/A; with it on request)
+
+
+@dataclass(frozen=True)
+class CycleRecord:
+    """The informatieobject the archived files represent: the cycle."""
+
+    name: str
+    identifier: str
+    source: str  # the organisation that assigned the identifier
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove temporary archive files and folders of runs that no longer exist."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        name = entry.name
+        if not (name.startswith(".syllabi-") and _TEMPORARY in name):
+            continue
+        if alive(name.rsplit("-", 1)[-1]):
+            continue  # a run that is still writing it
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _format(relpath: PurePosixPath) -> FileFormat:
+    return PDF_A_2B if relpath.suffix.lower() == ".pdf" else DOCX
+
+
+def _fill(
+    temporary: Path,
+    source_folder: Path,
+    rows: Sequence[ManifestRow],
+    cycle: CycleRecord,
+    now: dt.datetime,
+) -> None:
+    description = (
+        f"De syllabi van de deelnemers aan {cycle.name}, zoals intervisie-docs ze maakte."
+    )
+    record = informatieobject_xml(Cycle(cycle.name, cycle.identifier, cycle.source, description))
+    target = write_file(temporary, PurePosixPath(CYCLE_RECORD), record)
+    sums: list[tuple[str, str]] = [(sha256_file(target), CYCLE_RECORD)]
+    for row in rows:
+        relpath = PurePosixPath(row.pad)
+        target = write_file(temporary, relpath, (source_folder / relpath).read_bytes())
+        digest = sha256_file(target)
+        if digest != row.sha256:
+            raise OutputError(f"'{row.pad}' is gewijzigd sinds het schrijven; niet gearchiveerd")
+        metadata = bestand_xml(
+            ArchivedFile(
+                identifier=f"{cycle.identifier}/{relpath.as_posix()}",
+                name=relpath.name,
+                size=target.stat().st_size,
+                file_format=_format(relpath),
+                sha256=digest,
+                checked_at=now,
+                represents_name=cycle.name,
+                represents_id=cycle.identifier,
+                represents_source=cycle.source,
+            )
+        )
+        metadata_path = relpath.with_name(relpath.name + MDTO_SUFFIX)
+        write_file(temporary, metadata_path, metadata)
+        sums += [(digest, relpath.as_posix()), (sha256_file(temporary / metadata_path),
+                                                metadata_path.as_posix())]
+    lines = "".join(f"{digest}  {path}\n" for digest, path in sums)
+    write_file(temporary, PurePosixPath(CHECKSUMS), lines.encode("utf-8"))
+
+
+def archive_syllabi(
+    source_folder: Path,
+    root: Path,
+    cycle_folder: str,
+    rows: Sequence[ManifestRow],
+    cycle: CycleRecord,
+    now: dt.datetime | None = None,
+    *,
+    with_docx: bool = False,
+) -> ArchiveResult | None:
+    """Archive the syllabi listed in `rows` (found under `source_folder`): their PDF/A
+    versions when the run made them, else the .docx; `with_docx` keeps the .docx next
+    to the PDF/A too."""
+    documents = [r for r in rows if r.soort == SYLLABUS]
+    if not documents:
+        return None
+    pdfs = [r for r in rows if r.soort == SYLLABUS_PDF]
+    pdf = len(pdfs) == len(documents)
+    docx = with_docx or not pdf
+    archived = (pdfs if pdf else []) + (documents if docx else [])
+    fingerprint = hashlib.sha256("".join(r.sha256 for r in documents).encode()).hexdigest()[:12]
+    parent = root / ARCHIVE_DIR / cycle_folder
+    name = f"syllabi-{fingerprint}-{'-'.join(('pdfa',) * pdf + ('docx',) * docx)}"
+    target = parent / name
+    temporary = parent / f".{name}{_TEMPORARY}{os.getpid()}"
+    try:
+        make_private_dirs(parent)
+        remove_leftovers(parent)
+        if target.exists():
+            return ArchiveResult(target, added=False, pdf=pdf, docx=docx)
+        if temporary.exists():
+            shutil.rmtree(temporary)
+        temporary.mkdir(mode=DIR_MODE)
+        try:
+            moment = now or dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+            _fill(temporary, source_folder, archived, cycle, moment)
+            os.rename(temporary, target)  # fails, never replaces, if target appeared
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+    except OSError as exc:
+        raise OutputError(
+            f"de documenten staan klaar, maar het archief '{target}' kon niet worden "
+            f"geschreven: {describe_os_error(exc)}"
+        ) from None
+    return ArchiveResult(target, added=True, pdf=pdf, docx=docx)

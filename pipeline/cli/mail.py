@@ -1,0 +1,161 @@
+"""CLI parts for changes and sending: the change report of `genereer` and `verstuur`."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from pipeline.errors import IntervisieError, plural
+from pipeline.mail.mailing import MAIL_FOLDER, MAIL_KIND
+from pipeline.mail.send import (
+    LOCAL_HOSTS,
+    SendError,
+    Server,
+    connect,
+    default_ledger,
+    send_outbox,
+)
+from pipeline.register.changes import CHANGED, GONE, NEW
+from pipeline.run import RunResult
+
+ENV_SERVER = "INTERVISIE_SMTP_SERVER"
+ENV_PORT = "INTERVISIE_SMTP_POORT"
+ENV_USER = "INTERVISIE_SMTP_GEBRUIKER"
+ENV_PASSWORD = "INTERVISIE_SMTP_WACHTWOORD"
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+_PORTS = {"starttls": 587, "smtps": 465, "geen": 25}
+
+
+def report_changes(result: RunResult) -> None:
+    """Per kind: how many new, changed, no longer needed (details in wijzigingen.csv); the
+    outbox, when the run wrote one."""
+    counts = Counter((c.row.soort, c.status) for c in result.changes)
+    kinds = list(dict.fromkeys(c.row.soort for c in result.changes))
+    click.echo(f"Wijzigingen (versie {result.cycle_version} van de cyclus, zie wijzigingen.csv):")
+    if not kinds:
+        click.echo("  geen")
+    for kind in kinds:
+        parts = [f"{counts[(kind, s)]} {s}" for s in (NEW, CHANGED, GONE) if counts[(kind, s)]]
+        click.echo(f"  {kind}: {', '.join(parts)}")
+    for note in result.notes:
+        click.echo(f"WAARSCHUWING: {note}", err=True)
+    mails = [row for row in result.rows if row.soort == MAIL_KIND]
+    if mails:
+        outbox = result.target / MAIL_FOLDER
+        click.echo(f"E-mail: {plural(len(mails), 'bericht', 'berichten')} in {outbox}")
+        click.echo(f"  versturen (eerst een proefrun): intervisie verstuur {outbox}")
+
+
+@click.command("verstuur", context_settings=CONTEXT, options_metavar="[OPTIES]")
+@click.argument(
+    "map_", metavar="MAP", type=click.Path(file_okay=False, exists=True, path_type=Path)
+)
+@click.option("--echt", is_flag=True, help="Verstuur echt; zonder deze optie alleen een overzicht.")
+@click.option("--server", envvar=ENV_SERVER, help=f"SMTP-server (ook via {ENV_SERVER}).")
+@click.option("--poort", type=int, envvar=ENV_PORT, help=f"Poort (ook via {ENV_PORT}).")
+@click.option("--gebruiker", envvar=ENV_USER, help=f"Gebruikersnaam (ook via {ENV_USER}).")
+@click.option(
+    "--beveiliging",
+    type=click.Choice(["starttls", "smtps", "geen"]),
+    default="starttls",
+    show_default=True,
+    help="STARTTLS (poort 587) of SMTPS (poort 465); 'geen' alleen voor een server op "
+    "deze computer (127.0.0.1).",
+)
+@click.option(
+    "--pauze",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconden wachten tussen twee berichten.",
+)
+@click.option(
+    "--ook-onzeker",
+    "resend_uncertain",
+    is_flag=True,
+    help="Verstuur ook berichten waarvan de vorige verzending werd onderbroken "
+    "(controleer eerst of ze niet zijn aangekomen).",
+)
+@click.option(
+    "--verzendlog",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Het verzendlog (standaard naast de map van de cyclus: <cyclus>.verzendlog.csv).",
+)
+def verstuur(
+    map_: Path,
+    echt: bool,
+    server: str | None,
+    poort: int | None,
+    gebruiker: str | None,
+    beveiliging: str,
+    pauze: float,
+    resend_uncertain: bool,
+    verzendlog: Path | None,
+) -> None:
+    """Verstuur de e-mails (.eml) in MAP, zoals `genereer --mail` ze maakte.
+
+    Zonder --echt wordt niets verstuurd: u ziet wat er zou gaan. Een bericht dat al
+    verstuurd is (volgens het verzendlog) gaat nooit nog een keer. Het wachtwoord komt
+    alleen uit de omgevingsvariabele INTERVISIE_SMTP_WACHTWOORD of wordt gevraagd.
+    """
+    ledger = verzendlog or default_ledger(map_)
+    opener: Callable[[], smtplib.SMTP] | None = None
+    if echt:
+        if not server:
+            raise click.UsageError(f"geef --server of zet {ENV_SERVER}.")
+        if beveiliging == "geen" and server not in LOCAL_HOSTS:
+            raise click.UsageError("--beveiliging geen mag alleen met een server op 127.0.0.1.")
+        password = os.environ.get(ENV_PASSWORD)
+        if gebruiker and password is None:
+            password = click.prompt(f"Wachtwoord voor {gebruiker}", hide_input=True, err=True)
+        settings = Server(server, poort or _PORTS[beveiliging], beveiliging, gebruiker, password)
+
+        def opener_() -> smtplib.SMTP:
+            return connect(settings)
+
+        opener = opener_
+    try:
+        outcome = send_outbox(
+            map_,
+            ledger,
+            opener,
+            pause=pauze,
+            resend_uncertain=resend_uncertain,
+            on_sent=lambda m: click.echo(f"verstuurd: {m.path.name} -> {m.recipient}"),
+        )
+    except IntervisieError as exc:
+        click.echo(f"FOUT: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    for line in outcome.would_send:
+        click.echo(f"zou versturen: {line}")
+    for line in outcome.refused:
+        click.echo(f"GEWEIGERD: {line}", err=True)
+    for line in outcome.uncertain:
+        click.echo(
+            f"ONZEKER: {line}: de vorige verzending werd onderbroken; niet opnieuw verstuurd "
+            "(controleer bij de ontvanger, daarna eventueel --ook-onzeker)",
+            err=True,
+        )
+    if outcome.stopped:
+        click.echo(f"FOUT: gestopt: {outcome.stopped}", err=True)
+    if not echt:
+        click.echo(
+            f"Proefrun: {plural(len(outcome.would_send), 'bericht zou', 'berichten zouden')} "
+            "worden verstuurd; er is niets verstuurd. Gebruik --echt om te versturen."
+        )
+    else:
+        click.echo(
+            f"Klaar: {len(outcome.sent)} verstuurd, {len(outcome.already)} al eerder verstuurd, "
+            f"{len(outcome.refused)} geweigerd, {len(outcome.uncertain)} onzeker."
+        )
+    click.echo(f"Verzendlog: {ledger}")
+    if outcome.stopped:
+        sys.exit(SendError.exit_code)
+    if outcome.refused or outcome.uncertain:
+        sys.exit(1)

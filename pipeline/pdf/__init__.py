@@ -1,0 +1,1 @@
+"""PDF/A with LibreOffice: conversion, joined letters, page splitting, the soffice guard."""

@@ -1,0 +1,352 @@
+"""PDF output: the run's documents converted with LibreOffice headless, quickly and stably.
+
+Starting soffice costs about a second, so documents are converted in chunks, never one
+process per document, on several soffice instances at once (one per core, each with its
+own profile). Documents from one template are first joined into one document (as the
+print bundles are), a bookmark at the start of each and a page count of their own in
+headers and footers (pipeline.pdf.join), converted in one go and split again at
+the bookmarks' named destinations: several times faster than converting them one by
+one. Documents that cannot be joined that way are converted as a batch of files in one
+soffice call.
+
+Every PDF is PDF/A-2b (all fonts embedded, the PDF/A identification in the XMP) and is
+rewritten by pikepdf (pipeline.pdf.pages) with the document's own metadata, the
+document date instead of the clock and an ID derived from the content, so the same input
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import shutil
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pikepdf
+
+from pipeline.errors import OutputError, describe_os_error
+from pipeline.files import DIR_MODE, write_file
+from pipeline.pdf.join import prepare_joined
+from pipeline.pdf.pages import copy_into, document_starts, extract_pages, finish
+from pipeline.pdf.soffice import ConversionFailed, Soffice, kill_group
+from pipeline.publish.manifest import sha256_bytes
+from pipeline.render.bundle import combine_letters
+from pipeline.render.prepared import CoreProperties
+
+WORKDIR = ".pdf-werk"
+CHUNK = 100  # documents per soffice call: spreads the start-up cost (40: 1.5x slower)
+ATTEMPTS = 2  # a hung or crashed conversion is tried once more with a fresh profile
+TIMEOUT_BASE = 120.0  # seconds per soffice call, plus TIMEOUT_PER_DOCUMENT each
+TIMEOUT_PER_DOCUMENT = 3.0
+
+Progress = Callable[[int], None]
+
+
+PDF_SUFFIX = "-pdf"  # manifest soort of a PDF: its document's soort plus this
+
+
+def pdf_soort(soort: str) -> str:
+    return f"{soort}{PDF_SUFFIX}"
+
+
+def pdf_relpath(docx: PurePosixPath) -> PurePosixPath:
+    """The PDF sits next to its .docx under the same name (e-mail finds it there)."""
+    return docx.with_suffix(".pdf")
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    source: PurePosixPath  # the .docx, relative to the staging folder
+    props: CoreProperties
+    group: str  # jobs of one group come from one template and may be joined
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One PDF of every job of `group`, in order (the print room's file)."""
+
+    group: str
+    relpath: PurePosixPath
+    props: CoreProperties
+
+
+@dataclass
+class _Chunk:
+    index: int
+    jobs: list[PdfJob]
+    parts: list[Path] = field(default_factory=list)  # PDFs covering the jobs, in order
+
+
+# --- the converter --------------------------------------------------------------------
+
+
+class Converter:
+    """Converts the jobs of one run on `instances` soffice processes."""
+
+    def __init__(
+        self,
+        program: str,
+        staging: Path,
+        moment: dt.datetime,
+        *,
+        instances: int,
+        timeout: float | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.program = program
+        self.staging = staging
+        self.moment = moment
+        self.instances = max(1, instances)
+        self.timeout = timeout
+        self.progress = progress
+        self._profiles: queue.Queue[Path] = queue.Queue()
+        # Inside the staging folder: copies of personal data, removed with it if the run
+        # is killed (the next run clears dead staging folders), and before publishing.
+        self._workdir = staging / WORKDIR
+        self._workdir.mkdir(mode=DIR_MODE)
+        self._stop = threading.Event()  # set on the first failure or an interruption
+        self._running: set[int] = set()  # soffice process groups at work
+        self._failure: BaseException | None = None  # the first real failure, to report
+
+    def close(self) -> None:
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def __enter__(self) -> Converter:
+        for number in range(self.instances):
+            self._profiles.put(self._workdir / f"profiel-{number}")
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # One soffice call, retried once.
+    def _soffice(self, sources: list[Path], outdir: Path, names: Sequence[str]) -> None:
+        timeout = self.timeout or TIMEOUT_BASE + TIMEOUT_PER_DOCUMENT * len(names)
+        profile = self._profiles.get()
+        try:
+            for attempt in range(1, ATTEMPTS + 1):
+                if self._stop.is_set():
+                    raise _Aborted("de omzetting naar PDF is afgebroken")
+                outcome = Soffice(self.program, profile).convert(
+                    sources, outdir, timeout, self._running
+                )
+                produced = all((outdir / f"{s.stem}.pdf").is_file() for s in sources)
+                if not outcome.timed_out and outcome.returncode == 0 and produced:
+                    return
+                # A killed soffice can leave its profile locked or half-written.
+                shutil.rmtree(profile, ignore_errors=True)
+                profile = profile.with_name(f"{profile.name.split('~')[0]}~{attempt}")
+        finally:
+            self._profiles.put(profile)
+        what = f"'{names[0]}'" + (f" en {len(names) - 1} andere" if len(names) > 1 else "")
+        if outcome.timed_out:
+            reason = f"reageerde niet binnen {timeout:.0f} seconden"
+        elif outcome.returncode != 0:
+            reason = f"stopte met foutcode {outcome.returncode}"
+        else:
+            reason = "maakte geen PDF"
+        said = [line for line in outcome.stderr.splitlines() if line.strip()]
+        detail = [line for line in said if "javaldx" not in line][-1:]  # not java's notice
+        raise ConversionFailed(
+            f"LibreOffice {reason} bij het omzetten van {what} naar PDF, ook niet bij een "
+            f"tweede poging{': ' + detail[0] if detail else ''}. De vorige uitvoer is "
+            "ongewijzigd."
+        )
+
+    def _write(self, job: PdfJob, pdf: pikepdf.Pdf) -> str:
+        data = finish(pdf, job.props, self.moment)
+        try:
+            write_file(self.staging, pdf_relpath(job.source), data)
+        except OSError as exc:
+            raise OutputError(
+                f"kan '{pdf_relpath(job.source)}' niet schrijven: {describe_os_error(exc)}"
+            ) from None
+        return sha256_bytes(data)
+
+    def _joined(self, chunk: _Chunk, folder: Path) -> list[str] | None:
+        """Convert the chunk as one joined document; None when that cannot be done."""
+        sources = [self.staging / job.source for job in chunk.jobs]
+        if len(sources) < 2:
+            return None
+        try:
+            joined = prepare_joined(combine_letters(sources, chunk.jobs[0].props))
+        except OutputError:  # documents from different templates: convert them one by one
+            return None
+        if joined is None or joined.documents != len(sources):
+            return None
+        docx = folder / "samen.docx"
+        docx.write_bytes(joined.package)
+        self._soffice([docx], folder, [str(job.source) for job in chunk.jobs])
+        docx.unlink()
+        whole = folder / "samen.pdf"
+        with pikepdf.open(whole) as pdf:
+            starts = document_starts(pdf)
+            if len(starts) != len(sources) or starts != sorted(set(starts)) or starts[0] != 0:
+                return None
+            ends = [*starts[1:], len(pdf.pages)]
+            digests = []
+            for job, first, end in zip(chunk.jobs, starts, ends, strict=True):
+                with extract_pages(pdf, first, end, tagged=False) as part:
+                    digests.append(self._write(job, part))
+        chunk.parts = [whole]
+        return digests
+
+    def _batch(self, chunk: _Chunk, folder: Path) -> list[str]:
+        """Convert the chunk's documents as separate files in one soffice call."""
+        sources = []
+        for number, job in enumerate(chunk.jobs):
+            copy = folder / f"{number:05d}.docx"
+            shutil.copyfile(self.staging / job.source, copy)
+            sources.append(copy)
+        self._soffice(sources, folder, [str(job.source) for job in chunk.jobs])
+        digests = []
+        for job, source in zip(chunk.jobs, sources, strict=True):
+            source.unlink()
+            with pikepdf.open(source.with_suffix(".pdf")) as pdf:
+                digests.append(self._write(job, pdf))
+        chunk.parts = [source.with_suffix(".pdf") for source in sources]
+        return digests
+
+    def _abort(self) -> None:
+        """Stop every conversion at once: no new soffice starts, running ones are killed."""
+        self._stop.set()
+        for group in list(self._running):
+            kill_group(group)
+
+    def _convert(self, chunk: _Chunk) -> list[str]:
+        try:
+            return self._convert_chunk(chunk)
+        except BaseException as exc:
+            if self._failure is None and not isinstance(exc, _Aborted):
+                self._failure = exc
+            self._abort()
+            raise
+
+    def _convert_chunk(self, chunk: _Chunk) -> list[str]:
+        folder = self._workdir / f"deel-{chunk.index:05d}"
+        folder.mkdir()
+        digests = self._joined(chunk, folder)
+        if digests is None:
+            for leftover in folder.iterdir():
+                leftover.unlink()
+            digests = self._batch(chunk, folder)
+        return digests
+
+    def _bundle(self, bundle: Bundle, chunks: Sequence[_Chunk]) -> tuple[PurePosixPath, str]:
+        """The bundle from the chunks' PDFs: fonts stay shared within each chunk."""
+        target = pikepdf.new()
+        sources = []
+        try:
+            for chunk in chunks:
+                for part in chunk.parts:
+                    source = pikepdf.open(part)
+                    sources.append(source)
+                    if not target.pages and "/OutputIntents" in source.Root:
+                        target.Root.OutputIntents = copy_into(target, source.Root.OutputIntents)
+                    target.pages.extend(source.pages)
+            for page in target.pages:
+                if "/StructParents" in page:
+                    del page.obj["/StructParents"]
+            data = finish(target, bundle.props, self.moment)
+        finally:
+            for source in sources:
+                source.close()
+        try:
+            write_file(self.staging, bundle.relpath, data)
+        except OSError as exc:
+            raise OutputError(
+                f"kan '{bundle.relpath}' niet schrijven: {describe_os_error(exc)}"
+            ) from None
+        return bundle.relpath, sha256_bytes(data)
+
+    def convert(
+        self, jobs: Sequence[PdfJob], bundles: Sequence[Bundle] = ()
+    ) -> tuple[list[str], list[tuple[PurePosixPath, str]]]:
+        """Write the PDF of every job (sha256 of each, in job order) and every bundle."""
+        bundled = {bundle.group for bundle in bundles}
+        by_group: dict[str, list[_Chunk]] = {}
+        digests: dict[PurePosixPath, str] = {}
+        in_flight: deque[tuple[_Chunk, Future[list[str]]]] = deque()
+
+        def collect_oldest() -> None:
+            chunk, future = in_flight.popleft()
+            for job, digest in zip(chunk.jobs, future.result(), strict=True):
+                digests[job.source] = digest
+            if self.progress:
+                self.progress(len(chunk.jobs))
+            if chunk.jobs[0].group in bundled:
+                by_group.setdefault(chunk.jobs[0].group, []).append(chunk)
+            else:  # not needed for a bundle: free the disk space now
+                shutil.rmtree(self._workdir / f"deel-{chunk.index:05d}", ignore_errors=True)
+
+        pool = ThreadPoolExecutor(self.instances, thread_name_prefix="soffice")
+        try:
+            for chunk in _chunks(jobs):
+                in_flight.append((chunk, pool.submit(self._convert, chunk)))
+                if len(in_flight) >= 2 * self.instances:
+                    collect_oldest()
+            while in_flight:
+                collect_oldest()
+        except BaseException as exc:  # a failure, Ctrl-C: do not wait for the others
+            self._abort()
+            if isinstance(exc, _Aborted) and self._failure is not None:
+                raise self._failure from None  # the cause, not the chunks stopped for it
+            raise
+        finally:
+            pool.shutdown(cancel_futures=True)
+        written = [self._bundle(b, by_group.get(b.group, [])) for b in bundles]
+        return [digests[job.source] for job in jobs], written
+
+
+class _Aborted(ConversionFailed):
+    """A conversion not started (or stopped) because another one failed."""
+
+
+def _chunks(jobs: Sequence[PdfJob]) -> Iterator[_Chunk]:
+    """The jobs of one group together (groups in order of first appearance, jobs in
+    order within a group), at most CHUNK at a time."""
+    groups: dict[str, list[PdfJob]] = {}
+    for job in jobs:
+        groups.setdefault(job.group, []).append(job)
+    current: list[PdfJob] = []
+    index = 0
+    for job in (job for members in groups.values() for job in members):
+        if current and (len(current) == CHUNK or job.group != current[0].group):
+            yield _Chunk(index, current)
+            index += 1
+            current = []
+        current.append(job)
+    if current:
+        yield _Chunk(index, current)
+
+
+def convert_to_pdf(
+    program: str,
+    staging: Path,
+    jobs: Sequence[PdfJob],
+    bundles: Sequence[Bundle],
+    moment: dt.datetime,
+    *,
+    instances: int,
+    timeout: float | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[str], list[tuple[PurePosixPath, str]]]:
+    with Converter(
+        program, staging, moment, instances=instances, timeout=timeout, progress=progress
+    ) as converter:
+        return converter.convert(jobs, bundles)
+
+
+__all__ = [
+    "Bundle",
+    "Converter",
+    "PdfJob",
+    "convert_to_pdf",
+    "pdf_relpath",
+    "pdf_soort",
+]

@@ -1,0 +1,1 @@
+"""Stage 6: staged atomic publishing, the cycle lock, ownership checks, folders, manifest."""

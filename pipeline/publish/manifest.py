@@ -1,0 +1,86 @@
+"""The run's record: manifest.csv (one row per file) and manifest.json (the whole run)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CSV_HEADER = ("soort", "sessie", "personeelsnummer", "pad", "sha256")
+# A cell starting with one of these is a formula to Excel or LibreOffice Calc.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    soort: str
+    sessie: str
+    personeelsnummer: str
+    pad: str  # relative to the cycle folder, with forward slashes
+    sha256: str
+    # What the recipient reads: sha256 of the document's context (see register/changes.py);
+    # "" for files without one (print bundles).
+    inhoud: str = ""
+    versie: int = 0  # 0 when first made, +1 each time its content changed in this cycle
+    gewijzigd_in: int = 0  # the cycle version (run that changed something) it last changed in
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def neutralise(value: str) -> str:
+    """Keep a spreadsheet from running data as a formula: prefix such values with '."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def manifest_csv(rows: Iterable[ManifestRow]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        writer.writerow(
+            neutralise(v)
+            for v in (row.soort, row.sessie, row.personeelsnummer, row.pad, row.sha256)
+        )
+    # BOM: Excel then reads the file as UTF-8 (names with diacritics stay intact).
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def manifest_json(
+    *,
+    version: str,
+    cycle: str,
+    workbook: Path,
+    workbook_sha256: str,
+    templates: Sequence[tuple[str, str]],
+    warnings: Sequence[str],
+    counts: dict[str, int],
+    rows: Sequence[ManifestRow],
+    extra: dict[str, Any] | None = None,
+) -> bytes:
+    record: dict[str, Any] = {
+        "programma": "intervisie-docs",
+        "versie": version,
+        "cyclus": cycle,
+        "werkboek": {"naam": workbook.name, "sha256": workbook_sha256},
+        "sjablonen": [{"naam": name, "sha256": digest} for name, digest in templates],
+        "aantallen": counts,
+        "waarschuwingen": list(warnings),
+        "documenten": [row.__dict__ for row in rows],
+        **(extra or {}),
+    }
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

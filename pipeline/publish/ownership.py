@@ -1,0 +1,198 @@
+"""What a run may replace: only a cycle folder this program wrote, for this cycle.
+
+A cycle folder is ours when it holds our manifest.json naming the same cycle, and
+every file in it is one that manifest lists, unchanged. Anything else (the workbook,
+the signature or the templates kept there, an HR note, an edited letter, another
+cycle's documents, a symlink) makes the run refuse before it writes anything: the
+program never deletes or overwrites what it did not write.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
+
+from pipeline.errors import OutputError
+from pipeline.publish.manifest import sha256_file
+
+# Files every run writes beside the documents; the manifest does not list them.
+MANIFEST_NAMES = ("manifest.json", "manifest.csv", "wijzigingen.csv")
+# What file managers leave in a folder someone merely looked at: no one's data, made
+# again when needed; these do not stop a run and go with the old folder.
+DISPOSABLE = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+# Lock files of a document open in Word ('~$...') or LibreOffice ('.~lock....#').
+_OPEN_DOCUMENT = ("~$", ".~lock.")
+_SHOWN = 5  # files named in a refusal; the rest are counted
+
+
+def _refuse(message: str) -> OutputError:
+    return OutputError(f"{message}. Er is niets geschreven.")
+
+
+def same_cycle(first: str, second: str) -> bool:
+    """Names that differ only in case, accents or spacing name the same cycle (they
+    share a folder, see folders.cycle_folder)."""
+
+    def fold(name: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", name)
+        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return " ".join(bare.casefold().split())
+
+    return fold(first) == fold(second)
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop: treat as not ours to judge
+        return False
+
+
+def _listing(names: Sequence[str]) -> str:
+    shown = ", ".join(f"'{n}'" for n in names[:_SHOWN])
+    rest = len(names) - _SHOWN
+    return shown + (f" en nog {rest} andere" if rest > 0 else "")
+
+
+def read_manifest(folder: Path) -> dict[str, object] | None:
+    """Our manifest.json in `folder`, or None when there is none we can read."""
+    path = folder / "manifest.json"
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("programma") != "intervisie-docs":
+        return None
+    return record
+
+
+def _rows(record: object) -> list[dict[str, object]]:
+    """Every entry with a 'pad' anywhere in the manifest: the documents, and any other
+    file a stage lists there (a file the program writes into the cycle folder must be
+    listed in manifest.json, or the next run takes it for HR's)."""
+    if isinstance(record, list):
+        return [row for item in record for row in _rows(item)]
+    if not isinstance(record, dict):
+        return []
+    own = [record] if isinstance(record.get("pad"), str) else []
+    return own + [row for value in record.values() for row in _rows(value)]
+
+
+def _listed_files(record: Mapping[str, object]) -> dict[str, str]:
+    """pad -> sha256 of every file the manifest lists."""
+    return {
+        str(PurePosixPath(str(row["pad"]))): str(row.get("sha256", "")) for row in _rows(record)
+    }
+
+
+def _entries(folder: Path) -> list[tuple[str, Path]]:
+    """Every file, symlink or other non-folder under `folder` (symlinks not followed)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        for name in [d for d in dirnames if (here / d).is_symlink()] + filenames:
+            path = here / name
+            found.append((path.relative_to(folder).as_posix(), path))
+    return sorted(found)
+
+
+def _changed(path: Path, sha256: str, written: int) -> bool:
+    """Whether a listed file differs from what the run wrote. Only a file changed after
+    the manifest was written is read and hashed: a run's documents all predate it, and a
+    large cycle folder is then checked without reading every document again. The change
+    time (ctime) is used: unlike mtime, no copy or tool can set it back."""
+    if path.stat().st_ctime_ns < written:
+        return False
+    return sha256_file(path) != sha256
+
+
+def ensure_replaceable(
+    target: Path,
+    cycle: str,
+    protected: Mapping[str, Path],
+    replaced_kinds: Sequence[str] | None,
+) -> None:
+    """Refuse (OutputError, in Dutch, saying what to do) unless `target` may be replaced
+    by a run of `cycle` that writes the documents of `replaced_kinds` (None: all of them,
+    a full run) and carries the others over. `protected` maps
+    a description ('het werkboek') to a path the run reads and must never remove."""
+    elsewhere = "of kies met --uitvoer een andere uitvoermap"
+    for what, path in protected.items():
+        if _is_within(path, target):
+            raise _refuse(
+                f"{what} '{path}' staat in de map '{target}', die het programma bij elke "
+                f"run vervangt; zet {what} buiten die map (bijvoorbeeld naast de "
+                f"uitvoermap) {elsewhere}"
+            )
+    if target.is_symlink():
+        raise _refuse(
+            f"'{target}' is een snelkoppeling (symbolische link) en geen gewone map; het "
+            f"programma vervangt alleen een map die het zelf heeft gemaakt. Verwijder of "
+            f"hernoem de snelkoppeling {elsewhere}"
+        )
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise _refuse(
+            f"'{target}' is een bestand en geen map; hernoem of verplaats het {elsewhere}"
+        )
+    record = read_manifest(target)
+    if record is None:
+        raise _refuse(
+            f"de map '{target}' is niet door dit programma gemaakt (er staat geen "
+            f"leesbaar manifest.json van intervisie-docs in) en wordt dus niet vervangen; "
+            f"hernoem of verplaats die map {elsewhere}"
+        )
+    other = record.get("cyclus")
+    if not isinstance(other, str) or not same_cycle(other, cycle):
+        raise _refuse(
+            f"de map '{target}' bevat de documenten van een andere cyclus ('{other}') en "
+            f"wordt niet vervangen; hernoem of verplaats die map {elsewhere}"
+        )
+    listed = _listed_files(record)
+    replaced = set(listed)
+    if replaced_kinds is not None:
+        replaced = {
+            str(PurePosixPath(str(row["pad"])))
+            for row in _rows(record)
+            if row.get("soort") in replaced_kinds
+        }
+    written = (target / "manifest.json").stat().st_ctime_ns  # the run's last file
+    foreign: list[str] = []
+    edited: list[str] = []
+    for name, path in _entries(target):
+        if name in MANIFEST_NAMES and not path.is_symlink():
+            continue
+        if path.name.casefold() in DISPOSABLE and path.is_file() and not path.is_symlink():
+            continue
+        if name not in listed or path.is_symlink() or not path.is_file():
+            foreign.append(name)
+        elif name in replaced and _changed(path, listed[name], written):
+            edited.append(name)
+    if foreign:
+        open_hint = ""
+        if any(PurePosixPath(name).name.startswith(_OPEN_DOCUMENT) for name in foreign):
+            open_hint = (
+                " (een naam die met '~$' of '.~lock.' begint: er staat nog een document "
+                "open in Word of LibreOffice; sluit het eerst)"
+            )
+        raise _refuse(
+            f"in de map '{target}' staan bestanden die het programma niet heeft gemaakt: "
+            f"{_listing(foreign)}{open_hint}. Het programma verwijdert die niet; verplaats "
+            f"ze naar een andere map en start de run opnieuw"
+        )
+    if edited:
+        raise _refuse(
+            f"in de map '{target}' zijn documenten gewijzigd sinds de vorige run: "
+            f"{_listing(edited)}. De run zou ze vervangen; bewaar de gewijzigde versie "
+            f"buiten de map (of verwijder ze als u ze niet meer nodig hebt) en start de "
+            f"run opnieuw"
+        )
+
+
+__all__ = ["MANIFEST_NAMES", "ensure_replaceable", "read_manifest", "same_cycle"]

@@ -1,0 +1,1 @@
+"""A cycle's history across runs: change detection against the previous manifest."""

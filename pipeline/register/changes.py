@@ -1,0 +1,234 @@
+"""What changed since the previous run of the same cycle.
+
+Every document has an identity that survives renames: (kind, session, personeelsnummer).
+Its `inhoud` is the sha256 of its context as canonical JSON: what the recipient reads, not
+the bytes of the file (a new template layout or the letter date alone does not make a
+letter "changed"). Comparing the plan with the previous manifest gives, per document:
+new, changed, unchanged; and per document of the previous run that is no longer planned:
+no longer needed ('vervallen').
+
+Each run that changes something starts a new *cycle version* (manifest key
+`cyclusversie`). A document remembers the version it last changed in, so a re-run with
+the same input reports the same changes as the run before it and writes the same bytes;
+`vervallen` keeps every document that disappeared, with its version number, so a
+booking that comes back continues its calendar SEQUENCE instead of starting at 0.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from pipeline.model import SignatureImage
+from pipeline.publish.manifest import ManifestRow, neutralise
+
+NEW = "nieuw"
+CHANGED = "gewijzigd"
+GONE = "vervallen"
+VERSION_KEY = "cyclusversie"
+GONE_KEY = "vervallen"
+CSV_HEADER = ("wijziging", "soort", "sessie", "personeelsnummer", "naam", "pad")
+# Keys of the organisation context that do not change what a recipient must know: the
+# letter date moves whenever HR re-sends, and would otherwise mark every letter changed.
+_INCIDENTAL = {"briefdatum"}
+
+Key = tuple[str, str, str]
+
+
+def key(row: ManifestRow) -> Key:
+    return (row.soort, row.sessie, row.personeelsnummer)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, SignatureImage):
+        return "handtekening"  # its place on disk is incidental
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain
+    )
+
+
+class ContentHasher:
+    """sha256 of a document context as canonical JSON (sorted keys, no spacing).
+
+    Contexts of one run share their large parts (organisation, general texts, themes,
+    method) as the same objects; those are serialised once per run. The cache keeps a
+    reference to each object, so an id is never reused for another object meanwhile.
+    """
+
+    SHARED = frozenset({"organisatie", "algemeen", "methode", "thema", "themas"})
+
+    def __init__(self) -> None:
+        self._cache: dict[int, tuple[Any, str]] = {}
+
+    def _shared(self, key: str, value: Any) -> str:
+        hit = self._cache.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        if key == "organisatie" and isinstance(value, Mapping):
+            text = _canonical({k: v for k, v in value.items() if k not in _INCIDENTAL})
+        elif key == "themas" and isinstance(value, list):
+            text = "[" + ",".join(self._shared("thema", v) for v in value) + "]"
+            return text  # the list itself is made per document
+        else:
+            text = _canonical(value)
+        self._cache[id(value)] = (value, text)
+        return text
+
+    def __call__(self, context: Mapping[str, Any]) -> str:
+        parts = [
+            f"{_canonical(key)}:"
+            + (self._shared(key, context[key]) if key in self.SHARED else _canonical(context[key]))
+            for key in sorted(context)
+        ]
+        return hashlib.sha256(("{" + ",".join(parts) + "}").encode("utf-8")).hexdigest()
+
+
+def content_hash(context: Mapping[str, Any]) -> str:
+    """One context's hash (see ContentHasher; a run keeps one hasher for all documents)."""
+    return ContentHasher()(context)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the previous run of the cycle left in its manifest.json."""
+
+    version: int
+    rows: tuple[ManifestRow, ...]
+    gone: tuple[ManifestRow, ...]
+
+
+_ROW_FIELDS = {f.name for f in fields(ManifestRow)}
+
+
+def _rows(entries: Any) -> tuple[ManifestRow, ...]:
+    rows = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            try:
+                rows.append(ManifestRow(**{k: v for k, v in entry.items() if k in _ROW_FIELDS}))
+            except TypeError:
+                continue
+    return tuple(rows)
+
+
+def read_previous(manifest: Path) -> Previous | None:
+    """None when there was no previous run (or its manifest cannot be read: then every
+    document counts as new, which sends too much rather than too little)."""
+    try:
+        record = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    version = record.get(VERSION_KEY, 0)
+    return Previous(
+        version if isinstance(version, int) else 0,
+        _rows(record.get("documenten")),
+        _rows(record.get(GONE_KEY)),
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    status: str  # NEW, CHANGED or GONE
+    row: ManifestRow
+
+
+@dataclass(frozen=True)
+class Comparison:
+    version: int  # this run's cycle version
+    rows: tuple[ManifestRow, ...]  # the planned rows with versie and gewijzigd_in set
+    gone: tuple[ManifestRow, ...]  # every document that disappeared so far (history)
+
+    @property
+    def changes(self) -> list[Change]:
+        """What this cycle version changed among the planned rows, then the gone."""
+        return self.changes_among(self.rows)
+
+    def changes_among(self, rows: Iterable[ManifestRow]) -> list[Change]:
+        """The same over `rows`: with the rows a --soort run carried over, the report
+        stays complete for the cycle version."""
+        found = [
+            Change(CHANGED if row.versie else NEW, row)
+            for row in rows
+            if row.inhoud and row.gewijzigd_in == self.version
+        ]
+        return found + [Change(GONE, row) for row in self.gone if row.gewijzigd_in == self.version]
+
+    def changed(self, soort: str) -> set[Key]:
+        return {key(c.row) for c in self.changes if c.status != GONE and c.row.soort == soort}
+
+    def cancelled(self, soort: str) -> list[ManifestRow]:
+        return [c.row for c in self.changes if c.status == GONE and c.row.soort == soort]
+
+
+def compare(
+    previous: Previous | None, planned: Sequence[ManifestRow], kinds: set[str]
+) -> Comparison:
+    """Give each planned row its version; `kinds` are the kinds this run makes (others
+    were carried over and cannot have disappeared)."""
+    before = {key(r): r for r in previous.rows if r.soort in kinds} if previous else {}
+    history = {key(r): r for r in previous.gone} if previous else {}
+    last = previous.version if previous else 0
+    current = last + 1
+    rows: list[ManifestRow] = []
+    touched = False
+    for row in planned:
+        old = before.pop(key(row), None)
+        if old is not None and old.inhoud == row.inhoud:
+            rows.append(replace(row, versie=old.versie, gewijzigd_in=old.gewijzigd_in))
+            continue
+        touched = True
+        if old is not None:
+            version = old.versie + 1
+        elif key(row) in history:  # it disappeared once and comes back
+            version = history[key(row)].versie + 1
+        else:
+            version = 0
+        history.pop(key(row), None)
+        rows.append(replace(row, versie=version, gewijzigd_in=current))
+    for old in before.values():
+        touched = True
+        history[key(old)] = replace(old, versie=old.versie + 1, gewijzigd_in=current, sha256="")
+    if not touched and previous is not None:
+        return Comparison(last, tuple(rows), tuple(history.values()))
+    # A version where nothing moved keeps its number; the rows were stamped `current`.
+    return Comparison(current, tuple(rows), tuple(history.values()))
+
+
+def changes_csv(changes: Iterable[Change], names: Mapping[str, str]) -> bytes:
+    """wijzigingen.csv: Excel-friendly like manifest.csv (BOM, semicolons)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for change in changes:
+        row = change.row
+        writer.writerow(
+            neutralise(value)
+            for value in (
+                change.status,
+                row.soort,
+                row.sessie,
+                row.personeelsnummer,
+                names.get(row.personeelsnummer, ""),
+                row.pad,
+            )
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def manifest_extra(comparison: Comparison) -> dict[str, Any]:
+    return {
+        VERSION_KEY: comparison.version,
+        GONE_KEY: [row.__dict__ for row in comparison.gone],
+    }

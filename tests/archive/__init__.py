@@ -1,0 +1,1 @@
+"""Tests of pipeline/archive: the syllabus archive, MDTO metadata, its check."""

@@ -1,0 +1,1 @@
+"""Tests of pipeline/pdf: LibreOffice conversion, joined letters, PDF/A pages."""

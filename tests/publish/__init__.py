@@ -1,0 +1,1 @@
+"""Tests of pipeline/publish: staging, locks, ownership, folders, manifest, killed runs."""

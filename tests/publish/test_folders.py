@@ -1,0 +1,39 @@
+"""Cycle folder names: distinct cycle names never share a folder; never the archive's."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.documents.filenames import MAX_PART_LENGTH
+from pipeline.publish.folders import ARCHIVE_DIR, cycle_folder
+
+
+@pytest.mark.parametrize(
+    ("name", "folder"),
+    [
+        ("Intervisie voorjaar 2027", "intervisie-voorjaar-2027"),
+        ("Intervisie  Café 2027", "intervisie-cafe-2027"),
+        ("team_a-b", "team_a-b"),
+    ],
+)
+def test_readable_names_stay_readable(name: str, folder: str) -> None:
+    assert cycle_folder(name) == folder
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Intervisie 😀", "Intervisie 🎉"),
+        ("team A+B", "team A/B"),
+        ("Intervisie " + "x" * 60 + " voorjaar 2027", "Intervisie " + "x" * 60 + " najaar 2027"),
+    ],
+)
+def test_distinct_names_get_distinct_folders(first: str, second: str) -> None:
+    assert cycle_folder(first) != cycle_folder(second)
+    assert len(cycle_folder(first)) <= MAX_PART_LENGTH
+
+
+@pytest.mark.parametrize("name", ["Archief", "archief", " ARCHIEF "])
+def test_the_archive_folder_is_never_a_cycle_folder(name: str) -> None:
+    assert cycle_folder(name) != ARCHIVE_DIR
+    assert cycle_folder(name).startswith(ARCHIVE_DIR + "-")

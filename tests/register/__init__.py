@@ -1,0 +1,1 @@
+"""Tests of pipeline/register: change detection and content hashes."""
