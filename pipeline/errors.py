@@ -207,3 +207,14 @@ class OutputError(IntervisieError):
     """Writing the output failed; the previous output is left as it was."""
 
     exit_code = 2
+
+
+class SendError(IntervisieError):
+    """The SMTP server cannot be reached, or the connection cannot be secured."""
+
+    exit_code = 3
+
+
+class SendSettingsError(SendError):
+    """The server refuses the login or the sender: a setting to fix, not a verdict on
+    any message (nothing is marked refused)."""

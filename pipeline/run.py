@@ -24,6 +24,8 @@ from pipeline.documents.plan import (
 )
 from pipeline.errors import OutputError, Problem, describe_os_error
 from pipeline.files import inside
+from pipeline.identity import BookingKey, id_key
+from pipeline.mail.calendar import Event
 from pipeline.mail.mailing import (
     AGENDA_KIND,
     INVITATION_KINDS,
@@ -44,11 +46,13 @@ from pipeline.publish.manifest import (
 )
 from pipeline.publish.ownership import ensure_replaceable
 from pipeline.publish.staging import StagedOutput, recover, stop_on_termination
+from pipeline.register import cycles, legacy_log, migrate
 from pipeline.register.changes import (
     Change,
     ContentHasher,
     changes_csv,
     compare,
+    key,
     manifest_extra,
     read_previous,
 )
@@ -83,6 +87,8 @@ class RunResult:
     changes: tuple[Change, ...] = ()  # since the previous version of the cycle
     cycle_version: int = 0
     notes: tuple[str, ...] = ()  # Dutch remarks of the mail step (a cancellation not made)
+    redated: int = 0  # unchanged invitations that get a new letter date in this run
+    letter_date: dt.date | None = None
 
 
 def check(workbook: Path, templates_dir: Path, today: dt.date) -> tuple[Content, CheckResult]:
@@ -200,7 +206,11 @@ def _pdfs(
         for row in written
         if row.pad.endswith(".docx") and (row.soort in wanted or row.pad in members)
     ]
-    jobs = [PdfJob(PurePosixPath(row.pad), properties(row), group(row)) for row in sources]
+    letters = {Kind.UITNODIGING.value, Kind.AFZEGGING.value}  # tagged, for screen readers
+    jobs = [
+        PdfJob(PurePosixPath(row.pad), properties(row), group(row), row.soort in letters)
+        for row in sources
+    ]
     bundles = []
     if BUNDLE_KIND in pdf_kinds:
         for stem, route in (BY_POST, INTERNAL):
@@ -297,13 +307,14 @@ def _owned_target(
     cycle: str,
     protected: dict[str, Path],
     replaced: list[str] | None,
+    written_by_us: dict[str, set[str]],
 ) -> Iterator[None]:
     """Hold the cycle folder's lock for the run, stop cleanly on SIGTERM/SIGHUP, put
     back what killed runs left missing, and refuse unless the folder is ours to replace
     (before anything is written)."""
     with stop_on_termination(), CycleLock(output_root, folder):
         _recover(output_root, folder)
-        ensure_replaceable(output_root / folder, cycle, protected, replaced)
+        ensure_replaceable(output_root / folder, cycle, protected, replaced, written_by_us)
         yield
 
 
@@ -378,7 +389,10 @@ def generate(
     protected = {"het werkboek": workbook, "de map met sjablonen": templates_dir}
     if organisation.handtekening:
         protected["de handtekening"] = organisation.handtekening
-    guard = _owned_target(output_root, folder, organisation.cyclus, protected, replaced)
+    state = cycles.read(output_root, organisation.cyclus)
+    guard = _owned_target(
+        output_root, folder, organisation.cyclus, protected, replaced, state.written
+    )
     with guard, StagedOutput(output_root, folder) as staged:
         if on_plan:
             on_plan(total)
@@ -386,27 +400,42 @@ def generate(
         pool_size = workers if workers is not None else default_workers()
         digests = render_all(tasks, total, staged, renderer, progress, pool_size)
         written = ledger.manifest_rows(digests)
-        previous = read_previous(staged.target / MANIFEST_JSON.name)
+        taken_over = None
+        if not state.known:  # first run with the register: take over the folder's history
+            taken_over = migrate.first_use(
+                state, staged.target, read_previous(staged.target / MANIFEST_JSON.name)
+            )
+        previous = state.previous
         mailing = Mailing(cycle, content, staged, renderer)
+        mailing.uids = state.uids
         planned = mailing.plan_calendar(r for r in written if r.soort == Kind.UITNODIGING.value)
+        if taken_over is not None:
+            previous = migrate.adopt_legacy_calendar(
+                previous,
+                [(p.row, p.event.fingerprint()) for p in planned],
+                [r for r in written if r.soort == Kind.UITNODIGING.value],
+            )
         kinds_made = {k.value for k in wanted} | ({AGENDA_KIND} if letters_too else set())
         comparison = compare(previous, written + [p.row for p in planned], kinds_made)
-        versions = {(r.soort, r.sessie, r.personeelsnummer): r for r in comparison.rows}
-        written = [versions[(r.soort, r.sessie, r.personeelsnummer)] for r in written]
+        versions = {key(r): r for r in comparison.rows}
+        written = [versions[key(r)] for r in written]
         calendar_rows = mailing.write_calendar(planned, versions, pool_size)
-        comparison, cancel_rows, cancelled = mailing.cancellations(comparison)
+        cancel_rows: list[ManifestRow] = []
+        cancelled: list[tuple[ManifestRow, ManifestRow | None, Event]] = []
+        if letters_too:  # a --soort run without invitations cancels nothing
+            comparison, cancel_rows, cancelled = mailing.cancellations(comparison)
         written += calendar_rows + cancel_rows
         invitations = [r for r in written if r.soort == Kind.UITNODIGING.value]
         cancel_letters = [r for r in cancel_rows if r.soort == Kind.AFZEGGING.value]
         if only_changes:  # only what must go out again: changed, new and cancelled
             fresh = {(s, n) for (_, s, n) in comparison.changed(Kind.UITNODIGING.value)}
             fresh |= {(s, n) for (_, s, n) in comparison.changed(AGENDA_KIND)}
-            invitations = [r for r in invitations if (r.sessie, r.personeelsnummer) in fresh]
-            calendar_rows = [r for r in calendar_rows if (r.sessie, r.personeelsnummer) in fresh]
+            invitations = [r for r in invitations if key(r)[1:] in fresh]
+            calendar_rows = [r for r in calendar_rows if key(r)[1:] in fresh]
         bundled: list[ManifestRow] = []  # the letters in the print bundles, in order
         if print_bundles and Kind.UITNODIGING in wanted:
             for row in cancel_letters:
-                person = mailing.people[row.personeelsnummer]
+                person = mailing.by_key[id_key(row.personeelsnummer)]
                 if person.postadres is None:
                     ledger.internal_paths.add(row.pad)
             letters = invitations + cancel_letters
@@ -415,9 +444,16 @@ def generate(
                 bundled = letters
         if program is not None:  # before the e-mails: they attach the letters' PDFs
             written += _pdfs(program, staged, written, bundled, ledger, pdf.kinds, cycle, pdf)
+        messages: list[cycles.OutboxMessage] = []
         if mail and Kind.UITNODIGING in wanted:
-            written += mailing.invitation_mails(calendar_rows, letter_paths(written))
-            written += mailing.cancellation_mails(cancelled)
+            invitation_mails = mailing.invitation_mails(calendar_rows, letter_paths(written))
+            cancel_mails = mailing.cancellation_mails(cancelled)
+            written += invitation_mails + cancel_mails
+            messages = cycles.run_messages(
+                staged.staging,
+                list(zip(invitation_mails, calendar_rows, strict=True)),
+                [(m, ics) for m, (ics, _, _) in zip(cancel_mails, cancelled, strict=True)],
+            )
         kept = _keep_other_kinds(staged, wanted)
         rows = tuple(sorted(written + kept, key=lambda r: _ORDER.get(r.soort, len(_ORDER))))
         used = [templates_dir / k.template for k in wanted] + list(content.files)
@@ -439,6 +475,31 @@ def generate(
                 extra=manifest_extra(comparison),
             ),
         )
+        redated = cycles.redated_letters(
+            state, comparison, document_date(cycle), Kind.UITNODIGING.value
+        )
+        cycles.record_run(
+            output_root,
+            state,
+            cycles.RunRecord(
+                organisation.cyclus,
+                folder,
+                document_date(cycle),
+                sha256_file(workbook),
+                comparison,
+                frozenset(kinds_made),
+                (taken_over.written if taken_over else []) + written,
+                {
+                    BookingKey.of(p.row.sessie, p.row.personeelsnummer): (
+                        p.event.uid,
+                        versions[key(p.row)].versie,
+                    )
+                    for p in planned
+                },
+                (taken_over.messages if taken_over else []) + messages,
+                legacy_log.old_ledger(output_root, folder) if taken_over else None,
+            ),
+        )
         staged.publish()
     record = CycleRecord(organisation.cyclus, folder, organisation.gemeente)
     archive = archive_syllabi(
@@ -455,6 +516,8 @@ def generate(
         tuple(report),
         comparison.version,
         tuple(mailing.warnings),
+        redated,
+        document_date(cycle),
     )
 
 

@@ -30,6 +30,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from pipeline.render.word_settings import make_dutch
+
 HOUSE_COLOUR = RGBColor(0x1F, 0x4E, 0x79)
 LINK_COLOUR = RGBColor(0x1F, 0x4E, 0x79)
 TABLE_STYLE = "Light Grid Accent 1"
@@ -861,6 +863,7 @@ def package(doc: DocumentObject) -> bytes:
     """The saved document without python-docx's blank thumbnail and its 'Microsoft
     Macintosh Word' app metadata (file browsers would show an empty preview), with fixed
     zip dates so an unchanged builder writes the same bytes."""
+    make_dutch(doc)  # proofing language nl-NL, Word 2013+ mode (compatibilityMode 15)
     raw = io.BytesIO()
     doc.save(raw)
     out = io.BytesIO()

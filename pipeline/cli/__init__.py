@@ -111,9 +111,7 @@ PDF_DEFAULT = (Kind.UITNODIGING.value, Kind.SYLLABUS.value, BUNDLE_KIND)
 PDF_ALL = (*(k.value for k in ALL_KINDS), BUNDLE_KIND)
 
 
-def _parse_pdf(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
-) -> tuple[str, ...]:
+def _parse_pdf(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...]:
     if value is None:
         return ()
     names = [v.strip().lower() for v in value.split(",") if v.strip()]
@@ -482,9 +480,7 @@ def sjablonen_controleer(map_: Path | None) -> None:
         problems = check_templates(folder, content)
         if problems:
             raise TemplatesInvalid(problems)
-    click.echo(
-        f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in Kind)})."
-    )
+    click.echo(f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in Kind)}).")
 
 
 DEFAULT_EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "voorbeeld.xlsx"
@@ -510,9 +506,7 @@ GUIDE_KINDS = tuple(kind.value for kind in Kind)
     help="Werkboek waaruit de voorbeeldwaarden komen.",
 )
 @_templates_option()
-def sjablonen_velden(
-    soort: str | None, markdown: bool, example: Path, templates_dir: Path
-) -> None:
+def sjablonen_velden(soort: str | None, markdown: bool, example: Path, templates_dir: Path) -> None:
     """Toon per soort document elk veld dat een sjabloon mag gebruiken: naam, type,
     betekenis, een voorbeeldwaarde uit het voorbeeldwerkboek en de lus waarin het staat.
 
@@ -551,10 +545,10 @@ def archief_controleer(map_: Path | None) -> None:
     """Controleer het archief in MAP (standaard output/archief).
 
     Berekent van elk gearchiveerd bestand opnieuw de sha256 en vergelijkt die met
-    sha256sums.txt en met de MDTO-metagegevens; controleert van elke PDF de PDF/A-
-    aanduiding, of alle lettertypen zijn ingesloten en of hij niet versleuteld is. Meldt
-    per bestand wat ontbreekt, gewijzigd of onbekend is. Afsluitcode 0 als alles klopt,
-    anders 1.
+    sha256sums.txt en met de MDTO-metagegevens; controleert elke PDF met de PDF/A-2b-
+    validator van pikepdf (en de PDF/A-aanduiding, de lettertypen, versleuteling). Meldt
+    per bestand wat ontbreekt, gewijzigd, onbekend of onleesbaar is, elke symbolische
+    koppeling en elke lege map. Afsluitcode 0 als alles klopt, anders 1.
     """
     folder = map_ or Path("output") / ARCHIVE_DIR
     with _errors():

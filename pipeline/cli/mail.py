@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import smtplib
 import sys
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,12 +13,13 @@ from pipeline.errors import IntervisieError, plural
 from pipeline.mail.mailing import MAIL_FOLDER, MAIL_KIND
 from pipeline.mail.send import (
     LOCAL_HOSTS,
-    SendError,
-    Server,
-    connect,
-    default_ledger,
+    Outcome,
+    default_register,
+    export_log,
+    read_outbox,
     send_outbox,
 )
+from pipeline.mail.smtp import Server, SmtpSession
 from pipeline.register.changes import CHANGED, GONE, NEW
 from pipeline.run import RunResult
 
@@ -43,6 +42,13 @@ def report_changes(result: RunResult) -> None:
     for kind in kinds:
         parts = [f"{counts[(kind, s)]} {s}" for s in (NEW, CHANGED, GONE) if counts[(kind, s)]]
         click.echo(f"  {kind}: {', '.join(parts)}")
+    if result.redated and result.letter_date is not None:
+        click.echo(
+            f"Briefdatum: {plural(result.redated, 'uitnodiging', 'uitnodigingen')} zonder "
+            "wijziging in de inhoud krijgen "
+            f"een nieuwe datum ({result.letter_date:%d-%m-%Y}); hun e-mails gaan niet opnieuw "
+            "de deur uit, tenzij de inhoud veranderde."
+        )
     for note in result.notes:
         click.echo(f"WAARSCHUWING: {note}", err=True)
     mails = [row for row in result.rows if row.soort == MAIL_KIND]
@@ -83,9 +89,18 @@ def report_changes(result: RunResult) -> None:
     "(controleer eerst of ze niet zijn aangekomen).",
 )
 @click.option(
-    "--verzendlog",
+    "--register",
+    "register",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Het verzendlog (standaard naast de map van de cyclus: <cyclus>.verzendlog.csv).",
+    help="Het register (standaard in de uitvoermap: intervisie-register.sqlite naast de "
+    "map van de cyclus).",
+)
+@click.option(
+    "--log",
+    "log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Schrijf daarna alle verzendpogingen uit het register naar dit CSV-bestand "
+    "(voor Excel; het programma leest het nooit terug).",
 )
 def verstuur(
     map_: Path,
@@ -96,16 +111,18 @@ def verstuur(
     beveiliging: str,
     pauze: float,
     resend_uncertain: bool,
-    verzendlog: Path | None,
+    register: Path | None,
+    log: Path | None,
 ) -> None:
     """Verstuur de e-mails (.eml) in MAP, zoals `genereer --mail` ze maakte.
 
-    Zonder --echt wordt niets verstuurd: u ziet wat er zou gaan. Een bericht dat al
-    verstuurd is (volgens het verzendlog) gaat nooit nog een keer. Het wachtwoord komt
-    alleen uit de omgevingsvariabele INTERVISIE_SMTP_WACHTWOORD of wordt gevraagd.
+    Zonder --echt wordt niets verstuurd: u ziet wat er zou gaan. Het register van de
+    uitvoermap houdt per ontvanger bij welke versie van welke uitnodiging of afzegging
+    al is verstuurd; die gaat nooit nog een keer, ook niet als de briefdatum of de
+    bijlage anders is. Het wachtwoord komt alleen uit de omgevingsvariabele
+    INTERVISIE_SMTP_WACHTWOORD of wordt gevraagd.
     """
-    ledger = verzendlog or default_ledger(map_)
-    opener: Callable[[], smtplib.SMTP] | None = None
+    session: SmtpSession | None = None
     if echt:
         if not server:
             raise click.UsageError(f"geef --server of zet {ENV_SERVER}.")
@@ -115,16 +132,26 @@ def verstuur(
         if gebruiker and password is None:
             password = click.prompt(f"Wachtwoord voor {gebruiker}", hide_input=True, err=True)
         settings = Server(server, poort or _PORTS[beveiliging], beveiliging, gebruiker, password)
-
-        def opener_() -> smtplib.SMTP:
-            return connect(settings)
-
-        opener = opener_
+        session = SmtpSession(settings)
+    where = register or default_register(map_)
+    if where is None:
+        try:  # a message that is none of ours says so first
+            list(read_outbox(map_))
+        except IntervisieError as exc:
+            click.echo(f"FOUT: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        click.echo(
+            f"FOUT: '{map_}' staat niet in de map van een cyclus, dus het register is niet te "
+            "vinden; geef met --register het register van de uitvoermap waarin `genereer "
+            "--mail` de e-mails maakte. Er is niets verstuurd.",
+            err=True,
+        )
+        sys.exit(2)
     try:
         outcome = send_outbox(
             map_,
-            ledger,
-            opener,
+            where,
+            session,
             pause=pauze,
             resend_uncertain=resend_uncertain,
             on_sent=lambda m: click.echo(f"verstuurd: {m.path.name} -> {m.recipient}"),
@@ -132,18 +159,40 @@ def verstuur(
     except IntervisieError as exc:
         click.echo(f"FOUT: {exc}", err=True)
         sys.exit(exc.exit_code)
+    _report(outcome, echt)
+    click.echo(f"Register: {where}")
+    if log is not None:
+        try:
+            count = export_log(where, log)
+        except IntervisieError as exc:
+            click.echo(f"FOUT: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        click.echo(f"Verzendlog: {plural(count, 'poging', 'pogingen')} in {log}")
+    if outcome.refused or outcome.uncertain or outcome.not_sent:
+        sys.exit(1)
+
+
+def _report(outcome: Outcome, echt: bool) -> None:
     for line in outcome.would_send:
         click.echo(f"zou versturen: {line}")
     for line in outcome.refused:
         click.echo(f"GEWEIGERD: {line}", err=True)
+    for line in outcome.not_sent:
+        click.echo(
+            f"NIET VERSTUURD: {line}: de server nam het bericht niet aan; "
+            "de volgende keer wordt het opnieuw geprobeerd",
+            err=True,
+        )
     for line in outcome.uncertain:
         click.echo(
-            f"ONZEKER: {line}: de vorige verzending werd onderbroken; niet opnieuw verstuurd "
+            f"ONZEKER: {line}; niet opnieuw verstuurd "
             "(controleer bij de ontvanger, daarna eventueel --ook-onzeker)",
             err=True,
         )
-    if outcome.stopped:
-        click.echo(f"FOUT: gestopt: {outcome.stopped}", err=True)
+    for line in outcome.outdated:
+        click.echo(
+            f"VEROUDERD: {line}: er is sindsdien een nieuwere versie gemaakt; niet verstuurd"
+        )
     if not echt:
         click.echo(
             f"Proefrun: {plural(len(outcome.would_send), 'bericht zou', 'berichten zouden')} "
@@ -152,10 +201,6 @@ def verstuur(
     else:
         click.echo(
             f"Klaar: {len(outcome.sent)} verstuurd, {len(outcome.already)} al eerder verstuurd, "
-            f"{len(outcome.refused)} geweigerd, {len(outcome.uncertain)} onzeker."
+            f"{len(outcome.refused)} geweigerd, {len(outcome.not_sent)} niet verstuurd "
+            f"(later opnieuw), {len(outcome.uncertain)} onzeker."
         )
-    click.echo(f"Verzendlog: {ledger}")
-    if outcome.stopped:
-        sys.exit(SendError.exit_code)
-    if outcome.refused or outcome.uncertain:
-        sys.exit(1)

@@ -18,7 +18,6 @@ import icalendar
 TIMEZONE = "Europe/Amsterdam"
 ZONE = ZoneInfo(TIMEZONE)
 PRODID = "-//intervisie-docs//NL"
-UID_DOMAIN = "intervisie-docs"
 REMINDER = dt.timedelta(days=1)
 
 
@@ -57,12 +56,6 @@ class Event:
             self.attendee.email,
         )
         return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
-
-
-def event_uid(cycle: str, sessie: str, personeelsnummer: str) -> str:
-    """Stable per (cycle, session, person); readable data stays out of the UID."""
-    key = "\x1f".join((cycle, sessie, personeelsnummer)).encode()
-    return f"{hashlib.sha256(key).hexdigest()[:32]}@{UID_DOMAIN}"
 
 
 def _address(party: Party, role: str | None) -> icalendar.vCalAddress:

@@ -19,12 +19,13 @@ from pipeline.content.themes import Content
 from pipeline.documents import dutch
 from pipeline.documents.contexts import cancelled_session
 from pipeline.documents.plan import Cancelled, Kind, iter_cancellations, letter_moment
+from pipeline.identity import BookingKey, event_uid, id_key
 from pipeline.mail import calendar, outbox
 from pipeline.mail.calendar import Event, Party
 from pipeline.model import Aanhef, Cycle, Person, Rol, Session, Vorm
 from pipeline.publish.manifest import ManifestRow, sha256_bytes
 from pipeline.publish.staging import StagedOutput
-from pipeline.register.changes import Comparison, key
+from pipeline.register.changes import Comparison, key, key_of
 from pipeline.render.batch import Renderer, Task, map_chunks, write_staged
 from pipeline.render.prepared import CoreProperties
 
@@ -83,6 +84,10 @@ class Mailing:
         self.stamp = self.moment.replace(tzinfo=calendar.ZONE).astimezone(dt.UTC)
         self.sessions = {s.sessie: s for s in cycle.sessions}
         self.people = {p.personeelsnummer: p for p in cycle.people}
+        self.by_key = {id_key(p.personeelsnummer): p for p in cycle.people}
+        self.sessions_by_key = {id_key(s.sessie): s for s in cycle.sessions}
+        # UIDs the register gave bookings before; a booking it never saw gets a new one.
+        self.uids: Mapping[BookingKey, str] = {}
         self.roles = {(b.sessie, b.personeelsnummer): b.rol for b in cycle.bookings}
         self.warnings: list[str] = []
 
@@ -110,7 +115,8 @@ class Mailing:
             f"{org.contact_email}."
         )
         return Event(
-            uid=calendar.event_uid(org.cyclus, session.sessie, person.personeelsnummer),
+            uid=self.uids.get(BookingKey.of(session.sessie, person.personeelsnummer))
+            or event_uid(org.cyclus, session.sessie, person.personeelsnummer),
             start=session.start,
             end=session.end,
             summary=_summary(name, session.sessie),
@@ -134,7 +140,9 @@ class Mailing:
                         row.personeelsnummer,
                         relpath,
                         sha256="",
-                        inhoud=event.fingerprint(),
+                        # The letter goes with the event: either changing is a new
+                        # version of the invitation, and so a higher SEQUENCE.
+                        inhoud=sha256_bytes(f"{event.fingerprint()}:{row.inhoud}".encode()),
                     ),
                     event,
                     row.pad,
@@ -165,8 +173,8 @@ class Mailing:
             return calendar.parse(data)[0]
         except (OSError, ValueError, KeyError, StopIteration, AttributeError):
             pass
-        session = self.sessions.get(gone.sessie)
-        person = self.people.get(gone.personeelsnummer)
+        session = self.sessions_by_key.get(id_key(gone.sessie))
+        person = self.by_key.get(id_key(gone.personeelsnummer))
         if session is None or person is None:
             return None
         return self.event(session, person)
@@ -216,7 +224,7 @@ class Mailing:
             )
             rows.append(row)
             moved[key(gone)] = replace(gone, pad=relpath)
-            person = self.people.get(gone.personeelsnummer)
+            person = self.by_key.get(id_key(gone.personeelsnummer))
             if person is None:
                 self.warnings.append(
                     f"geen afzegbrief voor {event.attendee.name} ({gone.sessie}): staat niet meer "
@@ -326,7 +334,7 @@ class Mailing:
         org = self.cycle.organisation
         rows = []
         for ics_row, letter, event in done:
-            person = self.people.get(ics_row.personeelsnummer)
+            person = self.by_key.get(id_key(ics_row.personeelsnummer))
             greeting = dutch.salutation(person) if person else f"Beste {event.attendee.name},"
             formal = person is None or person.aanhef is not Aanhef.NEUTRAAL
             you = "u" if formal else "je"
@@ -360,7 +368,7 @@ class Mailing:
 def letter_paths(rows: Iterable[ManifestRow]) -> dict[Any, str]:
     """Invitation letters by their calendar row's key."""
     return {
-        (AGENDA_KIND, row.sessie, row.personeelsnummer): row.pad
+        key_of(AGENDA_KIND, row.sessie, row.personeelsnummer): row.pad
         for row in rows
         if row.soort == Kind.UITNODIGING.value
     }

@@ -1,97 +1,43 @@
-"""Send an outbox folder of .eml files over SMTP, at most once per message.
+"""Send an outbox folder of .eml files over SMTP, each delivery at most once.
 
-Per message: a 'bezig' line in the ledger (fsync'd), the SMTP transaction, then the
-result line. The one window nothing can close is between the server's 250 and our
-result line: a crash there leaves 'bezig', and such a message is reported as uncertain
-and not sent again unless asked (see ledger.py). Refusals are per recipient; the rest
-still goes.
+Which messages go is decided by the register (register/sends.py), not by the bytes of a
+message: a delivery is (cycle, booking, recipient, content version, method). Per message
+a 'bezig' row is committed, then the SMTP exchange (mail/smtp.py), then its result. A
+kill between the server's 250 and that result leaves 'bezig': reported as uncertain and
+not sent again unless asked (--ook-onzeker). Every message is checked against the
+register before the first one goes: one the register never saw stops the run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
-import smtplib
-import ssl
+import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from pipeline.errors import IntervisieError, OutputError, describe_os_error
-from pipeline.mail.ledger import BUSY, FAILED, REFUSED, SENT, UNCERTAIN, Entry, Ledger
-from pipeline.mail.outbox import for_sending
+from pipeline.errors import OutputError, SendError, describe_os_error, plural
+from pipeline.mail.smtp import Reply, Result, SmtpSession
+from pipeline.register import db, sends
+from pipeline.register.sends import Known
 
-LEDGER_SUFFIX = ".verzendlog.csv"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
-class SendError(IntervisieError):
-    """The SMTP server cannot be reached or refuses the login."""
-
-    exit_code = 3
-
-
-@dataclass(frozen=True)
-class Server:
-    host: str
-    port: int
-    security: str  # "starttls", "smtps" or "geen" (127.0.0.1 only)
-    user: str | None
-    password: str | None
-    timeout: float = 60.0
-
-
-def default_ledger(outbox: Path) -> Path:
-    """Outside the cycle folder, which every run replaces: '<uitvoer>/<cyclus>.verzendlog.csv'
-    for an outbox in a cycle folder, else 'verzendlog.csv' in the outbox itself."""
+def default_register(outbox: Path) -> Path | None:
+    """The register of the output folder the outbox is in ('<uitvoer>/<cyclusmap>/e-mail'),
+    or None when the outbox is not in a cycle folder."""
     cycle = outbox.resolve().parent
     if (cycle / "manifest.json").is_file():
-        return cycle.with_name(cycle.name + LEDGER_SUFFIX)
-    return outbox / "verzendlog.csv"
-
-
-def _open(server: Server) -> smtplib.SMTP:
-    context = ssl.create_default_context()
-    smtp: smtplib.SMTP | None = None
-    try:
-        if server.security == "smtps":
-            smtp = smtplib.SMTP_SSL(
-                server.host, server.port, timeout=server.timeout, context=context
-            )
-        else:
-            smtp = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
-            if server.security == "starttls":
-                smtp.starttls(context=context)
-        if server.user:
-            smtp.login(server.user, server.password or "")
-        return smtp
-    except BaseException:
-        if smtp is not None:
-            smtp.close()
-        raise
-
-
-def connect(server: Server) -> smtplib.SMTP:
-    """An open, secured and logged-in connection; SendError in Dutch otherwise."""
-    try:
-        return _open(server)
-    except smtplib.SMTPAuthenticationError:
-        raise SendError(
-            f"de server {server.host} weigert de aanmelding van '{server.user}'"
-        ) from None
-    except smtplib.SMTPNotSupportedError:
-        raise SendError(f"de server {server.host} ondersteunt STARTTLS niet") from None
-    except ssl.SSLError as exc:
-        raise SendError(
-            f"geen veilige verbinding met {server.host}: het certificaat klopt niet ({exc.reason})"
-        ) from None
-    except (OSError, smtplib.SMTPException) as exc:
-        raise SendError(
-            f"kan geen verbinding maken met {server.host}:{server.port} ({exc})"
-        ) from None
+        return db.register_path(cycle.parent)
+    return None
 
 
 @dataclass
@@ -102,8 +48,9 @@ class Outcome:
     would_send: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # "recipient: reason (file)"
-    uncertain: list[str] = field(default_factory=list)
-    stopped: str | None = None  # why the run stopped before the end
+    uncertain: list[str] = field(default_factory=list)  # "file (recipient): why"
+    not_sent: list[str] = field(default_factory=list)  # "recipient: reason (file)", retried
+    outdated: list[str] = field(default_factory=list)  # a newer version was made since
 
 
 @dataclass(frozen=True)
@@ -129,108 +76,188 @@ def read_outbox(folder: Path) -> Iterator[Message]:
         headers = parser.parsebytes(data, headersonly=True)
         try:
             message_id = str(headers.get("Message-ID", "")).strip()
-            to, sender = headers["To"].addresses[0], headers["From"].addresses[0]
+            [to], [sender] = headers["To"].addresses, headers["From"].addresses
         except (AttributeError, IndexError, KeyError, TypeError, ValueError):
             message_id = ""
-        if not message_id or "@" not in to.addr_spec or "@" not in sender.addr_spec:
+        head = data.partition(b"\r\n\r\n")[0]
+        recipient = _literal(head, "To", to.addr_spec) if message_id else None
+        from_ = _literal(head, "From", sender.addr_spec) if message_id else None
+        if recipient is None or from_ is None:
             raise OutputError(
                 f"'{path.name}' is geen bericht van `genereer --mail`: Message-ID, From of To "
                 "ontbreekt of klopt niet; er is niets verstuurd"
             )
-        yield Message(
-            path, message_id, sender.addr_spec, to.addr_spec, hashlib.sha256(data).hexdigest()
+        yield Message(path, message_id, from_, recipient, hashlib.sha256(data).hexdigest())
+
+
+_ADDR_SPEC = re.compile(r"[^\s\"<>()@,;:\\\[\]]+@[^\s\"<>()@,;:\\\[\]]+")
+_UNFOLD = re.compile(rb"\r?\n[ \t]")
+
+
+def _literal(head: bytes, name: str, address: str) -> str | None:
+    """The envelope address only when it stands in the raw header as written (inside <>
+    or alone): never an address that appears only after decoding an encoded word such as
+    '=?utf-8?q?jan=40elders.nl?='. UTF-8 headers (SMTPUTF8) are read as UTF-8."""
+    try:
+        text = address.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return None
+    field = re.search(rb"(?im)^" + name.encode() + rb":(.*(?:\r?\n[ \t].*)*)", head)
+    if field is None or not _ADDR_SPEC.fullmatch(text):
+        return None
+    value = _UNFOLD.sub(b" ", field.group(1)).strip()
+    raw = text.encode("utf-8")
+    return text if value == raw or b"<" + raw + b">" in value else None
+
+
+def _unknown(register: Path, names: list[str]) -> OutputError:
+    shown = ", ".join(f"'{n}'" for n in names[:5])
+    rest = f" en nog {len(names) - 5}" if len(names) > 5 else ""
+    return OutputError(
+        f"{plural(len(names), 'bericht staat', 'berichten staan')} niet in het register "
+        f"'{register}': {shown}{rest}. Het programma weet dus niet of ze al verstuurd zijn en "
+        "gokt niet; er is niets verstuurd. Verstuur de e-mails uit de map e-mail van de "
+        "uitvoermap waarin `genereer --mail` ze maakte (of geef met --register het register "
+        "van die uitvoermap); komt de map van elders, maak de e-mails dan opnieuw met "
+        "`intervisie genereer --mail`."
+    )
+
+
+def _plan(
+    connection: sqlite3.Connection, register: Path, folder: Path
+) -> list[tuple[Message, Known]]:
+    """Every message of the outbox with what the register knows of it; refuses the lot
+    when one is unknown."""
+    found, unknown = [], []
+    for message in read_outbox(folder):
+        entry = sends.known(connection, message.message_id)
+        if entry is None:
+            unknown.append(message.path.name)
+        else:
+            found.append((message, entry))
+    if unknown:
+        raise _unknown(register, unknown)
+    return found
+
+
+def _skip(
+    connection: sqlite3.Connection,
+    message: Message,
+    entry: Known,
+    resend_uncertain: bool,
+    outcome: Outcome,
+) -> bool:
+    """Whether the register says this message must not go now (and why, in `outcome`)."""
+    name = message.path.name
+    if entry.delivery.version < entry.latest:
+        outcome.outdated.append(f"{name} ({message.recipient})")
+        return True
+    results = sends.history(connection, entry.delivery)
+    if any(result == sends.SENT for result, _ in results):
+        outcome.already.append(name)
+        return True
+    last = results[-1] if results else None
+    if last is not None and last[0] == sends.REFUSED:
+        outcome.refused.append(f"{message.recipient}: eerder geweigerd, {last[1]} ({name})")
+        return True
+    if last is not None and last[0] in (sends.BUSY, sends.UNCERTAIN) and not resend_uncertain:
+        outcome.uncertain.append(
+            f"{name} ({message.recipient}): de vorige verzending werd onderbroken"
         )
-
-
-def _reason(code: int, text: bytes | str) -> str:
-    detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    return f"{code} {' '.join(detail.split())}"
+        return True
+    return False
 
 
 def send_outbox(
     folder: Path,
-    ledger_path: Path,
-    open_connection: Callable[[], smtplib.SMTP] | None,
+    register: Path,
+    session: SmtpSession | None,
     *,
     pause: float = 1.0,
     resend_uncertain: bool = False,
     on_sent: Callable[[Message], None] | None = None,
 ) -> Outcome:
-    """Send every message of `folder` not sent before; `open_connection` None is a dry run."""
+    """Send every message of `folder` the register says is due; `session` None is a dry
+    run. `register` is the register file of the output folder that made the outbox."""
     outcome = Outcome()
-    smtp: smtplib.SMTP | None = None
-    try:
-        with Ledger(ledger_path) as ledger:
-            earlier = ledger.last_results()
-            seen: set[str] = set()
-            # Every message is checked before the first one goes.
-            for message in list(read_outbox(folder)):
-                name = message.path.name
-                if message.message_id in seen:  # the same message twice in the folder
-                    outcome.already.append(name)
-                    continue
-                seen.add(message.message_id)
-                before = earlier.get(message.message_id)
-                if before is not None and before.result == SENT:
-                    outcome.already.append(name)
-                    continue
-                if before is not None and before.result == REFUSED:
-                    outcome.refused.append(
-                        f"{message.recipient}: eerder geweigerd, {before.detail}"
-                    )
-                    continue
-                if (
-                    before is not None
-                    and before.result in (BUSY, UNCERTAIN)
-                    and not resend_uncertain
-                ):
-                    outcome.uncertain.append(f"{name} ({message.recipient})")
-                    continue
-                if open_connection is None:
-                    outcome.would_send.append(f"{name} -> {message.recipient}")
-                    continue
-                if smtp is None:
-                    smtp = open_connection()
-                if outcome.sent or outcome.refused:
-                    time.sleep(pause)  # throttle: most servers limit messages per minute
-                entry = Entry(message.message_id, message.recipient, message.sha256, name, BUSY)
-                data = _read(message.path)
-                if hashlib.sha256(data).hexdigest() != message.sha256:
-                    raise OutputError(f"'{name}' is tijdens het versturen veranderd")
-                ledger.record(entry)
-                try:
-                    smtp.sendmail(message.sender, [message.recipient], for_sending(data))
-                except smtplib.SMTPRecipientsRefused as exc:
-                    code, text = next(iter(exc.recipients.values()))
-                    _refused(ledger, entry, outcome, code, text)
-                except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-                    _refused(ledger, entry, outcome, exc.smtp_code, exc.smtp_error)
-                except (OSError, smtplib.SMTPException) as exc:
-                    ledger.record(_with(entry, UNCERTAIN, str(exc)))
-                    outcome.uncertain.append(f"{name} ({message.recipient})")
-                    outcome.stopped = f"de verbinding met de server is verbroken ({exc})"
-                    break
-                else:
-                    ledger.record(_with(entry, SENT))
-                    outcome.sent.append(name)
-                    if on_sent:
-                        on_sent(message)
-    finally:
-        if smtp is not None:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
-                smtp.quit()
-            smtp.close()
+    connection = db.connect(register, create=False)
+    with closing(connection), session or contextlib.nullcontext():
+        seen: set[sends.Delivery] = set()
+        for message, entry in _plan(connection, register, folder):
+            if entry.delivery in seen:  # the same delivery twice in the folder
+                outcome.already.append(message.path.name)
+                continue
+            seen.add(entry.delivery)
+            if _skip(connection, message, entry, resend_uncertain, outcome):
+                continue
+            if session is None:
+                outcome.would_send.append(f"{message.path.name} -> {message.recipient}")
+                continue
+            if outcome.sent or outcome.refused or outcome.not_sent:
+                time.sleep(pause)  # throttle: most servers limit messages per minute
+            _send(connection, session, message, entry, outcome, resend_uncertain)
+            if on_sent and outcome.sent and outcome.sent[-1] == message.path.name:
+                on_sent(message)
     return outcome
 
 
-def _with(entry: Entry, result: str, detail: str = "") -> Entry:
-    return Entry(entry.message_id, entry.recipient, entry.sha256, entry.filename, result, detail)
+def _send(
+    connection: sqlite3.Connection,
+    session: SmtpSession,
+    message: Message,
+    entry: Known,
+    outcome: Outcome,
+    resend_uncertain: bool,
+) -> None:
+    """One delivery: 'bezig' committed, the exchange, the result committed."""
+    data = _read(message.path)
+    attempt = sends.begin(
+        connection, entry.delivery, message.message_id, message.path.name, resend_uncertain
+    )
+    if attempt is None:  # another sender took it meanwhile
+        outcome.already.append(message.path.name)
+        return
+    try:
+        reply = session.deliver(message.sender, [message.recipient], data, dt.datetime.now(dt.UTC))
+    except SendError:  # a setting or connection problem: the message did not go
+        sends.forget(connection, attempt)
+        raise
+    _record(connection, attempt, message, outcome, reply)
 
 
-def _refused(ledger: Ledger, entry: Entry, outcome: Outcome, code: int, text: bytes | str) -> None:
-    """A refusal before the message was accepted: it did not go. 5xx is final; 4xx is
-    temporary and tried again by the next run."""
-    reason = _reason(code, text)
-    ledger.record(_with(entry, REFUSED if code >= 500 else FAILED, reason))
-    kind = "geweigerd" if code >= 500 else "tijdelijk geweigerd, volgende keer opnieuw"
-    outcome.refused.append(f"{entry.recipient}: {kind}: {reason} ({entry.filename})")
+_RESULTS = {
+    Result.SENT: sends.SENT,
+    Result.REFUSED: sends.REFUSED,
+    Result.NOT_SENT: sends.NOT_SENT,
+    Result.UNCERTAIN: sends.UNCERTAIN,
+}
+
+
+def _record(
+    connection: sqlite3.Connection, attempt: int, message: Message, outcome: Outcome, reply: Reply
+) -> None:
+    """The reply in the register and the outcome: REFUSED is final until the address is
+    fixed; NOT_SENT is tried again by the next run; UNCERTAIN is not."""
+    sends.finish(connection, attempt, _RESULTS[reply.result], reply.code, reply.detail)
+    name = message.path.name
+    reason = f"{reply.code} {reply.detail}" if reply.code is not None else reply.detail
+    if reply.result is Result.SENT:
+        outcome.sent.append(name)
+    elif reply.result is Result.REFUSED:
+        outcome.refused.append(f"{message.recipient}: geweigerd: {reason} ({name})")
+    elif reply.result is Result.NOT_SENT:
+        outcome.not_sent.append(f"{message.recipient}: {reason} ({name})")
+    else:
+        outcome.uncertain.append(f"{name} ({message.recipient}): {reply.detail}")
+
+
+def export_log(register: Path, target: Path) -> int:
+    """Write every delivery attempt of the register as CSV to `target`; the number of
+    attempts."""
+    with closing(db.connect(register, create=False)) as connection:
+        data = sends.log_csv(connection)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise OutputError(f"kan '{target}' niet schrijven: {describe_os_error(exc)}") from None
+    return data.count(b"\r\n") - 1

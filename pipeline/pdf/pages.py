@@ -18,6 +18,7 @@ from lxml import etree
 
 from pipeline.pdf.join import START
 from pipeline.render.prepared import CoreProperties
+from pipeline.render.word_settings import LANGUAGE
 
 
 def _pdf_date(moment: dt.datetime) -> str:
@@ -60,6 +61,7 @@ def _xmp(props: CoreProperties, producer: str, moment: dt.datetime) -> bytes:
     simple("pdfaid", "part", "2")
     simple("pdfaid", "conformance", "B")
     container("title", f"{{{rdf}}}Alt", props.title)
+    container("language", f"{{{rdf}}}Bag", LANGUAGE)
     container("creator", f"{{{rdf}}}Seq", props.author)
     container("description", f"{{{rdf}}}Alt", props.subject)
     simple("pdf", "Producer", producer)
@@ -100,6 +102,7 @@ def finish(pdf: pikepdf.Pdf, props: CoreProperties, moment: dt.datetime) -> byte
     for key in ("/Dests", "/Names", "/Outlines", "/OpenAction"):
         if key in pdf.Root:
             del pdf.Root[key]
+    pdf.Root.Lang = pikepdf.String(LANGUAGE)  # also where no document said so (a bundle)
     pdf.Root.Metadata = pdf.make_stream(
         _xmp(props, producer, moment),
         pikepdf.Dictionary(Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML),

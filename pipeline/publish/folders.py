@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 from pipeline.documents.filenames import MAX_PART_LENGTH, fold_to_ascii, safe_part
+from pipeline.identity import cycle_key
 
 ARCHIVE_DIR = "archief"
 _SPACES = re.compile(r"[\s-]+")
@@ -24,6 +24,6 @@ def cycle_folder(cycle_name: str) -> str:
     readable = _SPACES.sub("-", fold_to_ascii(cycle_name).strip()).strip("-")
     if slug == readable and slug != ARCHIVE_DIR:
         return slug
-    canonical = unicodedata.normalize("NFC", cycle_name).strip().encode()
+    canonical = cycle_key(cycle_name).encode()  # the same cycle retyped: the same suffix
     suffix = hashlib.sha256(canonical).hexdigest()[:8]
     return f"{slug[: MAX_PART_LENGTH - len(suffix) - 1].rstrip('-_.')}-{suffix}"

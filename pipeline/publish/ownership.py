@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import OutputError
+from pipeline.identity import same_cycle
 from pipeline.publish.manifest import sha256_file
 
 # Files every run writes beside the documents; the manifest does not list them.
@@ -30,18 +30,6 @@ _SHOWN = 5  # files named in a refusal; the rest are counted
 
 def _refuse(message: str) -> OutputError:
     return OutputError(f"{message}. Er is niets geschreven.")
-
-
-def same_cycle(first: str, second: str) -> bool:
-    """Names that differ only in case, accents or spacing name the same cycle (they
-    share a folder, see folders.cycle_folder)."""
-
-    def fold(name: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", name)
-        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-        return " ".join(bare.casefold().split())
-
-    return fold(first) == fold(second)
 
 
 def _is_within(path: Path, folder: Path) -> bool:
@@ -85,9 +73,11 @@ def _rows(record: object) -> list[dict[str, object]]:
 
 def _listed_files(record: Mapping[str, object]) -> dict[str, str]:
     """pad -> sha256 of every file the manifest lists."""
-    return {
-        str(PurePosixPath(str(row["pad"]))): str(row.get("sha256", "")) for row in _rows(record)
-    }
+    listed: dict[str, str] = {}
+    for row in _rows(record):  # a history entry without a sha256 names a file listed too
+        name = str(PurePosixPath(str(row["pad"])))
+        listed[name] = str(row.get("sha256", "")) or listed.get(name, "")
+    return listed
 
 
 def _entries(folder: Path) -> list[tuple[str, Path]]:
@@ -101,14 +91,18 @@ def _entries(folder: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def _changed(path: Path, sha256: str, written: int) -> bool:
-    """Whether a listed file differs from what the run wrote. Only a file changed after
+def _changed(path: Path, listed: str, own: Set[str], written: int) -> bool:
+    """Whether a listed file differs from what the program wrote (`own`: every version
+    of it the register knows the program wrote). A manifest listing bytes the program
+    never wrote is an edit a --soort run carried over. Otherwise only a file changed after
     the manifest was written is read and hashed: a run's documents all predate it, and a
     large cycle folder is then checked without reading every document again. The change
     time (ctime) is used: unlike mtime, no copy or tool can set it back."""
+    if listed and listed not in own:
+        return True
     if path.stat().st_ctime_ns < written:
         return False
-    return sha256_file(path) != sha256
+    return sha256_file(path) not in own
 
 
 def ensure_replaceable(
@@ -116,11 +110,15 @@ def ensure_replaceable(
     cycle: str,
     protected: Mapping[str, Path],
     replaced_kinds: Sequence[str] | None,
+    written_by_us: Mapping[str, Set[str]] | None = None,
 ) -> None:
     """Refuse (OutputError, in Dutch, saying what to do) unless `target` may be replaced
     by a run of `cycle` that writes the documents of `replaced_kinds` (None: all of them,
     a full run) and carries the others over. `protected` maps
-    a description ('het werkboek') to a path the run reads and must never remove."""
+    a description ('het werkboek') to a path the run reads and must never remove.
+    `written_by_us` is the register's record of the bytes the program wrote per file;
+    a file it does not know is judged by the manifest alone."""
+    own = written_by_us or {}
     elsewhere = "of kies met --uitvoer een andere uitvoermap"
     for what, path in protected.items():
         if _is_within(path, target):
@@ -172,7 +170,9 @@ def ensure_replaceable(
             continue
         if name not in listed or path.is_symlink() or not path.is_file():
             foreign.append(name)
-        elif name in replaced and _changed(path, listed[name], written):
+        elif name in replaced and _changed(
+            path, listed[name], own.get(name) or {listed[name]}, written
+        ):
             edited.append(name)
     if foreign:
         open_hint = ""

@@ -1,1 +1,9 @@
-"""A cycle's history across runs: change detection against the previous manifest."""
+"""The register: one SQLite database per output folder with every cycle's history.
+
+It is the one source of truth for what must survive between runs: the cycle's versions,
+per document its content hash and the bytes the program wrote, per booking its calendar
+UID and SEQUENCE, every message of the outbox and every delivery attempt. See db.py for
+the file itself, changes.py for change detection, cycles.py for what a `genereer` run
+records, sends.py for `verstuur`, migrate.py and legacy_log.py for taking over the
+history of runs made before the register.
+"""

@@ -1,6 +1,7 @@
 """What changed since the previous run of the same cycle.
 
-Every document has an identity that survives renames: (kind, session, personeelsnummer).
+Every document has an identity that survives renames and retyped ids: (kind, session,
+personeelsnummer) compared as identity.py says.
 Its `inhoud` is the sha256 of its context as canonical JSON: what the recipient reads, not
 the bytes of the file (a new template layout or the letter date alone does not make a
 letter "changed"). Comparing the plan with the previous manifest gives, per document:
@@ -25,6 +26,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.identity import id_key
 from pipeline.model import SignatureImage
 from pipeline.publish.manifest import ManifestRow, neutralise
 
@@ -41,8 +43,14 @@ _INCIDENTAL = {"briefdatum"}
 Key = tuple[str, str, str]
 
 
+def key_of(soort: str, sessie: str, personeelsnummer: str) -> Key:
+    """A document's identity: its kind and its ids in their compared form (identity.py),
+    so '004512' and 4512, 'AU-01' and 'au-01' are the same document."""
+    return (soort, id_key(sessie), id_key(personeelsnummer))
+
+
 def key(row: ManifestRow) -> Key:
-    return (row.soort, row.sessie, row.personeelsnummer)
+    return key_of(row.soort, row.sessie, row.personeelsnummer)
 
 
 def _plain(value: Any) -> Any:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from pipeline.errors import Location, Problem, Severity
+from pipeline.identity import id_key
 from pipeline.workbook import schema
 from pipeline.workbook.reader import RawRow, RawSheet
 from pipeline.workbook.values import (
@@ -226,14 +227,6 @@ class OrganisationFields(Fields):
                 f"kolom waarde de juiste gegevens ({column.description.rstrip('.')})."
             )
         return f"waarde van veld '{name}' is niet ingevuld; dit veld is verplicht."
-
-
-def id_key(value: str) -> str:
-    """How ids are compared: case-insensitively, and all-digit ids by their number, so a
-    text cell '004549' and a number cell 4549 (Excel drops leading zeros) match."""
-    if value.isascii() and value.isdigit():
-        return value.lstrip("0") or "0"
-    return value.casefold()
 
 
 class Ids:

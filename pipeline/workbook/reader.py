@@ -67,9 +67,7 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 # Everything XML 1.0 cannot carry (a .docx is XML): C0 controls but tab and line
 # breaks, DEL, lone surrogates (from '_xD800_'-style escapes) and U+FFFE/U+FFFF; and
 # the C1 controls (U+0080-U+009F, no text uses them; a terminal obeys some of them).
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
-)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # The spaces Excel users paste (no-break, figure, narrow no-break) are plain spaces.
 _SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
 

@@ -3,7 +3,7 @@ Indeling and Uitkomsten sheets, and the Organisation from the Organisatie sheet.
 
 Each reader turns the rows of its sheet into records (or `SessionRow` drafts), reporting
 every cell that is empty when required or does not parse. Ids (sessie,
-personeelsnummer) are unique per sheet and compared with `fields.id_key` (case-insensitive,
+personeelsnummer) are unique per sheet and compared with `identity.id_key` (case-insensitive,
 all-digit ids by number); a reference resolves to the id as written in its own sheet.
 """
 
@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from pipeline.content.themes import Content, Theme
 from pipeline.errors import Location
+from pipeline.identity import id_key
 from pipeline.model import (
     Aanhef,
     Begeleiding,
@@ -32,7 +33,7 @@ from pipeline.model import (
     session_start,
 )
 from pipeline.workbook import schema
-from pipeline.workbook.fields import Fields, Ids, OrganisationFields, Report, RowFields, id_key
+from pipeline.workbook.fields import Fields, Ids, OrganisationFields, Report, RowFields
 from pipeline.workbook.reader import RawRow, RawSheet
 from pipeline.workbook.values import (
     and_list,

@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from pipeline.content.themes import Theme
+from pipeline.identity import id_key
 from pipeline.model import Booking, Person, Rol
-from pipeline.workbook.fields import Report, id_key, locate
+from pipeline.workbook.fields import Report, locate
 from pipeline.workbook.reader import RawSheet
 from pipeline.workbook.records import DATE_FORMAT, SessionRow
 

@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import icalendar
+import pytest
 
 from pipeline.content.themes import Content
-from pipeline.mail import calendar
+from pipeline.identity import event_uid
 from pipeline.run import generate
 from tests.conftest import TEMPLATES
 from tests.workbooks import TODAY, Book
@@ -66,10 +67,25 @@ def test_uid_stable_across_runs_and_sequence_rises_on_change(tmp_path: Path) -> 
 
 
 def test_uid_depends_on_cycle_session_and_person_only() -> None:
-    uid = calendar.event_uid("Voorjaar 2027", "LR-01", "10001")
-    assert uid == calendar.event_uid("Voorjaar 2027", "LR-01", "10001")
-    assert uid != calendar.event_uid("Najaar 2027", "LR-01", "10001")
+    uid = event_uid("Voorjaar 2027", "LR-01", "10001")
+    assert uid == event_uid("Voorjaar 2027", "LR-01", "10001")
+    assert uid != event_uid("Najaar 2027", "LR-01", "10001")
+    assert uid != event_uid("Voorjaar 2027", "LR-02", "10001")
+    assert uid != event_uid("Voorjaar 2027", "LR-01", "10002")
     assert uid.endswith("@intervisie-docs")
+
+
+@pytest.mark.parametrize(
+    ("cycle", "sessie", "nummer"),
+    [
+        ("voorjaar 2027", "LR-01", "10001"),
+        ("  Voorjaar   2027 ", "lr-01", "010001"),
+        ("VOORJÄAR 2027", " Lr-01 ", "0010001"),
+    ],
+)
+def test_uid_is_the_same_for_the_same_booking_retyped(cycle: str, sessie: str, nummer: str) -> None:
+    """The workbook contract's identity: case, spaces, accents, leading zeros."""
+    assert event_uid(cycle, sessie, nummer) == event_uid("Voorjaar 2027", "LR-01", "10001")
 
 
 def test_an_inbrengers_event_describes_the_role_as_the_method_does(

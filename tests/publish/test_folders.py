@@ -33,6 +33,20 @@ def test_distinct_names_get_distinct_folders(first: str, second: str) -> None:
     assert len(cycle_folder(first)) <= MAX_PART_LENGTH
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("team A+B", "TEAM a+b"),
+        ("Intervisie 😀", " intervisie   😀"),
+        ("Café + 2027", "cafe + 2027"),
+        ("Intervisie " + "x" * 60 + " voorjaar", "INTERVISIE " + "X" * 60 + " Voorjaar"),
+    ],
+)
+def test_the_same_cycle_retyped_keeps_its_folder(first: str, second: str) -> None:
+    """identity.cycle_key: case, accents and runs of spaces do not make another cycle."""
+    assert cycle_folder(first) == cycle_folder(second)
+
+
 @pytest.mark.parametrize("name", ["Archief", "archief", " ARCHIEF "])
 def test_the_archive_folder_is_never_a_cycle_folder(name: str) -> None:
     assert cycle_folder(name) != ARCHIVE_DIR

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.documents.plan import Kind
 from pipeline.errors import OutputError
+from pipeline.identity import same_cycle
 from pipeline.publish.folders import cycle_folder
-from pipeline.publish.ownership import same_cycle
 from pipeline.run import generate
 from tests.conftest import EXAMPLE, TEMPLATES
 from tests.generated import TODAY, generate_example

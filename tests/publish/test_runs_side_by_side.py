@@ -15,6 +15,7 @@ from pipeline.cli import main
 from pipeline.errors import OutputError
 from pipeline.publish import lock
 from pipeline.publish.lock import CycleLock
+from pipeline.register.db import REGISTER_NAME
 from pipeline.run import generate
 from tests.conftest import EXAMPLE, TEMPLATES
 from tests.generated import TODAY, generate_example
@@ -72,7 +73,7 @@ def test_controleer_restores_a_folder_a_killed_publish_left_missing(tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert f"Teruggezet na een afgebroken run: {target}" in result.stderr
     assert (target / "manifest.json").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", FOLDER]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["archief", REGISTER_NAME, FOLDER])
 
 
 def test_a_run_of_another_cycle_restores_it_too(tmp_path: Path) -> None:
@@ -96,7 +97,7 @@ def test_a_read_only_cycle_folder_leaves_no_old_copy_behind(tmp_path: Path) -> N
             folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
         second = generate(tmp_path / "voorbeeld.xlsx", root, templates, today=TODAY, workers=1)
         left = sorted(p.name for p in root.iterdir())
-        assert left == ["archief", FOLDER], left
+        assert left == sorted(["archief", REGISTER_NAME, FOLDER]), left
         assert (second.target / "manifest.json").is_file()
 
     try:

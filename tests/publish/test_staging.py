@@ -12,6 +12,7 @@ import pytest
 
 from pipeline import run as generate_module
 from pipeline.errors import OutputError
+from pipeline.register.db import REGISTER_NAME
 from tests.conftest import EXAMPLE
 from tests.generated import generate_example
 
@@ -60,7 +61,9 @@ def test_failure_part_way_leaves_previous_output_untouched(
         generate_example(tmp_path)
     assert calls["n"] == 40
     assert digests(previous.target) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", previous.target.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["archief", REGISTER_NAME, previous.target.name]
+    )
 
 
 def test_interrupt_part_way_writes_nothing_new(
@@ -224,7 +227,9 @@ def test_a_run_killed_between_the_renames_is_recovered(tmp_path: Path) -> None:
 
     assert recover(tmp_path) == [first.target]
     assert digests(first.target) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", first.target.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["archief", REGISTER_NAME, first.target.name]
+    )
 
 
 def test_soort_keeps_a_document_hr_edited(tmp_path: Path) -> None:
@@ -265,7 +270,9 @@ def test_failure_in_a_worker_leaves_previous_output_untouched(
     with pytest.raises(OutputError, match="de schijf is vol"):
         generate(EXAMPLE, tmp_path, TEMPLATES, today=TODAY, workers=2)
     assert digests(previous.target) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", previous.target.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["archief", REGISTER_NAME, previous.target.name]
+    )
 
 
 def test_recovery_restores_the_newest_and_leaves_live_runs_alone(tmp_path: Path) -> None:

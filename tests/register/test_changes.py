@@ -121,8 +121,14 @@ def _expected_swap() -> set[Key]:
 def _expected_remove() -> set[Key]:
     found = {("vervallen", kind, "IV-01", "10012") for kind in ("uitnodiging", "agenda")}
     found |= {("vervallen", "syllabus", "", "10012")}  # their only session
-    # The group shrinks: the other letters and calendar files state the group size.
-    found |= {("gewijzigd", "uitnodiging", "IV-01", n) for n in IV if n != "10012"}
+    # The group shrinks: the other letters state the group size; a changed letter is a
+    # new version of the invitation, so its calendar event's SEQUENCE goes up too.
+    found |= {
+        ("gewijzigd", kind, "IV-01", n)
+        for kind in ("uitnodiging", "agenda")
+        for n in IV
+        if n != "10012"
+    }
     found |= {("gewijzigd", kind, "IV-01", "") for kind in ("draaiboek", "vervolgadvies")}
     found |= {("gewijzigd", "syllabus", "", n) for n in IV if n != "10012"}
     return found

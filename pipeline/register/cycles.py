@@ -1,0 +1,316 @@
+"""What a `genereer` run reads from and records in the register, per cycle.
+
+Read before the run: the previous state for change detection (versions, content hashes,
+what disappeared), the bytes the program wrote per file (edit detection), the calendar
+UID per booking. Recorded in ONE transaction just before the run publishes its folder:
+the new state, the files written, the UIDs and SEQUENCEs, the outbox messages. Written
+hashes accumulate (every version the program wrote of a file counts as its own), so a
+run killed between that transaction and the publication leaves both the old and the new
+folder recognised as the program's, and the next run repeats the same versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+from pipeline.identity import BookingKey, address_key, cycle_key, id_key
+from pipeline.mail import calendar
+from pipeline.publish.manifest import ManifestRow
+from pipeline.register.changes import Comparison, Previous
+from pipeline.register.db import connect, register_path, transaction
+from pipeline.register.legacy_log import import_ledger
+
+AGENDA = "agenda"  # output.mailing.AGENDA_KIND (mailing imports the register)
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """One .eml of the outbox, as the send register knows it."""
+
+    message_id: str
+    booking: BookingKey
+    recipient: str  # identity.address_key
+    version: int  # the booking's SEQUENCE
+    method: str  # REQUEST or CANCEL
+    pad: str
+    sha256: str
+
+
+@dataclass
+class CycleState:
+    """The register's memory of one cycle; `known` False: never run with a register."""
+
+    known: bool = False
+    id: int | None = None
+    previous: Previous | None = None
+    written: dict[str, set[str]] = field(default_factory=dict)
+    uids: dict[BookingKey, str] = field(default_factory=dict)
+    letter_date: str | None = None  # ISO, as recorded
+
+
+def _row(values: Sequence[object]) -> ManifestRow:
+    soort, sessie, nummer, pad, inhoud, versie, gewijzigd_in = values
+    return ManifestRow(
+        str(soort),
+        str(sessie),
+        str(nummer),
+        str(pad),
+        "",
+        str(inhoud),
+        int(str(versie)),
+        int(str(gewijzigd_in)),
+    )
+
+
+def read(output_root: Path, name: str) -> CycleState:
+    """The cycle's state before a run; a register that does not exist yet is not made
+    (a run that refuses leaves nothing behind), one that is not ours is refused."""
+    if not register_path(output_root).exists():
+        return CycleState()
+    with closing(connect(register_path(output_root), create=False)) as connection:
+        return load(connection, name)
+
+
+def load(connection: sqlite3.Connection, name: str) -> CycleState:
+    found = connection.execute(
+        "SELECT id, version, letter_date FROM cycles WHERE key = ?", (cycle_key(name),)
+    ).fetchone()
+    if found is None:
+        return CycleState()
+    cycle, version, letter_date = found
+    columns = "soort, sessie, nummer, pad, inhoud, versie, gewijzigd_in"
+    query = f"SELECT {columns} FROM documents WHERE cycle = ? AND vervallen = ? ORDER BY rowid"
+    rows = tuple(_row(r) for r in connection.execute(query, (cycle, 0)))
+    gone = tuple(_row(r) for r in connection.execute(query, (cycle, 1)))
+    written: dict[str, set[str]] = {}
+    for pad, sha in connection.execute("SELECT pad, sha256 FROM written WHERE cycle = ?", (cycle,)):
+        written.setdefault(pad, set()).add(sha)
+    uids = {
+        BookingKey(s, n): uid
+        for s, n, uid in connection.execute(
+            "SELECT sessie_key, nummer_key, uid FROM bookings WHERE cycle = ?", (cycle,)
+        )
+    }
+    return CycleState(
+        True,
+        cycle,
+        Previous(version, rows, gone),
+        written,
+        uids,
+        str(letter_date),
+    )
+
+
+def _insert_documents(
+    connection: sqlite3.Connection, cycle: int, rows: Iterable[ManifestRow], gone: int
+) -> None:
+    connection.executemany(
+        "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                cycle,
+                r.soort,
+                id_key(r.sessie),
+                id_key(r.personeelsnummer),
+                r.sessie,
+                r.personeelsnummer,
+                r.pad,
+                r.inhoud,
+                r.versie,
+                r.gewijzigd_in,
+                gone,
+            )
+            for r in rows
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What one run hands the register."""
+
+    name: str
+    folder: str
+    letter_date: dt.date
+    workbook_sha256: str
+    comparison: Comparison
+    kinds_made: frozenset[str]
+    written: Sequence[ManifestRow]  # every file this run wrote (not those it kept)
+    sequences: Mapping[BookingKey, tuple[str, int]]  # planned bookings: UID, SEQUENCE
+    messages: Sequence[OutboxMessage]
+    old_ledger: Path | None = None  # a CSV send log of before the register, to take over
+
+
+def record_run(output_root: Path, state: CycleState, run: RunRecord) -> None:
+    """The run's state in one transaction (not one per row); the register is made here,
+    at the end of a run that will publish, so a run that stops earlier leaves none."""
+    with closing(connect(register_path(output_root))) as connection:
+        _record(connection, state, run)
+
+
+def _record(connection: sqlite3.Connection, state: CycleState, run: RunRecord) -> None:
+    comparison = run.comparison
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    with transaction(connection):
+        if state.id is None:
+            cursor = connection.execute(
+                "INSERT INTO cycles(key, name, folder, version, letter_date) VALUES (?,?,?,?,?)",
+                (
+                    cycle_key(run.name),
+                    run.name,
+                    run.folder,
+                    comparison.version,
+                    run.letter_date.isoformat(),
+                ),
+            )
+            cycle = int(cursor.lastrowid or 0)
+            state.id = cycle
+        else:
+            cycle = state.id
+            connection.execute(
+                "UPDATE cycles SET name = ?, folder = ?, version = ?, letter_date = ? WHERE id = ?",
+                (run.name, run.folder, comparison.version, run.letter_date.isoformat(), cycle),
+            )
+        connection.execute(
+            "INSERT OR IGNORE INTO versions VALUES (?,?,?,?)",
+            (cycle, comparison.version, now, run.workbook_sha256),
+        )
+        made = sorted(run.kinds_made)
+        marks = ",".join("?" * len(made))
+        connection.execute(
+            f"DELETE FROM documents WHERE cycle = ? AND vervallen = 0 AND soort IN ({marks})",
+            (cycle, *made),
+        )
+        connection.execute("DELETE FROM documents WHERE cycle = ? AND vervallen = 1", (cycle,))
+        _insert_documents(connection, cycle, (r for r in comparison.rows if r.inhoud), 0)
+        _insert_documents(connection, cycle, comparison.gone, 1)
+        connection.executemany(
+            "INSERT OR IGNORE INTO written VALUES (?,?,?,?)",
+            [(cycle, r.pad, r.sha256, comparison.version) for r in run.written if r.sha256],
+        )
+        connection.executemany(
+            "INSERT INTO bookings VALUES (?,?,?,?,?) ON CONFLICT(cycle, sessie_key, nummer_key)"
+            " DO UPDATE SET sequence = excluded.sequence",
+            [
+                (cycle, b.sessie, b.personeelsnummer, uid, sequence)
+                for b, (uid, sequence) in run.sequences.items()
+            ],
+        )
+        connection.executemany(
+            "INSERT OR IGNORE INTO messages VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    m.message_id,
+                    cycle,
+                    m.booking.sessie,
+                    m.booking.personeelsnummer,
+                    m.recipient,
+                    m.version,
+                    m.method,
+                    m.pad,
+                    m.sha256,
+                )
+                for m in run.messages
+            ],
+        )
+        if run.old_ledger is not None:
+            import_ledger(connection, run.old_ledger)
+
+
+def outbox_message(staging: Path, row: ManifestRow, version: int, method: str) -> OutboxMessage:
+    """The register's entry for an .eml the run just wrote into `staging`."""
+    data = (staging / row.pad).read_bytes()
+    headers = BytesParser(policy=policy.SMTP).parsebytes(data, headersonly=True)
+    recipient = headers["To"].addresses[0].addr_spec
+    return OutboxMessage(
+        str(headers["Message-ID"]).strip(),
+        BookingKey.of(row.sessie, row.personeelsnummer),
+        address_key(recipient.encode("utf-8", "surrogateescape").decode("utf-8", "replace")),
+        version,
+        method,
+        row.pad,
+        row.sha256,
+    )
+
+
+def redated_letters(
+    state: CycleState, comparison: Comparison, letter_date: dt.date, soort: str
+) -> int:
+    """How many letters of `soort` the previous run made too, unchanged in content, that
+    get another date in this run (a new briefdatum, or the first session moved)."""
+    previous = state.previous
+    if previous is None or state.letter_date in (None, letter_date.isoformat()):
+        return 0
+    before = {
+        (id_key(r.sessie), id_key(r.personeelsnummer)): r.inhoud
+        for r in previous.rows
+        if r.soort == soort
+    }
+    return sum(
+        1
+        for r in comparison.rows
+        if r.soort == soort
+        and before.get((id_key(r.sessie), id_key(r.personeelsnummer))) == r.inhoud
+    )
+
+
+__all__ = [
+    "CANCEL",
+    "REQUEST",
+    "CycleState",
+    "OutboxMessage",
+    "RunRecord",
+    "load",
+    "outbox_message",
+    "read",
+    "record_run",
+    "redated_letters",
+    "run_messages",
+    "seed_written",
+    "uids_from_folder",
+]
+
+
+def uids_from_folder(target: Path, previous: Previous | None) -> dict[BookingKey, str]:
+    """Migration: the UIDs of the calendar files a run before the register wrote, so the
+    events already in people's calendars keep theirs."""
+    found: dict[BookingKey, str] = {}
+    for row in previous.rows if previous else ():
+        if row.soort != AGENDA:
+            continue
+        try:
+            event, _ = calendar.parse((target / row.pad).read_bytes())
+        except (OSError, ValueError, KeyError, StopIteration, AttributeError):
+            continue
+        found[BookingKey.of(row.sessie, row.personeelsnummer)] = event.uid
+    return found
+
+
+def run_messages(
+    staging: Path,
+    invitations: Sequence[tuple[ManifestRow, ManifestRow]],
+    cancellations: Sequence[tuple[ManifestRow, ManifestRow]],
+) -> list[OutboxMessage]:
+    """The outbox entries of a run: per invitation mail its calendar row (SEQUENCE = its
+    version), per cancellation mail its METHOD:CANCEL file (SEQUENCE read from it)."""
+    found = [outbox_message(staging, mail, ics.versie, REQUEST) for mail, ics in invitations]
+    for mail, ics in cancellations:
+        _, sequence = calendar.parse((staging / ics.pad).read_bytes())
+        found.append(outbox_message(staging, mail, sequence, CANCEL))
+    return found
+
+
+def seed_written(previous: Previous | None) -> list[ManifestRow]:
+    """Migration: the files the last run before the register listed count as its own."""
+    if previous is None:
+        return []
+    return [row for row in previous.rows if row.sha256]

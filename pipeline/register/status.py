@@ -1,0 +1,81 @@
+"""Reading the register (for `intervisie status` and people): per booking its latest
+version, its deliveries and whether it was cancelled. Read only: nothing is written."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.identity import BookingKey, cycle_key
+from pipeline.register.db import connect, register_path
+
+
+@dataclass(frozen=True)
+class Attempt:
+    recipient: str
+    version: int
+    method: str  # REQUEST or CANCEL
+    result: str  # bezig, verzonden, geweigerd, niet_verzonden, onzeker
+    started: str
+    code: int | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class BookingStatus:
+    booking: BookingKey
+    uid: str
+    sequence: int  # the latest version (SEQUENCE) the register knows
+    cancelled: bool  # the latest message made for it is a cancellation
+    attempts: tuple[Attempt, ...]
+
+
+def cycle_status(output_root: Path, cycle: str) -> list[BookingStatus]:
+    """Every booking of `cycle` the register knows, in (sessie, personeelsnummer) order;
+    empty when the register or the cycle is unknown."""
+    if not register_path(output_root).exists():
+        return []
+    with closing(connect(register_path(output_root), create=False)) as connection:
+        found = connection.execute("SELECT id FROM cycles WHERE key = ?", (cycle_key(cycle),))
+        row = found.fetchone()
+        if row is None:
+            return []
+        cycle_id = row[0]
+        latest = {
+            BookingKey(s, n): (int(v), str(m))
+            for s, n, v, m in connection.execute(
+                "SELECT sessie_key, nummer_key, version, method FROM messages m WHERE cycle = ? "
+                "AND version = (SELECT max(version) FROM messages WHERE cycle = m.cycle AND "
+                "sessie_key = m.sessie_key AND nummer_key = m.nummer_key)",
+                (cycle_id,),
+            )
+        }
+        attempts: dict[BookingKey, list[Attempt]] = {}
+        for s, n, *rest in connection.execute(
+            "SELECT sessie_key, nummer_key, recipient, version, method, result, started, code, "
+            "detail FROM deliveries WHERE cycle = ? ORDER BY id",
+            (cycle_id,),
+        ):
+            attempts.setdefault(BookingKey(s, n), []).append(Attempt(*rest))
+        result = []
+        for s, n, uid, sequence in connection.execute(
+            "SELECT sessie_key, nummer_key, uid, sequence FROM bookings WHERE cycle = ? "
+            "ORDER BY sessie_key, nummer_key",
+            (cycle_id,),
+        ):
+            key = BookingKey(s, n)
+            version, method = latest.get(key, (int(sequence), "REQUEST"))
+            result.append(
+                BookingStatus(
+                    key,
+                    str(uid),
+                    max(version, int(sequence)),
+                    method == "CANCEL",
+                    tuple(attempts.get(key, ())),
+                )
+            )
+        return result
+
+
+__all__ = ["Attempt", "BookingStatus", "cycle_status"]
