@@ -20,10 +20,14 @@ $(BIN)/intervisie: pyproject.toml
 run: $(BIN)/intervisie ## Maak alle documenten uit inputs/voorbeeld.xlsx in output/
 	$(BIN)/intervisie genereer $(WERKBOEK) --uitvoer $(UITVOER)
 
-test: $(BIN)/intervisie ## Draai lint, typecontrole en alle tests
+# The tests run in a shuffled order, the same all day (the seed is today's date, and
+# pytest prints it: `make test SEED=20270104` repeats a day's order).
+SEED ?= $(shell date +%Y%m%d)
+
+test: $(BIN)/intervisie ## Draai lint, typecontrole en alle tests (in een volgorde per dag; SEED=... herhaalt er een)
 	$(BIN)/ruff check pipeline tests tools
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -p randomly --randomly-seed=$(SEED)
 
 lint: $(BIN)/intervisie ## Alleen ruff en mypy
 	$(BIN)/ruff check pipeline tests tools

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from pipeline.content.themes import Content, load_content
 from pipeline.pdf.soffice import find_soffice
@@ -13,6 +14,11 @@ from pipeline.pdf.soffice import find_soffice
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 EXAMPLE = ROOT / "inputs" / "voorbeeld.xlsx"
+
+# The property tests check what the code does, not how fast: on a loaded machine (CI,
+# two cores shared by several runs) a slow example is no failure.
+settings.register_profile("intervisie", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("intervisie")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

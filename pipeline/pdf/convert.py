@@ -36,7 +36,7 @@ from pipeline.files import DIR_MODE, write_file
 from pipeline.pdf.join import prepare_joined
 from pipeline.pdf.pages import copy_into, document_starts, extract_pages, finish
 from pipeline.pdf.pdfa import mend, require_source, require_written
-from pipeline.pdf.soffice import ConversionFailed, Soffice, kill_group
+from pipeline.pdf.soffice import ConversionFailed, Running, Soffice
 from pipeline.publish.manifest import sha256_bytes
 from pipeline.render.bundle import combine_letters
 from pipeline.render.prepared import CoreProperties
@@ -115,7 +115,7 @@ class Converter:
         self._workdir = staging / WORKDIR
         self._workdir.mkdir(mode=DIR_MODE)
         self._stop = threading.Event()  # set on the first failure or an interruption
-        self._running: set[int] = set()  # soffice process groups at work
+        self._running = Running()  # soffice process groups at work
         self._failure: BaseException | None = None  # the first real failure, to report
 
     def close(self) -> None:
@@ -228,8 +228,7 @@ class Converter:
     def _abort(self) -> None:
         """Stop every conversion at once: no new soffice starts, running ones are killed."""
         self._stop.set()
-        for group in list(self._running):
-            kill_group(group)
+        self._running.stop()
 
     def _convert(self, chunk: _Chunk) -> list[str]:
         try:

@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,35 @@ def kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
+class Running:
+    """The soffice process groups at work. Once stopped, every group at work is killed,
+    and so is one added later: a conversion that passed its stop check just before the
+    stop would otherwise go on (or hang) until its timeout."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._groups: set[int] = set()
+        self._stopped = False
+
+    def add(self, group: int) -> None:
+        with self._lock:
+            self._groups.add(group)
+            stopped = self._stopped
+        if stopped:
+            kill_group(group)
+
+    def discard(self, group: int) -> None:
+        with self._lock:
+            self._groups.discard(group)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            groups = list(self._groups)
+        for group in groups:
+            kill_group(group)
+
+
 class Soffice:
     """One LibreOffice instance with a private profile under `profile`."""
 
@@ -87,7 +117,7 @@ class Soffice:
         sources: list[Path],
         outdir: Path,
         timeout: float,
-        running: set[int] | None = None,
+        running: Running | None = None,
         *,
         tagged: bool = False,
     ) -> Outcome:
@@ -144,6 +174,7 @@ __all__ = [
     "ConversionFailed",
     "LibreOfficeMissing",
     "Outcome",
+    "Running",
     "Soffice",
     "find_soffice",
     "kill_group",

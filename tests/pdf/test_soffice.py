@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.pdf.pdfa import NotPdfA
-from pipeline.pdf.soffice import ConversionFailed
+from pipeline.pdf.soffice import ConversionFailed, Running
 from pipeline.register.db import REGISTER_NAME
 from pipeline.run import PdfOptions
 from tests.conftest import EXAMPLE
@@ -145,6 +145,30 @@ def test_stopping_the_run_stops_its_soffice_processes(
     finally:
         run.kill()
         run.wait()
+
+
+def _group() -> subprocess.Popen[bytes]:
+    return subprocess.Popen(["sleep", "300"], start_new_session=True)
+
+
+def test_stopping_kills_the_soffice_groups_at_work_and_any_started_after() -> None:
+    """A conversion that checked for the stop just before it came starts its soffice
+    after the stop: that one is killed too, not left to hang until its timeout."""
+    running = Running()
+    before, after, done = _group(), _group(), _group()
+    try:
+        running.add(before.pid)
+        running.add(done.pid)
+        running.discard(done.pid)
+        running.stop()
+        assert before.wait(timeout=10) == -signal.SIGKILL
+        running.add(after.pid)
+        assert after.wait(timeout=10) == -signal.SIGKILL
+        assert done.poll() is None  # no longer at work: not the stop's to kill
+    finally:
+        for process in (before, after, done):
+            process.kill()
+            process.wait()
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import stat
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -85,30 +84,28 @@ def test_a_run_of_another_cycle_restores_it_too(tmp_path: Path) -> None:
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
-def test_a_read_only_cycle_folder_leaves_no_old_copy_behind() -> None:
-    base = Path(tempfile.mkdtemp(prefix="intervisie-alleen-lezen-"))
+def test_a_read_only_cycle_folder_leaves_no_old_copy_behind(tmp_path: Path) -> None:
+    for name in ("voorbeeld.xlsx", "handtekening.png"):
+        shutil.copy(EXAMPLE.parent / name, tmp_path / name)
+    templates = tmp_path / "sjablonen"
+    shutil.copytree(TEMPLATES, templates)
+    root = tmp_path / "uit"
+
+    def work() -> None:
+        first = generate(tmp_path / "voorbeeld.xlsx", root, templates, today=TODAY, workers=1)
+        for folder in [first.target, *[p for p in first.target.rglob("*") if p.is_dir()]]:
+            folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        second = generate(tmp_path / "voorbeeld.xlsx", root, templates, today=TODAY, workers=1)
+        left = sorted(p.name for p in root.iterdir())
+        assert left == sorted(["archief", REGISTER_NAME, FOLDER]), left
+        assert (second.target / "manifest.json").is_file()
+
     try:
-        base.chmod(0o777)
-        for name in ("voorbeeld.xlsx", "handtekening.png"):
-            shutil.copy(EXAMPLE.parent / name, base / name)
-            (base / name).chmod(0o644)
-
-        def work() -> None:
-            root = base / "uit"
-            first = generate(base / "voorbeeld.xlsx", root, TEMPLATES, today=TODAY, workers=1)
-            for folder in [first.target, *[p for p in first.target.rglob("*") if p.is_dir()]]:
-                folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
-            second = generate(base / "voorbeeld.xlsx", root, TEMPLATES, today=TODAY, workers=1)
-            left = sorted(p.name for p in root.iterdir())
-            assert left == sorted(["archief", REGISTER_NAME, FOLDER]), left
-            assert (second.target / "manifest.json").is_file()
-
         as_plain_user(work)
-    finally:
-        for folder in [base, *base.rglob("*")]:
+    finally:  # the run may have left read-only folders, which a plain user cannot remove
+        for folder in [root, *root.rglob("*")] if root.exists() else []:
             if folder.is_dir() and not folder.is_symlink():
                 folder.chmod(0o700)
-        shutil.rmtree(base)
 
 
 def test_lock_refusal_is_an_output_error(tmp_path: Path) -> None:

@@ -124,28 +124,19 @@ def test_tags_in_a_part_not_filled_in_are_refused_by_name(
     assert not output.exists()
 
 
-def test_an_unreadable_template_is_named_as_unreadable() -> None:
-    import tempfile
-
+def test_an_unreadable_template_is_named_as_unreadable(tmp_path: Path) -> None:
     from tests.plain_user import as_plain_user
 
-    base = Path(tempfile.mkdtemp(prefix="intervisie-sjablonen-"))
-    try:
-        templates = base / "sjablonen"
-        shutil.copytree(TEMPLATES, templates)
-        base.chmod(0o755)
-        for path in [templates, *templates.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
-        (templates / "syllabus.docx").chmod(0)
+    templates = tmp_path / "sjablonen"
+    shutil.copytree(TEMPLATES, templates)
+    (templates / "syllabus.docx").chmod(0)
 
-        def work() -> None:
-            result = CliRunner().invoke(main, ["sjablonen", "controleer", str(templates)])
-            assert result.exit_code == 1
-            assert "sjabloon 'syllabus.docx': kan niet worden gelezen: geen toegang" in (
-                result.stderr
-            ), result.stderr
-            assert "geen geldig Word-document" not in result.stderr
+    def work() -> None:
+        result = CliRunner().invoke(main, ["sjablonen", "controleer", str(templates)])
+        assert result.exit_code == 1
+        assert "sjabloon 'syllabus.docx': kan niet worden gelezen: geen toegang" in (
+            result.stderr
+        ), result.stderr
+        assert "geen geldig Word-document" not in result.stderr
 
-        as_plain_user(work)
-    finally:
-        shutil.rmtree(base)
+    as_plain_user(work)
