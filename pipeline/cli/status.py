@@ -143,9 +143,7 @@ def _chosen(output: Path, cyclus: str | None) -> list[str]:
 
 
 @click.command("status", context_settings=CONTEXT, options_metavar="[OPTIES]")
-@click.argument(
-    "uitvoer", type=click.Path(file_okay=False, path_type=Path), default=Path("output")
-)
+@click.argument("uitvoer", type=click.Path(file_okay=False, path_type=Path), default=Path("output"))
 @click.option("--cyclus", metavar="NAAM", help="Alleen deze cyclus (hoofdletters tellen niet).")
 @click.option(
     "--csv", "as_csv", is_flag=True, help="Schrijf een CSV-bestand (;) voor een spreadsheet."
