@@ -33,8 +33,10 @@ from pipeline.pdf.convert import pdf_soort
 from pipeline.publish.folders import ARCHIVE_DIR
 from pipeline.render.bundle import BUNDLE_KIND
 from pipeline.render.check import check_templates
+from pipeline.render.guide import example_contexts, field_guide, guide_markdown, guide_text
 from pipeline.run import PdfOptions, check, generate, restore_after_killed_runs
 from pipeline.workbook.empty import write_empty_workbook
+from pipeline.workbook.markup import copy_path, write_marked_copy
 
 cli_nl.install()
 
@@ -126,19 +128,34 @@ def _parse_pdf(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     return tuple(n for n in PDF_ALL if n in names)
 
 
+def _report_invalid(exc: WorkbookInvalid, nothing_written: str = "") -> None:
+    _report(exc.problems)
+    click.echo(
+        f"Het werkboek is niet in orde: {plural(len(exc.errors), 'fout', 'fouten')}, "
+        f"{plural(len(exc.warnings), 'waarschuwing', 'waarschuwingen')}.{nothing_written}",
+        err=True,
+    )
+
+
+def _markup_hint(workbook: Path) -> str:
+    return (
+        f"Tip: `intervisie controleer {_console(workbook)} --markeer` schrijft een kopie "
+        f"van het werkboek met elk probleem gemarkeerd in zijn cel: "
+        f"{_console(copy_path(workbook))}"
+    )
+
+
 @contextmanager
-def _errors(writes: bool = False) -> Iterator[None]:
-    """Map our exceptions to Dutch messages and exit codes; nothing else is caught."""
+def _errors(writes: bool = False, workbook: Path | None = None) -> Iterator[None]:
+    """Map our exceptions to Dutch messages and exit codes; nothing else is caught.
+    With `workbook`, a refused workbook gets the hint to mark its problems in a copy."""
     nothing_written = " Er is niets geschreven." if writes else ""
     try:
         yield
     except WorkbookInvalid as exc:
-        _report(exc.problems)
-        click.echo(
-            f"Het werkboek is niet in orde: {plural(len(exc.errors), 'fout', 'fouten')}, "
-            f"{plural(len(exc.warnings), 'waarschuwing', 'waarschuwingen')}.{nothing_written}",
-            err=True,
-        )
+        _report_invalid(exc, nothing_written)
+        if workbook is not None:
+            click.echo(_markup_hint(workbook), err=True)
         sys.exit(exc.exit_code)
     except TemplatesInvalid as exc:
         for problem in exc.problems:
@@ -181,17 +198,32 @@ def main() -> None:
     help="Uitvoermap van genereer: een map die een afgebroken run liet ontbreken, wordt "
     "eerst teruggezet.",
 )
+@click.option(
+    "--markeer",
+    is_flag=True,
+    help="Schrijf naast het werkboek een kopie <naam>-controle.xlsx met elk probleem "
+    "gemarkeerd in zijn cel (opmerking; fout rood, waarschuwing oranje) en een eerste "
+    "blad Controle met alle problemen. Het werkboek zelf blijft ongewijzigd.",
+)
 @_templates_option()
-def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
+def controleer(werkboek: Path, output: Path, markeer: bool, templates_dir: Path) -> None:
     """Controleer WERKBOEK op alle regels en meld alle problemen tegelijk.
 
     Elke fout noemt blad, rij en kolom. Waarschuwingen staan erna. Afsluitcode 0 als het
-    werkboek in orde is, 1 als er fouten zijn.
+    werkboek in orde is, 1 als er fouten zijn, 2 als de kopie van --markeer niet
+    geschreven kan worden.
     """
     with _errors():
         for folder in restore_after_killed_runs(output):
             click.echo(f"Teruggezet na een afgebroken run: {folder}", err=True)
-        _, result = check(werkboek, templates_dir, dt.date.today())
+        try:
+            _, result = check(werkboek, templates_dir, dt.date.today())
+        except WorkbookInvalid as exc:
+            if not markeer:
+                raise
+            _report_invalid(exc)
+            _write_markup(werkboek, exc.problems)
+            sys.exit(exc.exit_code)
         _report(result.warnings)
         cycle = result.cycle
         click.echo(
@@ -199,6 +231,20 @@ def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
             f"deelnemers, {len(cycle.bookings)} indelingen, "
             f"{plural(len(result.warnings), 'waarschuwing', 'waarschuwingen')}."
         )
+        if markeer:
+            _write_markup(werkboek, result.warnings)
+
+
+def _write_markup(workbook: Path, problems: Sequence[Problem]) -> None:
+    copy = write_marked_copy(workbook, problems)
+    if not copy.listed:
+        click.echo(f"Kopie geschreven: {_console(copy.path)} (geen problemen gevonden).")
+        return
+    click.echo(
+        f"Kopie met de problemen gemarkeerd: {_console(copy.path)} "
+        f"({plural(copy.listed, 'probleem', 'problemen')} op het blad Controle, waarvan "
+        f"{copy.cells} in een cel en {copy.rows} op een rij)."
+    )
 
 
 @main.command(
@@ -313,7 +359,7 @@ def genereer(
     def on_plan(total: int) -> None:
         start_bar(total, "Documenten maken")
 
-    with _errors(writes=True):
+    with _errors(writes=True, workbook=werkboek):
         try:
             result = generate(
                 werkboek,
@@ -425,9 +471,10 @@ def sjablonen() -> None:
 def sjablonen_controleer(map_: Path | None) -> None:
     """Controleer de sjablonen in MAP (standaard templates/ van het project).
 
-    Meldt per sjabloon elke variabele die het programma niet levert, elke
-    Jinja-syntaxfout met de alinea waarin die staat en alles wat de beveiligde omgeving
-    verbiedt. Afsluitcode 0 als alles in orde is, anders 1.
+    Meldt per sjabloon elke variabele die het programma niet levert (met de alinea en
+    het bekende veld dat er het meest op lijkt; alle velden toont `sjablonen velden`),
+    elke Jinja-syntaxfout met de alinea waarin die staat en alles wat de beveiligde
+    omgeving verbiedt. Afsluitcode 0 als alles in orde is, anders 1.
     """
     folder = map_ or Path(os.environ.get(TEMPLATES_ENV, str(DEFAULT_TEMPLATES)))
     with _errors():
@@ -436,6 +483,50 @@ def sjablonen_controleer(map_: Path | None) -> None:
         if problems:
             raise TemplatesInvalid(problems)
     click.echo(f"De sjablonen in '{folder}' zijn in orde ({', '.join(k.template for k in Kind)}).")
+
+
+DEFAULT_EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "voorbeeld.xlsx"
+GUIDE_KINDS = tuple(kind.value for kind in Kind)
+
+
+@sjablonen.command(
+    "velden",
+    context_settings=CONTEXT,
+    options_metavar=OPTIONS,
+    short_help="Toon alle velden die een sjabloon kan gebruiken.",
+)
+@click.argument("soort", metavar="[SOORT]", required=False)
+@click.option(
+    "--markdown", is_flag=True, help="Schrijf de lijst als Markdown (zoals templates/VELDEN.md)."
+)
+@click.option(
+    "--voorbeeld",
+    "example",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_EXAMPLE,
+    show_default="inputs/voorbeeld.xlsx van het project",
+    help="Werkboek waaruit de voorbeeldwaarden komen.",
+)
+@_templates_option()
+def sjablonen_velden(
+    soort: str | None, markdown: bool, example: Path, templates_dir: Path
+) -> None:
+    """Toon per soort document elk veld dat een sjabloon mag gebruiken: naam, type,
+    betekenis, een voorbeeldwaarde uit het voorbeeldwerkboek en de lus waarin het staat.
+
+    SOORT is een van: uitnodiging, draaiboek, syllabus, vervolgadvies, afzegging
+    (standaard alle). Dit zijn precies de velden die `sjablonen controleer` goedkeurt.
+    """
+    if soort is not None and soort.strip().lower() not in GUIDE_KINDS:
+        raise click.BadParameter(
+            f"onbekende soort: {soort}; kies uit {', '.join(GUIDE_KINDS)}", param_hint="SOORT"
+        )
+    kinds = [Kind(soort.strip().lower())] if soort else list(Kind)
+    with _errors():
+        content = load_content(templates_dir)
+        examples = example_contexts(example, content, dt.date.today())
+        guide = field_guide(content, examples, kinds)
+    click.echo((guide_markdown if markdown else guide_text)(guide), nl=False)
 
 
 @main.group(
