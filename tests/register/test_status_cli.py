@@ -11,12 +11,14 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.cli.status import Line, to_csv
+from pipeline.cli.status import Line, mail_state, to_csv
 from pipeline.identity import BookingKey
 from pipeline.register.db import REGISTER_NAME
+from pipeline.register.status import Attempt, BookingStatus
 from tests.conftest import TEMPLATES
 from tests.mail.test_send import REFUSED
 from tests.workbooks import Book
@@ -25,13 +27,14 @@ FOLDER = "intervisie-voorjaar-2027"
 HEADER = "  sessie  personeelsnummer  versie  afgezegd  bericht      e-mail"
 
 
-def genereer(book: Book, out: Path) -> None:
+def genereer(book: Book, out: Path, *options: str) -> None:
     workbook = book.save(out.parent / "werkboek.xlsx")
+    options = options or ("--mail", "--afdrukbestand")
     result = CliRunner().invoke(
         main,
         [
             *("genereer", str(workbook), "--uitvoer", str(out)),
-            *("--sjablonen", str(TEMPLATES), "--mail", "--afdrukbestand"),
+            *("--sjablonen", str(TEMPLATES), *options),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -142,6 +145,53 @@ def test_csv_reads_back_with_the_csv_module(tmp_path: Path, smtp: Any) -> None:
     }
     assert sorted(r["e-mail"] for r in read).count("nog niet verstuurd") == 2
     assert "\r\n" in text and "\r\r" not in text
+
+
+def test_without_mail_status_says_no_e_mail(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    genereer(Book.valid(), out, "--afdrukbestand")
+    result = status(str(out))
+    assert result.exit_code == 0, result.output
+    assert set(map(tuple, rows(result.output).values())) == {
+        ("0", "nee", "uitnodiging", "geen e-mail")
+    }
+    assert result.output.splitlines()[-1] == (
+        "  13 boekingen, waarvan 0 afgezegd; e-mail: 13 geen e-mail."
+    )
+
+
+KEY = BookingKey("iv-01", "10001")
+
+
+@pytest.mark.parametrize(
+    ("results", "expected"),
+    [
+        ((), "nog niet verstuurd"),
+        (("verzonden",), "bezorgd"),
+        (("geweigerd",), "geweigerd"),
+        (("onzeker",), "onzeker"),
+        (("bezig",), "onzeker"),
+        (("niet_verzonden",), "niet verzonden (tijdelijk geweigerd)"),
+        (("niet_verzonden", "verzonden"), "bezorgd"),
+        (("verzonden", "onzeker"), "onzeker"),
+    ],
+)
+def test_the_last_attempt_of_the_latest_message_counts(
+    results: tuple[str, ...], expected: str
+) -> None:
+    older = Attempt("a@x.nl", 0, "REQUEST", "geweigerd", "t0", 550, "")
+    tries = tuple(
+        Attempt("a@x.nl", 1, "REQUEST", r, f"t{i}", None, "") for i, r in enumerate(results)
+    )
+    booking = BookingStatus(KEY, "uid", 1, False, (older, *tries))
+    assert mail_state(booking, {(KEY, 0, "REQUEST"), (KEY, 1, "REQUEST")}) == (
+        "uitnodiging",
+        expected,
+    )
+    assert mail_state(booking, {(KEY, 0, "REQUEST")}) == ("uitnodiging", "geen e-mail")
+    cancelled = BookingStatus(KEY, "uid", 1, True, tries)
+    assert mail_state(cancelled, {(KEY, 1, "REQUEST")}) == ("afzegging", "geen e-mail")
+    assert mail_state(cancelled, {(KEY, 1, "CANCEL")}) == ("afzegging", "nog niet verstuurd")
 
 
 def test_csv_neutralises_values_that_look_like_formulas() -> None:
