@@ -87,6 +87,16 @@ def cycle_names(output_root: Path) -> list[str]:
         return [str(n) for (n,) in connection.execute("SELECT name FROM cycles ORDER BY id")]
 
 
+def cycle_folder(output_root: Path, cycle: str) -> Path | None:
+    """The cycle's folder of its last run (under `output_root`); None when unknown."""
+    if not register_path(output_root).exists():
+        return None
+    with closing(connect(register_path(output_root), create=False)) as connection:
+        found = connection.execute("SELECT folder FROM cycles WHERE key = ?", (cycle_key(cycle),))
+        row = found.fetchone()
+    return None if row is None else output_root / str(row[0])
+
+
 def outbox_messages(output_root: Path, cycle: str) -> set[tuple[BookingKey, int, str]]:
     """(booking, version, method) of every outbox message a run wrote for `cycle`: what
     tells a message not sent yet from no e-mail at all."""
@@ -103,4 +113,11 @@ def outbox_messages(output_root: Path, cycle: str) -> set[tuple[BookingKey, int,
         }
 
 
-__all__ = ["Attempt", "BookingStatus", "cycle_names", "cycle_status", "outbox_messages"]
+__all__ = [
+    "Attempt",
+    "BookingStatus",
+    "cycle_folder",
+    "cycle_names",
+    "cycle_status",
+    "outbox_messages",
+]
