@@ -1,7 +1,9 @@
 """`intervisie status`: per booking what the register knows of its invitation.
 
-Read only. Per booking: its latest version (SEQUENCE), whether it was cancelled, and how
-the latest e-mail for it went (delivered, refused, uncertain, not yet sent, no e-mail).
+Read only. Per booking: its latest version (SEQUENCE), whether it was cancelled, how its
+letter of the last run goes on paper (from that run's manifest.json: the register does
+not keep routes), and how the latest e-mail for it went (delivered, refused, uncertain,
+not yet sent, no e-mail).
 Exit codes: 0 also for an output folder without a register (nothing generated there yet:
 a state, not an error); 1 for a --cyclus the register does not know; 2 for a register
 that is not ours or damaged (as `verstuur`).
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,13 +28,17 @@ from pipeline.register.db import register_path
 from pipeline.register.status import (
     Attempt,
     BookingStatus,
+    cycle_folder,
     cycle_names,
     cycle_status,
     outbox_messages,
 )
+from pipeline.render.bundle import LETTERS_KEY
+from pipeline.run import MANIFEST_JSON
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-CSV_HEADER = ("cyclus", "sessie", "personeelsnummer", "versie", "afgezegd", "bericht", "e-mail")
+HEADER = ("sessie", "personeelsnummer", "versie", "afgezegd", "bericht", "brief", "e-mail")
+CSV_HEADER = ("cyclus", *HEADER)
 # The register's delivery results, as the user reads them.
 RESULTS = {
     "verzonden": "bezorgd",
@@ -42,6 +49,26 @@ RESULTS = {
 }
 NOT_YET = "nog niet verstuurd"
 NO_MAIL = "geen e-mail"
+NO_LETTER = "geen brief"
+
+
+def letters(folder: Path | None) -> dict[tuple[str, BookingKey], str]:
+    """Per (kind, booking): how its letter of the last run went on paper, from that run's
+    manifest.json; empty when the folder or that record is missing or unreadable (an
+    older run): the column then says NO_LETTER."""
+    try:
+        record = json.loads((folder / MANIFEST_JSON.name).read_bytes()) if folder else {}
+        routes = record.get(LETTERS_KEY, {})
+        found = {}
+        for row in record.get("documenten", []):
+            route = routes.get(row["pad"])
+            if route is not None:
+                how = str(route["bezorging"])
+                text = f"afdrukbestand {how}" if route["afdrukbestand"] else how
+                found[(row["soort"], BookingKey.of(row["sessie"], row["personeelsnummer"]))] = text
+        return found
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
 
 
 @dataclass(frozen=True)
@@ -51,7 +78,19 @@ class Line:
     version: int
     cancelled: bool
     message: str  # uitnodiging or afzegging
+    letter: str  # how the letter of the last run goes on paper; NO_LETTER if none
     mail: str
+
+    def values(self) -> tuple[str, ...]:
+        return (
+            self.booking.sessie,
+            self.booking.personeelsnummer,
+            str(self.version),
+            "ja" if self.cancelled else "nee",
+            self.message,
+            self.letter,
+            self.mail,
+        )
 
 
 def mail_state(
@@ -72,27 +111,20 @@ def mail_state(
 
 def lines(output_root: Path, cycle: str) -> list[Line]:
     messages = outbox_messages(output_root, cycle)
+    paper = letters(cycle_folder(output_root, cycle))
     found = []
     for status in cycle_status(output_root, cycle):
         kind, mail = mail_state(status, messages)
-        found.append(Line(cycle, status.booking, status.sequence, status.cancelled, kind, mail))
+        letter = paper.get((kind, status.booking), NO_LETTER)
+        found.append(
+            Line(cycle, status.booking, status.sequence, status.cancelled, kind, letter, mail)
+        )
     return found
 
 
 def _table(found: Sequence[Line]) -> Iterable[str]:
-    header = ("sessie", "personeelsnummer", "versie", "afgezegd", "bericht", "e-mail")
-    rows = [header] + [
-        (
-            line.booking.sessie,
-            line.booking.personeelsnummer,
-            str(line.version),
-            "ja" if line.cancelled else "nee",
-            line.message,
-            line.mail,
-        )
-        for line in found
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    rows = [HEADER, *(line.values() for line in found)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
     for row in rows:
         yield "  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
 
@@ -111,18 +143,7 @@ def to_csv(found: Iterable[Line]) -> str:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for line in found:
-        writer.writerow(
-            neutralise(v)
-            for v in (
-                line.cycle,
-                line.booking.sessie,
-                line.booking.personeelsnummer,
-                str(line.version),
-                "ja" if line.cancelled else "nee",
-                line.message,
-                line.mail,
-            )
-        )
+        writer.writerow(neutralise(v) for v in (line.cycle, *line.values()))
     return buffer.getvalue()
 
 
@@ -150,8 +171,9 @@ def _chosen(output: Path, cyclus: str | None) -> list[str]:
 )
 def status(uitvoer: Path, cyclus: str | None, as_csv: bool) -> None:
     """Toon per boeking wat het register weet: de laatste versie, of de boeking is
-    afgezegd, en hoe het laatste bericht per e-mail ging (bezorgd, geweigerd, onzeker,
-    nog niet verstuurd of geen e-mail).
+    afgezegd, hoe de brief van de laatste run op papier gaat (per post of interne post,
+    en of hij in een afdrukbestand zit) en hoe het laatste bericht per e-mail ging
+    (bezorgd, geweigerd, onzeker, nog niet verstuurd of geen e-mail).
 
     UITVOER is de uitvoermap van genereer (standaard: output). Zonder --cyclus komen alle
     cycli in die map aan bod, elk met een eigen kop. Alleen lezen: er wordt niets

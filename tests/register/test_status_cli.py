@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,11 @@ from tests.mail.test_send import REFUSED
 from tests.workbooks import Book
 
 FOLDER = "intervisie-voorjaar-2027"
-HEADER = "  sessie  personeelsnummer  versie  afgezegd  bericht      e-mail"
+HEADER = (
+    "  sessie  personeelsnummer  versie  afgezegd  bericht      brief                       e-mail"
+)
+POST = "afdrukbestand per post"
+INTERNAL = "afdrukbestand interne post"
 
 
 def genereer(book: Book, out: Path, *options: str) -> None:
@@ -53,9 +58,9 @@ def rows(output: str) -> dict[tuple[str, str], list[str]]:
     """Per (sessie, personeelsnummer): the other columns of its table line."""
     found = {}
     for line in output.splitlines():
-        parts = line.split()
-        if len(parts) >= 6 and parts[1].isdigit():
-            found[(parts[0], parts[1])] = [parts[2], parts[3], parts[4], " ".join(parts[5:])]
+        parts = re.split(r"\s{2,}", line.strip())
+        if len(parts) == 7 and parts[1].isdigit():
+            found[(parts[0], parts[1])] = parts[2:]
     return found
 
 
@@ -88,18 +93,19 @@ def test_status_tells_delivered_refused_and_not_yet_sent(tmp_path: Path, smtp: A
     assert lines[:3] == [
         "Cyclus 'Intervisie voorjaar 2027':",
         HEADER,
-        "  au-01   10005             0       nee       uitnodiging  nog niet verstuurd",
+        "  au-01   10005             0       nee       uitnodiging  afdrukbestand per post      "
+        "nog niet verstuurd",
     ]
     assert lines[-1] == (
         "  13 boekingen, waarvan 0 afgezegd; e-mail: 10 bezorgd, 1 geweigerd, 2 nog niet verstuurd."
     )
     table = rows(result.output)
     assert len(table) == 13
-    assert table[("lr-01", "10003")] == ["0", "nee", "uitnodiging", "geweigerd"]
-    assert table[("au-01", "10006")] == ["0", "nee", "uitnodiging", "nog niet verstuurd"]
-    assert table[("iv-01", "10001")] == ["0", "nee", "uitnodiging", "bezorgd"]
-    assert table[("lr-01", "10001")] == ["0", "nee", "uitnodiging", "bezorgd"]
-    assert [k for k, v in table.items() if v[3] == "bezorgd"] == [
+    assert table[("lr-01", "10003")] == ["0", "nee", "uitnodiging", POST, "geweigerd"]
+    assert table[("au-01", "10006")] == ["0", "nee", "uitnodiging", POST, "nog niet verstuurd"]
+    assert table[("iv-01", "10001")] == ["0", "nee", "uitnodiging", POST, "bezorgd"]
+    assert table[("lr-01", "10001")] == ["0", "nee", "uitnodiging", POST, "bezorgd"]
+    assert [k for k, v in table.items() if v[4] == "bezorgd"] == [
         k for k in table if k not in {("lr-01", "10003"), ("au-01", "10005"), ("au-01", "10006")}
     ]
 
@@ -112,14 +118,14 @@ def test_a_removed_booking_shows_its_cancellation_and_then_its_delivery(
     book.delete_rows("Indeling", sessie="IV-01", personeelsnummer=10012)
     genereer(book, out)
     table = rows(status(str(out)).output)
-    assert table[("iv-01", "10012")] == ["1", "ja", "afzegging", "nog niet verstuurd"]
+    assert table[("iv-01", "10012")] == ["1", "ja", "afzegging", INTERNAL, "nog niet verstuurd"]
     # The session's other invitations list its participants: a new version, not sent yet.
-    assert table[("iv-01", "10009")] == ["1", "nee", "uitnodiging", "nog niet verstuurd"]
-    assert table[("lr-01", "10002")] == ["0", "nee", "uitnodiging", "bezorgd"]
-    assert table[("au-01", "10005")] == ["0", "nee", "uitnodiging", "nog niet verstuurd"]
+    assert table[("iv-01", "10009")] == ["1", "nee", "uitnodiging", POST, "nog niet verstuurd"]
+    assert table[("lr-01", "10002")] == ["0", "nee", "uitnodiging", POST, "bezorgd"]
+    assert table[("au-01", "10005")] == ["0", "nee", "uitnodiging", POST, "nog niet verstuurd"]
     verstuur(out)
     again = status(str(out))
-    assert rows(again.output)[("iv-01", "10012")] == ["1", "ja", "afzegging", "bezorgd"]
+    assert rows(again.output)[("iv-01", "10012")] == ["1", "ja", "afzegging", INTERNAL, "bezorgd"]
     assert again.output.splitlines()[-1] == (
         "  13 boekingen, waarvan 1 afgezegd; e-mail: 12 bezorgd, 1 geweigerd."
     )
@@ -141,6 +147,7 @@ def test_csv_reads_back_with_the_csv_module(tmp_path: Path, smtp: Any) -> None:
         "versie": "0",
         "afgezegd": "nee",
         "bericht": "uitnodiging",
+        "brief": "afdrukbestand per post",
         "e-mail": "geweigerd",
     }
     assert sorted(r["e-mail"] for r in read).count("nog niet verstuurd") == 2
@@ -149,15 +156,22 @@ def test_csv_reads_back_with_the_csv_module(tmp_path: Path, smtp: Any) -> None:
 
 def test_without_mail_status_says_no_e_mail(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    genereer(Book.valid(), out, "--afdrukbestand")
+    genereer(Book.valid(), out, "--soort", "uitnodiging")
     result = status(str(out))
     assert result.exit_code == 0, result.output
-    assert set(map(tuple, rows(result.output).values())) == {
+    table = rows(result.output)
+    internal = {("iv-01", "10011"), ("iv-01", "10012")}  # no complete postal address
+    assert {k: v[3] for k, v in table.items()} == {
+        k: "interne post" if k in internal else "per post" for k in table
+    }
+    assert {(v[0], v[1], v[2], v[4]) for v in table.values()} == {
         ("0", "nee", "uitnodiging", "geen e-mail")
     }
     assert result.output.splitlines()[-1] == (
         "  13 boekingen, waarvan 0 afgezegd; e-mail: 13 geen e-mail."
     )
+    (out / FOLDER / "manifest.json").unlink()  # as a run of before the routes were kept
+    assert {v[3] for v in rows(status(str(out)).output).values()} == {"geen brief"}
 
 
 KEY = BookingKey("iv-01", "10001")
@@ -195,7 +209,9 @@ def test_the_last_attempt_of_the_latest_message_counts(
 
 
 def test_csv_neutralises_values_that_look_like_formulas() -> None:
-    line = Line('=HYPERLINK("x")', BookingKey("+iv-01", "-1"), 0, False, "uitnodiging", "@x")
+    line = Line(
+        '=HYPERLINK("x")', BookingKey("+iv-01", "-1"), 0, False, "uitnodiging", "geen brief", "@x"
+    )
     read = next(csv.DictReader(io.StringIO(to_csv([line])), delimiter=";"))
     assert (read["cyclus"], read["sessie"], read["personeelsnummer"], read["e-mail"]) == (
         '\'=HYPERLINK("x")',
