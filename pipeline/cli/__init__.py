@@ -508,9 +508,7 @@ GUIDE_KINDS = tuple(kind.value for kind in Kind)
     help="Werkboek waaruit de voorbeeldwaarden komen.",
 )
 @_templates_option()
-def sjablonen_velden(
-    soort: str | None, markdown: bool, example: Path, templates_dir: Path
-) -> None:
+def sjablonen_velden(soort: str | None, markdown: bool, example: Path, templates_dir: Path) -> None:
     """Toon per soort document elk veld dat een sjabloon mag gebruiken: naam, type,
     betekenis, een voorbeeldwaarde uit het voorbeeldwerkboek en de lus waarin het staat.
 

@@ -11,7 +11,14 @@ import click
 
 from pipeline.errors import IntervisieError, plural
 from pipeline.mail.mailing import MAIL_FOLDER, MAIL_KIND
-from pipeline.mail.send import LOCAL_HOSTS, Outcome, default_register, export_log, send_outbox
+from pipeline.mail.send import (
+    LOCAL_HOSTS,
+    Outcome,
+    default_register,
+    export_log,
+    read_outbox,
+    send_outbox,
+)
 from pipeline.mail.smtp import Server, SmtpSession
 from pipeline.register.changes import CHANGED, GONE, NEW
 from pipeline.run import RunResult
@@ -128,6 +135,11 @@ def verstuur(
         session = SmtpSession(settings)
     where = register or default_register(map_)
     if where is None:
+        try:  # a message that is none of ours says so first
+            list(read_outbox(map_))
+        except IntervisieError as exc:
+            click.echo(f"FOUT: {exc}", err=True)
+            sys.exit(exc.exit_code)
         click.echo(
             f"FOUT: '{map_}' staat niet in de map van een cyclus, dus het register is niet te "
             "vinden; geef met --register het register van de uitvoermap waarin `genereer "

@@ -21,6 +21,7 @@ and a changed message gets a new Message-ID.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html
@@ -31,6 +32,8 @@ from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+
+import idna
 
 from pipeline.mail.calendar import ZONE
 
@@ -63,8 +66,28 @@ class Mail:
 
 
 def _address(name: str, email: str) -> Address:
+    """An internationalised domain in its ASCII form (xn--), as every mail server and
+    client reads it; a non-ASCII local part needs an SMTPUTF8 message (see build)."""
     local, _, domain = email.rpartition("@")
-    return Address(display_name=name, username=local, domain=domain)
+    if not domain.isascii():
+        with contextlib.suppress(idna.IDNAError):
+            domain = idna.encode(domain, uts46=True).decode("ascii")
+    return Address(display_name=_display_name(name), username=local, domain=domain)
+
+
+def _display_name(name: str) -> str:
+    """The email library writes an ASCII word of a name unbroken, so a long one would make
+    a header line longer than SMTP allows (998); an invisible zero-width space makes it
+    write the name as encoded words, folded to short lines."""
+    text = _literal(name)
+    return text + "\u200b" if any(len(word) > 60 for word in text.split()) else text
+
+
+def _literal(text: str) -> str:
+    """The text as typed, never read as an encoded word: the email library decodes a name
+    such as '=?utf-8?b?...?=' and can write the result as an address of its own. A
+    zero-width space after '=' keeps it text (it is then sent encoded, and shows as typed)."""
+    return text.replace("=?", "=\u200b?")
 
 
 # A web link (http/https only) or an e-mail address in the text; the link ends before
@@ -123,10 +146,15 @@ def _calendar_part(data: bytes, method: str) -> EmailMessage:
 
 def build(mail: Mail) -> bytes:
     """The message as bytes (CRLF line ends, ready for SMTP and for Outlook/Thunderbird)."""
-    message = EmailMessage(policy=policy.SMTP)
+    # A local part such as josé@ cannot be written in an ASCII header (RFC 6532): such a
+    # message has UTF-8 headers and goes only to a server that offers SMTPUTF8.
+    ascii_only = all(
+        a.rpartition("@")[0].isascii() for a in (mail.sender_email, mail.recipient_email)
+    )
+    message = EmailMessage(policy=policy.SMTP if ascii_only else policy.SMTPUTF8)
     message["From"] = _address(mail.sender_name, mail.sender_email)
     message["To"] = _address(mail.recipient_name, mail.recipient_email)
-    message["Subject"] = mail.subject
+    message["Subject"] = _literal(mail.subject)
     message["Date"] = format_datetime(mail.date.replace(tzinfo=ZONE))
     message["Content-Language"] = "nl"
     # Outlook opens a message with this header as a draft with a Send button; the

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -57,6 +59,7 @@ class Message:
     message_id: str
     sender: str
     recipient: str
+    sha256: str
 
 
 def _read(path: Path) -> bytes:
@@ -69,18 +72,42 @@ def _read(path: Path) -> bytes:
 def read_outbox(folder: Path) -> Iterator[Message]:
     parser = BytesParser(policy=policy.SMTP)
     for path in sorted(folder.glob("*.eml")):
-        headers = parser.parsebytes(_read(path), headersonly=True)
+        data = _read(path)
+        headers = parser.parsebytes(data, headersonly=True)
         try:
             message_id = str(headers.get("Message-ID", "")).strip()
-            to, sender = headers["To"].addresses[0], headers["From"].addresses[0]
+            [to], [sender] = headers["To"].addresses, headers["From"].addresses
         except (AttributeError, IndexError, KeyError, TypeError, ValueError):
             message_id = ""
-        if not message_id or "@" not in to.addr_spec or "@" not in sender.addr_spec:
+        head = data.partition(b"\r\n\r\n")[0]
+        recipient = _literal(head, "To", to.addr_spec) if message_id else None
+        from_ = _literal(head, "From", sender.addr_spec) if message_id else None
+        if recipient is None or from_ is None:
             raise OutputError(
                 f"'{path.name}' is geen bericht van `genereer --mail`: Message-ID, From of To "
                 "ontbreekt of klopt niet; er is niets verstuurd"
             )
-        yield Message(path, message_id, sender.addr_spec, to.addr_spec)
+        yield Message(path, message_id, from_, recipient, hashlib.sha256(data).hexdigest())
+
+
+_ADDR_SPEC = re.compile(r"[^\s\"<>()@,;:\\\[\]]+@[^\s\"<>()@,;:\\\[\]]+")
+_UNFOLD = re.compile(rb"\r?\n[ \t]")
+
+
+def _literal(head: bytes, name: str, address: str) -> str | None:
+    """The envelope address only when it stands in the raw header as written (inside <>
+    or alone): never an address that appears only after decoding an encoded word such as
+    '=?utf-8?q?jan=40elders.nl?='. UTF-8 headers (SMTPUTF8) are read as UTF-8."""
+    try:
+        text = address.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return None
+    field = re.search(rb"(?im)^" + name.encode() + rb":(.*(?:\r?\n[ \t].*)*)", head)
+    if field is None or not _ADDR_SPEC.fullmatch(text):
+        return None
+    value = _UNFOLD.sub(b" ", field.group(1)).strip()
+    raw = text.encode("utf-8")
+    return text if value == raw or b"<" + raw + b">" in value else None
 
 
 def _unknown(register: Path, names: list[str]) -> OutputError:
@@ -134,8 +161,9 @@ def _skip(
         outcome.refused.append(f"{message.recipient}: eerder geweigerd, {last[1]} ({name})")
         return True
     if last is not None and last[0] in (sends.BUSY, sends.UNCERTAIN) and not resend_uncertain:
-        why = "de vorige verzending werd onderbroken" if last[0] == sends.BUSY else last[1]
-        outcome.uncertain.append(f"{name} ({message.recipient}): {why}")
+        outcome.uncertain.append(
+            f"{name} ({message.recipient}): de vorige verzending werd onderbroken"
+        )
         return True
     return False
 

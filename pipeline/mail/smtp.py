@@ -19,34 +19,27 @@ same message, since nothing of it was sent yet.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
-import hmac
 import re
 import smtplib
-import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from enum import Enum
 from functools import partial
 from types import TracebackType
-from typing import Any
 
 import idna
 
-from pipeline.errors import SendError, SendSettingsError
+from pipeline.errors import SendSettingsError
 from pipeline.mail.calendar import ZONE
+from pipeline.mail.connection import LOGIN_CODES, Server, connect, login_error, one_line
 from pipeline.mail.outbox import UNSENT_HEADER
 
-# Login or authorisation problems, wherever they are answered.
-LOGIN_CODES = frozenset({530, 534, 535, 538})
+__all__ = ["Reply", "Result", "Server", "SmtpSession", "connect", "envelope_address", "prepared"]
+
 MAX_LINE = 998  # octets per line without CRLF (RFC 5322 2.1.1)
-_USER_HINT = (
-    "controleer --gebruiker (INTERVISIE_SMTP_GEBRUIKER) en het wachtwoord "
-    "(INTERVISIE_SMTP_WACHTWOORD)"
-)
 
 
 class Result(Enum):
@@ -61,150 +54,6 @@ class Reply:
     result: Result
     code: int | None  # the SMTP code, None when there was none
     detail: str  # the server's text on one line, or a Dutch description
-
-
-@dataclass(frozen=True)
-class Server:
-    host: str
-    port: int
-    security: str  # "starttls", "smtps" or "geen" (127.0.0.1 only)
-    user: str | None
-    password: str | None
-    timeout: float = 60.0
-
-
-class _Utf8Login:
-    """smtplib encodes user name and password as ASCII; RFC 4954 (PLAIN, LOGIN) takes
-    UTF-8, so a password with an é works."""
-
-    user: str
-    password: str
-    _auth_challenge_count: int
-
-    def auth(
-        self,
-        mechanism: str,
-        authobject: Callable[..., str | None],
-        *,
-        initial_response_ok: bool = True,
-    ) -> tuple[int, bytes]:
-        smtp: Any = self
-        mechanism = mechanism.upper()
-        if mechanism == "CRAM-MD5":
-            authobject = self._cram_md5
-        initial = authobject() if initial_response_ok else None
-        if initial is not None:
-            code, resp = smtp.docmd("AUTH", f"{mechanism} {_b64(initial)}")
-            self._auth_challenge_count = 1
-        else:
-            code, resp = smtp.docmd("AUTH", mechanism)
-            self._auth_challenge_count = 0
-        while code == 334:
-            self._auth_challenge_count += 1
-            if self._auth_challenge_count > 5:
-                raise smtplib.SMTPException("de server blijft om aanmeldgegevens vragen")
-            answer = authobject(base64.decodebytes(resp))
-            code, resp = smtp.docmd(_b64(answer or ""))
-        if code in (235, 503):
-            return code, resp
-        raise smtplib.SMTPAuthenticationError(code, resp)
-
-    def _cram_md5(self, challenge: bytes | None = None) -> str | None:
-        if challenge is None:
-            return None
-        digest = hmac.HMAC(self.password.encode("utf-8"), challenge, "md5").hexdigest()
-        return f"{self.user} {digest}"
-
-
-def _b64(text: str) -> str:
-    return base64.b64encode(text.encode("utf-8")).decode("ascii")
-
-
-class _SMTP(_Utf8Login, smtplib.SMTP):
-    pass
-
-
-class _SMTPS(_Utf8Login, smtplib.SMTP_SSL):
-    pass
-
-
-def _open(server: Server) -> smtplib.SMTP:
-    context = ssl.create_default_context()
-    smtp: smtplib.SMTP | None = None
-    try:
-        if server.security == "smtps":
-            smtp = _SMTPS(server.host, server.port, timeout=server.timeout, context=context)
-        else:
-            smtp = _SMTP(server.host, server.port, timeout=server.timeout)
-            if server.security == "starttls":
-                smtp.starttls(context=context)
-        if server.user:
-            smtp.ehlo_or_helo_if_needed()
-            if not smtp.has_extn("auth"):
-                raise SendSettingsError(
-                    f"de server {server.host} biedt geen aanmelding aan (geen AUTH); "
-                    "laat --gebruiker weg of controleer --server en --beveiliging"
-                )
-            smtp.login(server.user, server.password or "")
-        return smtp
-    except BaseException:
-        if smtp is not None:
-            smtp.close()
-        raise
-
-
-def connect(server: Server) -> smtplib.SMTP:
-    """An open, secured and logged-in connection; SendError in Dutch otherwise."""
-    try:
-        return _open(server)
-    except smtplib.SMTPAuthenticationError as exc:
-        raise _login_error(server, exc.smtp_code, exc.smtp_error) from None
-    except smtplib.SMTPNotSupportedError:
-        raise SendSettingsError(
-            f"de server {server.host} ondersteunt STARTTLS niet; controleer --beveiliging"
-        ) from None
-    except ssl.SSLError as exc:
-        raise SendError(
-            f"geen veilige verbinding met {server.host}: het certificaat klopt niet ({exc.reason})"
-        ) from None
-    except (OSError, smtplib.SMTPException) as exc:
-        raise SendError(
-            f"kan geen verbinding maken met {server.host}:{server.port} ({exc})"
-        ) from None
-
-
-def _text(text: bytes | str) -> str:
-    """The server's text on one line."""
-    decoded = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    return " ".join(decoded.split())
-
-
-def _login_error(server: Server, code: int, text: bytes | str) -> SendError:
-    answer = f"{code} {_text(text)}"
-    if code == 538:
-        return SendSettingsError(
-            f"de server {server.host} wil een versleutelde verbinding voor de aanmelding "
-            f"({answer}); controleer --beveiliging (starttls of smtps)"
-        )
-    if code == 534:
-        return SendSettingsError(
-            f"de server {server.host} staat deze manier van aanmelden niet toe ({answer}); "
-            "controleer of het account aanmelden met een wachtwoord toestaat "
-            "(bij sommige diensten een app-wachtwoord)"
-        )
-    if code == 530 and not server.user:
-        return SendSettingsError(
-            f"de server {server.host} vraagt om een aanmelding ({answer}); {_USER_HINT}"
-        )
-    if 400 <= code < 500:
-        return SendError(
-            f"de server {server.host} kan de aanmelding nu niet verwerken ({answer}); "
-            "probeer het later opnieuw"
-        )
-    return SendSettingsError(
-        f"de server {server.host} weigert de aanmelding van '{server.user}' ({answer}); "
-        f"{_USER_HINT}"
-    )
 
 
 def envelope_address(address: str) -> str:
@@ -365,7 +214,7 @@ class SmtpSession:
             self._reset()
             return reply
         try:
-            smtp.send(re.sub(rb"(?m)^\.", b"..", data) + b"\r\n.\r\n")
+            smtp.send(_dotted(data))
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
             return Reply(Result.NOT_SENT, None, _broken("tijdens het bericht", exc))
@@ -377,13 +226,13 @@ class SmtpSession:
                 Result.UNCERTAIN,
                 None,
                 "het bericht is helemaal verstuurd, maar de server gaf geen antwoord "
-                f"({_text(str(exc))}); het kan zijn aangekomen",
+                f"({one_line(str(exc))}); het kan zijn aangekomen",
             )
         if 200 <= code < 300:
-            return Reply(Result.SENT, code, _text(text))
+            return Reply(Result.SENT, code, one_line(text))
         if code < 0:  # an answer that is no SMTP reply
             self._drop()
-            detail = f"onleesbaar antwoord van de server na het bericht: {_text(text)}"
+            detail = f"onleesbaar antwoord van de server na het bericht: {one_line(text)}"
             return Reply(Result.UNCERTAIN, None, detail)
         return self._classified(code, text)
 
@@ -401,21 +250,21 @@ class SmtpSession:
     def _classified(self, code: int, text: bytes) -> Reply:
         if code in LOGIN_CODES:
             self._reset()
-            raise _login_error(self.server, code, text)
+            raise login_error(self.server, code, text)
         if code == 421 or code < 0:
             self._drop()  # the server closes the connection; the next message reopens it
         result = Result.REFUSED if code >= 500 else Result.NOT_SENT
-        return Reply(result, code if code > 0 else None, _text(text))
+        return Reply(result, code if code > 0 else None, one_line(text))
 
     def _sender_refused(self, sender: str, code: int, text: bytes) -> Reply:
         if code >= 500 or code in LOGIN_CODES:
             self._reset()
             if code in LOGIN_CODES:
-                raise _login_error(self.server, code, text)
+                raise login_error(self.server, code, text)
             user = f" en of '{self.server.user}' daarmee mag versturen" if self.server.user else ""
             raise SendSettingsError(
                 f"de server {self.server.host} weigert het afzendadres {sender} "
-                f"({code} {_text(text)}); controleer contact_email op blad Organisatie{user}"
+                f"({code} {one_line(text)}); controleer contact_email op blad Organisatie{user}"
             )
         return self._classified(code, text)
 
@@ -454,8 +303,14 @@ def _expect_354(smtp: smtplib.SMTP) -> tuple[int, bytes]:
     return code, text
 
 
+def _dotted(data: bytes) -> bytes:
+    """The message as DATA carries it: a leading dot doubled, ended by CRLF . CRLF."""
+    quoted = re.sub(rb"(?m)^\.", b"..", data)
+    return quoted + (b"" if quoted.endswith(b"\r\n") else b"\r\n") + b".\r\n"
+
+
 def _broken(when: str, exc: BaseException) -> str:
     return (
-        f"de verbinding met de server werd verbroken {when} ({_text(str(exc))}); "
+        f"de verbinding met de server werd verbroken {when} ({one_line(str(exc))}); "
         "de server heeft het niet aangenomen"
     )

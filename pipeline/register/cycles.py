@@ -234,7 +234,7 @@ def outbox_message(staging: Path, row: ManifestRow, version: int, method: str) -
     return OutboxMessage(
         str(headers["Message-ID"]).strip(),
         BookingKey.of(row.sessie, row.personeelsnummer),
-        address_key(recipient),
+        address_key(recipient.encode("utf-8", "surrogateescape").decode("utf-8", "replace")),
         version,
         method,
         row.pad,

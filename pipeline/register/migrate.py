@@ -46,7 +46,7 @@ def _message(data: bytes, row: ManifestRow) -> OutboxMessage | None:
     return OutboxMessage(
         message_id,
         BookingKey.of(row.sessie, row.personeelsnummer),
-        address_key(recipient),
+        address_key(recipient.encode("utf-8", "surrogateescape").decode("utf-8", "replace")),
         sequence,
         method,
         row.pad,

@@ -150,9 +150,7 @@ def field_guide(
         shape = shape_of([*samples[kind], *examples.get(kind, ())])
         own = examples.get(kind, ())
         guide[kind] = [
-            GuideField(
-                path, _type(child), loop, meaning(path) or UNDESCRIBED, _example(own, path)
-            )
+            GuideField(path, _type(child), loop, meaning(path) or UNDESCRIBED, _example(own, path))
             for path, child, loop in field_paths(shape)
         ]
     return guide

@@ -132,8 +132,7 @@ _DOCUMENT = {
     "documenttitel": "Titel van het document (ook in de documenteigenschappen).",
     "kenmerk": "Kenmerk van de brief: sessiecode/personeelsnummer.",
     "handtekening": "De handtekening uit het werkboek als afbeelding (leeg zonder).",
-    "prikkelende_vraag": "De prikkelende vraag van de sessie (uit het werkboek of het "
-    "thema).",
+    "prikkelende_vraag": "De prikkelende vraag van de sessie (uit het werkboek of het thema).",
     "inbrenger": "Ja als de ontvanger in deze sessie inbrenger is.",
     "deelnemers": "De deelnemers van de sessie, op achternaam.",
     "deelnemers[].rol": "Rol in de sessie: 'deelnemer' of 'inbrenger'.",

@@ -24,7 +24,7 @@ from pipeline.register.db import REGISTER_NAME
 from pipeline.register.status import cycle_status
 from pipeline.run import RunResult, generate
 from tests.conftest import TEMPLATES
-from tests.mail.test_send import Recorder
+from tests.smtp_server import Recorder
 from tests.workbooks import TODAY, Book
 
 FOLDER = "intervisie-voorjaar-2027"
@@ -220,7 +220,9 @@ def test_a_damaged_line_that_was_the_last_word_counts_as_uncertain(
     result = send(again.target / "e-mail", "--echt")
     assert result.exit_code == 1
     assert "0 verstuurd, 12 al eerder verstuurd, 0 geweigerd" in result.output
-    assert "1 onzeker" in result.output and "onleesbare regel" in result.output
+    assert "1 onzeker" in result.output and "de vorige verzending werd onderbroken" in (
+        result.output
+    )
     assert recorder.messages == []
 
 

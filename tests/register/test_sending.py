@@ -18,7 +18,7 @@ from pipeline.cli import main
 from pipeline.register.db import REGISTER_NAME
 from pipeline.run import generate
 from tests.conftest import TEMPLATES
-from tests.mail.test_send import Recorder
+from tests.smtp_server import Recorder
 from tests.workbooks import TODAY, Book
 
 VICTIM = "sanne@voorbeeldstad.nl"
