@@ -14,6 +14,7 @@ from pipeline import __version__
 from pipeline.archive.write import ArchiveResult, CycleRecord, archive_syllabi
 from pipeline.content.themes import Content, load_content
 from pipeline.documents import dutch
+from pipeline.documents.matters import what_matters
 from pipeline.documents.plan import (
     ALL_KINDS,
     DocumentJob,
@@ -130,7 +131,7 @@ class _Ledger:
                     job.personeelsnummer or "",
                     job.relpath.as_posix(),
                     sha256="",
-                    inhoud=self.content_hash(job.context),
+                    inhoud=self.content_hash(job.context, what_matters(job.kind)),
                 )
             )
             props = _properties(job, organisation, cycle, created)
@@ -208,7 +209,11 @@ def _pdfs(
         for row in written
         if row.pad.endswith(".docx") and (row.soort in wanted or row.pad in members)
     ]
-    jobs = [PdfJob(PurePosixPath(row.pad), properties(row), group(row)) for row in sources]
+    letters = {Kind.UITNODIGING.value, Kind.AFZEGGING.value}  # tagged, for screen readers
+    jobs = [
+        PdfJob(PurePosixPath(row.pad), properties(row), group(row), row.soort in letters)
+        for row in sources
+    ]
     bundles = []
     if BUNDLE_KIND in pdf_kinds:
         for stem, route in (BY_POST, INTERNAL):
@@ -223,7 +228,7 @@ def _pdfs(
                     f"intervisie; {BUNDLE_KIND}; {organisation.cyclus}",
                     document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 )
-                bundles.append(Bundle(stem, relpath, bundle_props))
+                bundles.append(Bundle(stem, relpath, bundle_props, options.duplex))
     if options.on_plan:
         options.on_plan(len(jobs))
     digests, bundle_digests = convert_to_pdf(
@@ -261,6 +266,7 @@ class PdfOptions:
     instances: int | None = None  # soffice processes at once; None: one per core (max 4)
     on_plan: Callable[[int], None] | None = None
     progress: Progress | None = None
+    duplex: bool = False  # print bundles for double-sided printing
 
 
 def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[ManifestRow]:
@@ -356,11 +362,16 @@ def generate(
     only_changes: bool = False,
     pdf: PdfOptions = PdfOptions(),
     archive_docx: bool = False,
+    duplex: bool = False,
 ) -> RunResult:
     """Generate every document of `kinds`; raises an IntervisieError before writing
     anything when the templates or the workbook are not valid, or when PDFs are asked
     for and LibreOffice is missing. `archive_docx` archives the syllabi's .docx next to
-    their PDF/A."""
+    their PDF/A. `duplex` makes the print bundles' PDFs for double-sided printing (every
+    letter starts on a front page), so it makes those PDFs."""
+    if duplex:
+        kinds_of_pdf = pdf.kinds if BUNDLE_KIND in pdf.kinds else (*pdf.kinds, BUNDLE_KIND)
+        pdf = replace(pdf, kinds=kinds_of_pdf, duplex=True)
     program = require_soffice() if pdf.kinds else None
     if BUNDLE_KIND in pdf.kinds:
         print_bundles = True

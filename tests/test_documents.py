@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import re
@@ -70,7 +71,7 @@ def test_invitation_by_post_with_salutation_and_practical_facts(example_run: Run
     assert "Marco de Graaf (een begeleider van HR)" in body
     assert "mr. drs. E.J. (Evelien) Bouwmeester" in body
     assert "Gemeentesecretaris / algemeen directeur" in body
-    assert "Bergvliet aan Zee, dinsdag 16 februari 2027" in body
+    assert "Datum\t16 februari 2027\n" in body  # no place, no weekday
     assert "ingedeeld als inbrenger" not in body
     assert "Gemeente Bergvliet aan Zee" in header_footer_text(
         one(example_run, "uitnodigingen", "lr-01-004518")
@@ -80,7 +81,9 @@ def test_invitation_by_post_with_salutation_and_practical_facts(example_run: Run
 def test_inbrenger_is_asked_to_bring_the_case(example_run: RunResult) -> None:
     body = text(one(example_run, "uitnodigingen", "lr-01-004512"))
     assert "Geachte heer Hoekstra," in body
-    assert "ingedeeld als inbrenger" in body
+    # Addressed to the reader, in the letter's register; nothing meant for the facilitator.
+    assert "U bent inbrenger. Werk vooraf één praktijksituatie uit uw eigen werk uit" in body
+    assert "De inbrenger" not in body and "grote groep" not in body
 
 
 def test_internal_delivery_block_replaces_the_address(example_run: RunResult) -> None:
@@ -257,7 +260,7 @@ def test_syllabus_lists_exactly_its_readers_sessions_in_date_order(
         document = open_docx(path)
         table = document.tables[0]
         listed = [
-            re.search(r"\((.+)\)", row.cells[2].text)[1]  # type: ignore[index]
+            re.search(r"\((.+)\)", row.cells[1].text)[1]  # type: ignore[index]
             for row in table.rows[1:]
         ]
         assert set(listed) == sessions, number
@@ -272,13 +275,14 @@ def test_syllabus_has_rules_roles_skills_and_methods(example_run: RunResult) -> 
         "Wat is intervisie?",
         "Spelregels",
         "Rollen",
-        "Vaardigheden die je oefent",
+        "Vaardigheden die u oefent",  # Sjoerd Hoekstra's letter says 'u'
         "De werkvormen",
         "De probleemronde (30 minuten per inbrenger)",
-        "Voorbereiding: je praktijksituatie",
+        "Voorbereiding: uw praktijksituatie",
     ):
         assert heading in body
     assert "Sjoerd Hoekstra" in body
+    assert "Procesbegeleiding" in body and "Professioneel netwerken" in body
 
 
 # --- vervolgadvies -------------------------------------------------------------------
@@ -298,12 +302,15 @@ def test_advice_without_outcomes_is_a_draft_for_after_the_session(
     assert "(concept)" in body.splitlines()[0]
     assert "Wat de groep lastig vond" not in body
     assert "Wat de groep lastig vindt" in body and "Afspraak | Wie | Wanneer" in body
-    assert "Meer sessies plannen" not in body  # 7 people: not a large group
+    # 7 people: a large group by the method (small groups are at most six).
+    assert "Deze groep telt 7 deelnemers." in body
 
 
 def test_large_group_gets_the_advice_to_plan_more_sessions(example_run: RunResult) -> None:
+    """From seven on: the method works in small groups of at most six."""
     assert "Meer sessies plannen" in text(one(example_run, "vervolgadviezen", "pa-01"))
-    assert "Meer sessies plannen" not in text(one(example_run, "vervolgadviezen", "lr-01"))
+    assert "Meer sessies plannen" in text(one(example_run, "vervolgadviezen", "pa-02"))  # 7
+    assert "Meer sessies plannen" not in text(one(example_run, "vervolgadviezen", "lr-02"))  # 6
 
 
 # --- golden text ---------------------------------------------------------------------
@@ -389,13 +396,16 @@ def test_the_inbrenger_role_is_the_same_in_letter_draaiboek_and_syllabus(
             continue
         letter = text(example_run.target / row["pad"])
         role = _inbrenger_text(content, themes[row["sessie"]])
-        if "ingedeeld als inbrenger" in letter:
+        formal = "\nGeachte " in letter
+        if "bent inbrenger." in letter:
             inbrengers += 1
-            assert role in letter, row["pad"]
+            assert ("U bent inbrenger." if formal else "Je bent inbrenger.") in letter
+            # The letter speaks to the reader; the method's description is the syllabus's.
+            assert role not in letter, row["pad"]
             syllabus = text(one(example_run, "syllabi", row["personeelsnummer"]))
             assert f"Als inbrenger: {role}" in syllabus
         else:
-            assert role not in letter
+            assert "bent inbrenger" not in letter
     assert inbrengers >= 9
     for path in every(example_run, "draaiboeken"):
         body = text(path)
@@ -444,6 +454,15 @@ def example_outcomes() -> dict[str, dict[str, list[str]]]:
     return found
 
 
+_MONTHS = "januari februari maart april mei juni juli augustus september oktober november december"
+
+
+def _day(text: str) -> dt.date:
+    """'dinsdag 9 maart 2027' as a date."""
+    _, day, month, year = text.split()
+    return dt.date(int(year), _MONTHS.split().index(month) + 1, int(day))
+
+
 def test_every_advice_is_dated_signed_addressed_and_free_of_instructions(
     example_run: RunResult,
 ) -> None:
@@ -464,6 +483,8 @@ def test_every_advice_is_dated_signed_addressed_and_free_of_instructions(
             assert instruction not in folded, (path.name, instruction)
         if code not in outcomes:
             assert "(concept)" in body.splitlines()[0]
+            # Written before the session, dated for after it.
+            assert _day(facts["Datum"]) > _day(facts["Sessie"].split(", ")[1]), facts
             continue
         assert "(concept)" not in body
         reported = outcomes[code]
@@ -491,25 +512,39 @@ def test_syllabus_programme_text_comes_from_the_readers_own_sessions(
         )
         for path in every(example_run, "draaiboeken")
     }
+    registers: set[bool] = set()
     for path in every(example_run, "syllabi"):
         document = open_docx(path)
         rows = document.tables[0].rows[1:]
         lengths, groups = [], []
         for row in rows:
-            begin, end = TIME_RANGE.match(row.cells[1].text.removesuffix(" uur")).groups()  # type: ignore[union-attr]
+            when = row.cells[0].text.splitlines()[-1].removesuffix(" uur")
+            begin, end = TIME_RANGE.match(when).groups()  # type: ignore[union-attr]
             lengths.append(minutes(end) - minutes(begin))
-            code = re.search(r"\((\w\w-\d\d)\)", row.cells[2].text)[1]  # type: ignore[index]
+            code = re.search(r"\((\w\w-\d\d)\)", row.cells[1].text)[1]  # type: ignore[index]
             groups.append(sizes[code])
         span = lambda values: (  # noqa: E731
             str(min(values)) if min(values) == max(values) else f"{min(values)} tot {max(values)}"
         )
         body = text(path)
         count = f"{len(rows)} sessie{'' if len(rows) == 1 else 's'}"
-        assert f"In deze cyclus neem je deel aan {count} over " in body, path.name
+        number = path.stem.split("-")[1]
+        letter = text(sorted((example_run.target / "uitnodigingen").glob(f"*-{number}-*"))[0])
+        # The syllabus speaks to its reader as the reader's letter does.
+        formal = "\nGeachte " in letter
+        registers.add(formal)
+        you = "neemt u" if formal else "neem je"
+        assert f"In deze cyclus {you} deel aan {count} over " in body, path.name
+        # The method's texts too: the rules, the questions about the reader's situation.
+        own = "uw" if formal else "je"
+        assert f"Spreek vanuit {own} eigen ervaring en in de ik-vorm." in body, path.name
+        focus = "Als u maar één ding" if formal else "Als je maar één ding"
+        assert f"Voor extra focus: {focus}" in body, path.name
         assert f", van {span(lengths)} minuten, in " in body, path.name
         assert f" van {span(groups)} leidinggevenden." in body, path.name
         for promise in ("vijf bijeenkomsten", "zes tot acht", "ontvangt een syllabus"):
             assert promise not in body
+    assert registers == {True, False}  # the example has readers of both
 
 
 def test_draaiboek_step_texts_fit_the_minutes_they_get(

@@ -290,11 +290,15 @@ def synthetic_cycle(documents: int, templates_dir: Path = TEMPLATES) -> Syntheti
             online = number % 2 == 0
             begeleider, begeleiding = BEGELEIDERS[number % len(BEGELEIDERS)]
             duur: int | None = None
+            spec = content.theme(theme)
+            if spec is None:
+                raise ValueError(f"thema {theme} ontbreekt in {templates_dir}")
             if theme == GENERAL and number % 3:  # else the default: just long enough
-                spec = content.theme(theme)
-                if spec is None:
-                    raise ValueError(f"thema {theme} ontbreekt in {templates_dir}")
                 duur = spec.minimum_minutes(max(1, len(fresh))) + 10
+            elif theme != GENERAL:  # long enough for the analysis and the closing round
+                rounds = 1
+                fits = spec.fitting_minutes(spec.default_minutes(rounds), rounds, size)
+                duur = fits if fits != spec.default_minutes(rounds) else None
             sessies.append(
                 {
                     "sessie": code,

@@ -30,6 +30,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from pipeline.render.word_settings import make_dutch
+
 HOUSE_COLOUR = RGBColor(0x1F, 0x4E, 0x79)
 LINK_COLOUR = RGBColor(0x1F, 0x4E, 0x79)
 TABLE_STYLE = "Light Grid Accent 1"
@@ -384,7 +386,7 @@ def letter_head(doc: DocumentObject, subject: str) -> None:
     spacer = para(doc)
     spacer.paragraph_format.space_before = Mm(46)
     reference = [
-        ("Datum", "{{ organisatie.plaats }}, {{ organisatie.briefdatum }}"),
+        ("Datum", "{{ organisatie.briefdatum }}"),
         ("Ons kenmerk", "{{ kenmerk }}"),
     ]
     for label, value in reference:
@@ -394,6 +396,9 @@ def letter_head(doc: DocumentObject, subject: str) -> None:
         line.runs[0].font.size = Pt(9.5)
     line = para(doc, f"Onderwerp\t{subject}", bold=True)
     line.paragraph_format.tab_stops.add_tab_stop(Mm(32))
+    # A long subject wraps under itself, not under the label.
+    line.paragraph_format.left_indent = Mm(32)
+    line.paragraph_format.first_line_indent = Mm(-32)
     line.paragraph_format.space_before = Pt(4)
     line.paragraph_format.space_after = Pt(9)
     para(doc, "{{ ontvanger.aanhef_regel }}")
@@ -451,6 +456,9 @@ def frame(paragraph: Paragraph, x_mm: float, y_mm: float, w_mm: float, h_mm: flo
 
 # --- the four documents -------------------------------------------------------------
 
+SU = "{% if lezer.formeel %}"  # the syllabus follows its reader's register too
+SJE = "{% else %}"
+SEND = "{% endif %}"
 U = "{% if ontvanger.formeel %}"  # the letter's register: 'u' ...
 JE = "{% else %}"  # ... or 'je'
 END = "{% endif %}"
@@ -458,42 +466,78 @@ END = "{% endif %}"
 
 def uitnodiging() -> DocumentObject:
     doc = letter_style("Uitnodiging")
+    # The code is in the reference (kenmerk); the subject says what and when.
     letter_head(
         doc,
+        "{% if wijziging.vervangt %}Gewijzigd: {% endif %}"
         "Uitnodiging intervisie{% if thema.pijler %} {{ thema.naam }}"
-        "{% else %} (probleemronde){% endif %}, {{ sessie.code }}",
+        "{% else %} (probleemronde){% endif %} op {{ sessie.datum }}",
     )
+    # Prepared for a re-sent invitation (wijziging.vervangt is false until the register
+    # records what an earlier version said).
+    tag(doc, "{%p if wijziging.vervangt %}")
+    para(
+        doc,
+        f"Deze brief vervangt de eerdere uitnodiging voor deze sessie. {U}Let u{JE}Let{END} op: "
+        "{{ wijziging.wat|join(', ') }}.",
+        bold=True,
+    )
+    tag(doc, "{%p endif %}")
     para(
         doc,
         f"Graag nodig ik {U}u{JE}je{END} uit voor een intervisiesessie voor leidinggevenden"
         "{% if thema.pijler %} over {{ thema.naam|lower }}{% endif %} op "
         "{{ sessie.datum }}. {{ thema.uitleg }}",
     )
-    para(doc, "Doel van de sessie: {{ thema.doel }}")
-    # The question is quoted as the group will hear it: marked as a quotation (quotes and
-    # italics), so its 'je' never reads as a slip in a letter that says 'u'.
-    keep_with_next(para(doc, f"Een vraag om {U}alvast over na te denken{JE}alvast over na te "
-                             f"denken{END}:"))
+    para(doc, "Doel van de sessie: {{ thema.doel_in_zin }}")
+    keep_with_next(para(doc, "Een vraag om alvast over na te denken:"))
     question = para(doc, "„{{ prikkelende_vraag }}”", italic=True)
     question.paragraph_format.left_indent = Mm(8)
     doc.add_heading("Praktische informatie", level=2)
+    # No group size: it is no reason to send the letter again (documents/matters.py), so
+    # the letter must not state it.
     facts(
         doc,
         [
             ("Wanneer", "{{ sessie.datum }}, {{ sessie.tijd }} uur"),
             ("{% if sessie.online %}Online{% else %}Locatie{% endif %}", "LINK"),
             ("Begeleiding", "{{ sessie.begeleider }} ({{ sessie.begeleiding_tekst }})"),
-            ("Groep", "{{ sessie.groepsgrootte }} leidinggevenden"),
         ],
     )
-    lead(doc, "Voorbereiding", "{{ thema.voorbereiding }} De praktijkvragen staan in de syllabus.")
-    tag(doc, "{%p if inbrenger %}")
-    para(
-        doc,
-        f"Voor deze sessie {U}bent u{JE}ben je{END} ingedeeld als inbrenger. "
-        "{{ thema.inbrenger }}",
-        bold=True,
+    # The preparation: for an inbrenger what that role asks, addressed to the reader
+    # (not the method's third-person description, which is for the facilitator).
+    tag(doc, "{%p if inbrenger and thema.heeft_rondes %}")
+    keep_with_next(
+        lead(
+            doc,
+            f"{U}U bent{JE}Je bent{END} inbrenger",
+            f"Breng één actueel vraagstuk uit {U}uw{JE}je{END} eigen werk mee dat nog niet "
+            f"is opgelost. Het krijgt een eigen ronde van {{{{ thema.ronde_minuten }}}} "
+            f"minuten: {U}u licht{JE}je licht{END} het toe, de groep vraagt door en denkt mee "
+            f"terwijl {U}u{JE}jij{END} luistert, en tot slot {U}vertelt u{JE}vertel je{END} "
+            f"wat {U}u meeneemt{JE}je meeneemt{END}. Deze vragen helpen bij de voorbereiding:",
+        )
     )
+    tag(doc, "{%p elif inbrenger %}")
+    keep_with_next(
+        lead(
+            doc,
+            f"{U}U bent{JE}Je bent{END} inbrenger",
+            f"Werk vooraf één praktijksituatie uit {U}uw{JE}je{END} eigen werk uit met de "
+            f"vragen hieronder. Met {U}uw{JE}jouw{END} situatie begint de eerste "
+            "voorbeeldronde: de groep bespreekt die als eerste en wat uitgebreider.",
+        )
+    )
+    tag(doc, "{%p else %}")
+    preparation = "{{ thema.voorbereiding }} De praktijkvragen in het kort:"
+    keep_with_next(lead(doc, "Voorbereiding", preparation))
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if ontvanger.formeel %}")
+    short = loop_list(doc, "thema.praktijkvragen_kort_u", "{{ item }}", together=True)
+    short.paragraph_format.space_after = Pt(1)
+    tag(doc, "{%p else %}")
+    short = loop_list(doc, "thema.praktijkvragen_kort", "{{ item }}", together=True)
+    short.paragraph_format.space_after = Pt(1)
     tag(doc, "{%p endif %}")
     closing_block(
         doc,
@@ -554,6 +598,10 @@ def draaiboek() -> DocumentObject:
         "r in agenda",
         [30, 15, 115],
     )
+    tag(doc, "{%p if thema.bij_tijdgebrek %}")
+    keep_with_next(para(doc, "Als de tijd krap is", bold=True))
+    para(doc, "{{ thema.bij_tijdgebrek }}")
+    tag(doc, "{%p endif %}")
     doc.add_heading("Per stap", level=1)
     tag(doc, "{%p for stap in stappen %}")
     doc.add_heading("{{ stap.tijd }}  {{ stap.titel }} ({{ stap.minuten }} min)", level=2)
@@ -577,6 +625,9 @@ def draaiboek() -> DocumentObject:
     doc.add_heading(
         "Ronde {{ ronde.nummer }}: inbrenger {{ ronde.inbrenger }} ({{ ronde.tijd }})", level=3
     )
+    # The roles per step once, in the first round; later rounds only what differs: the
+    # inbrenger and the clock.
+    tag(doc, "{%p if loop.first %}")
     table(
         doc,
         ["Tijd", "Stap", "Inbrenger", "Groep"],
@@ -589,6 +640,16 @@ def draaiboek() -> DocumentObject:
         "s in ronde.stappen",
         [25, 35, 50, 50],
     )
+    tag(doc, "{%p else %}")
+    keep_with_next(para(doc, "Dezelfde stappen en rollen als in ronde 1:", italic=True))
+    table(
+        doc,
+        ["Tijd", "Stap"],
+        ["{{ s.tijd }}", "{{ s.titel }} ({{ s.minuten }} min)"],
+        "s in ronde.stappen",
+        [25, 135],
+    )
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if thema.beeldvorming %}")
@@ -613,24 +674,31 @@ def syllabus() -> DocumentObject:
         "{% if lezer.functie %}, {{ lezer.functie }}{% endif %}",
         bold=True,
     )
-    doc.add_heading("Jouw sessies", level=2)
+    doc.add_heading(f"{SU}Uw{SJE}Jouw{SEND} sessies", level=2)
+    # Date and time together in one column wide enough for the longest date ('donderdag
+    # 30 september 2027') on one line, the time on the line below.
     sessions = table(
         doc,
-        ["Datum", "Tijd", "Thema", "Waar", "Rol"],
+        ["Wanneer", "Thema", "Waar", "Rol"],
         [
             "{{ s.datum }}",
-            "{{ s.tijd }} uur",
             "{{ s.thema }} ({{ s.code }}), begeleiding {{ s.begeleider }}",
             "",
             "{{ s.rol }}",
         ],
         "s in sessies",
-        [28, 24, 38, 46, 24],
+        [50, 46, 44, 20],
     )
-    place_cell(sessions.rows[2].cells[3], "s")
+    sessions.rows[2].cells[0].add_paragraph("{{ s.tijd }} uur")
+    place_cell(sessions.rows[2].cells[2], "s")
+    for row in sessions.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(10)
     para(
         doc,
-        "In deze cyclus neem je deel aan {{ cyclus.aantal }} "
+        f"In deze cyclus {SU}neemt u{SJE}neem je{SEND} deel aan {{{{ cyclus.aantal }}}} "
         "{% if cyclus.aantal == 1 %}sessie{% else %}sessies{% endif %} over "
         "{{ cyclus.themas }}, van {{ cyclus.duur }} minuten, in "
         "{% if cyclus.aantal == 1 %}een groep{% else %}groepen{% endif %} van "
@@ -670,7 +738,7 @@ def syllabus() -> DocumentObject:
     para(doc, "{{ rol.omschrijving }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
-    doc.add_heading("Vaardigheden die je oefent", level=1)
+    doc.add_heading(f"Vaardigheden die {SU}u oefent{SJE}je oefent{SEND}", level=1)
     loop_list(doc, "algemeen.vaardigheden", "{{ item }}")
     doc.add_heading("De werkvormen", level=1)
     tag(doc, "{%p for thema in themas %}")
@@ -703,7 +771,7 @@ def syllabus() -> DocumentObject:
     )
     para(doc, "Als inbrenger: {{ methode.inbrenger }}")
     tag(doc, "{%p endif %}")
-    doc.add_heading("Voorbereiding: je praktijksituatie", level=1)
+    doc.add_heading(f"Voorbereiding: {SU}uw{SJE}je{SEND} praktijksituatie", level=1)
     tag(doc, "{%p for thema in themas %}")
     doc.add_heading("{{ thema.naam }}", level=2)
     para(doc, "{{ thema.voorbereiding }}")
@@ -714,6 +782,9 @@ def syllabus() -> DocumentObject:
     question.paragraph_format.left_indent = Mm(8)
     question.paragraph_format.first_line_indent = Mm(-8)
     question.paragraph_format.tab_stops.add_tab_stop(Mm(8))
+    # The questions and the focus question are one block: never 'Voor extra focus'
+    # alone on a page, cut off from the list it belongs to.
+    keep_with_next(question)
     tag(doc, "{%p endfor %}")
     para(doc, "Voor extra focus: {{ thema.focusvraag }}", bold=True)
     tag(doc, "{%p endfor %}")
@@ -732,8 +803,7 @@ def vervolgadvies() -> DocumentObject:
         [
             (
                 "Datum",
-                "{% if adviesdatum %}{{ adviesdatum }}{% else %}{{ organisatie.briefdatum }}"
-                "{% endif %}",
+                "{{ adviesdatum }}",
             ),
             ("Van", "{{ organisatie.contactpersoon }}, HR ({{ organisatie.contact_email }})"),
             ("Aan", "De leidinggevenden van de groep: {{ deelnemers|join(', ') }}"),
@@ -807,7 +877,9 @@ def afzegging() -> DocumentObject:
     """The short letter for a booking that no longer applies: the invitation's house
     style, sender, window-envelope address block, reference and signature."""
     doc = letter_style("Afzegging")
-    letter_head(doc, "Afzegging intervisiesessie {{ sessie.code }}")
+    letter_head(
+        doc, "Afzegging {{ sessie.titel }} op {{ sessie.datum }} om {{ sessie.begintijd }} uur"
+    )
     para(
         doc,
         "Eerder {% if ontvanger.formeel %}hebt u{% else %}heb je{% endif %} een uitnodiging "
@@ -818,12 +890,28 @@ def afzegging() -> DocumentObject:
         "niet door. De afspraak in {% if ontvanger.formeel %}uw{% else %}je{% endif %} agenda "
         "vervalt; een bericht van de agenda volgt per e-mail.",
     )
+    tag(doc, "{%p if overige_sessies %}")
+    keep_with_next(
+        para(
+            doc,
+            "{% if ontvanger.formeel %}Uw{% else %}Je{% endif %} andere "
+            "{% if overige_sessies|length == 1 %}sessie in deze cyclus gaat"
+            "{% else %}sessies in deze cyclus gaan{% endif %} wel door:",
+        )
+    )
+    loop_list(
+        doc,
+        "overige_sessies",
+        "{{ item.thema }} ({{ item.code }}): {{ item.datum }}, {{ item.tijd }} uur, "
+        "{{ item.plaats }}",
+    )
+    tag(doc, "{%p else %}")
     para(
         doc,
-        "{% if ontvanger.formeel %}Bent u{% else %}Ben je{% endif %} ingedeeld voor een "
-        "andere sessie, dan {% if ontvanger.formeel %}ontvangt u{% else %}ontvang je{% endif %} "
-        "daarvoor een aparte uitnodiging.",
+        "Voor een andere sessie van deze cyclus {% if ontvanger.formeel %}bent u{% else %}ben je"
+        "{% endif %} op dit moment niet ingedeeld.",
     )
+    tag(doc, "{%p endif %}")
     closing_block(
         doc,
         (
@@ -861,6 +949,7 @@ def package(doc: DocumentObject) -> bytes:
     """The saved document without python-docx's blank thumbnail and its 'Microsoft
     Macintosh Word' app metadata (file browsers would show an empty preview), with fixed
     zip dates so an unchanged builder writes the same bytes."""
+    make_dutch(doc)  # proofing language nl-NL, Word 2013+ mode (compatibilityMode 15)
     raw = io.BytesIO()
     doc.save(raw)
     out = io.BytesIO()

@@ -1,32 +1,39 @@
 """`intervisie archief controleer`: prove that the archive is what the runs wrote.
 
 Every archive folder (one with sha256sums.txt) is re-hashed file by file; each file's
-MDTO metadata must agree with the file (name, size, checksum, the PRONOM code of its
-format) and point to the cycle, whose MDTO informatieobject must be there too; each
-PDF must still declare PDF/A (pdfaid in its XMP), embed every font and not be
-encrypted. Anything else found under the archive is reported as unknown. Zip archives
-of earlier versions are checked against the manifest.csv they carry.
+MDTO bestand must agree with the file (name, size, checksum, the PRONOM code of its
+format) and represent its syllabus's informatieobject, which must be part of the cycle's
+(the dossier, cyclus.mdto.xml); each PDF must still be PDF/A-2b (pipeline.archive.
+pdf_check). The folders are walked without following symbolic links: a link (to an
+identical copy elsewhere or not), an empty folder, an unreadable file and anything not
+listed are reported, as is a sha256sums.txt line that is not UTF-8. Zip archives of
+earlier versions are checked against the manifest.csv they carry.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import pikepdf
-
-from pipeline.archive.mdto import DOCX, PDF_A_2B, read_bestand, read_informatieobject
-from pipeline.archive.write import CHECKSUMS, CYCLE_RECORD, MDTO_SUFFIX
-from pipeline.errors import IntervisieError
+from pipeline.archive.mdto import (
+    DOCX,
+    PDF_A_2B,
+    RecordedFile,
+    RecordedObject,
+    read_bestand,
+    read_informatieobject,
+)
+from pipeline.archive.pdf_check import pdf_problems
+from pipeline.archive.write import CHECKSUMS, CYCLE_RECORD, MDTO_SUFFIX, record_path
+from pipeline.errors import IntervisieError, describe_os_error
 from pipeline.publish.manifest import sha256_file
 
 _LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
-_FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 _PRONOM = {".pdf": PDF_A_2B.pronom, ".docx": DOCX.pronom}
 
 
@@ -47,162 +54,167 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _fonts(
-    resources: pikepdf.Object | None, seen: set[tuple[int, int]]
-) -> Iterator[pikepdf.Object]:
-    """Every font a page's resources use, including those of its form XObjects."""
-    if not isinstance(resources, pikepdf.Dictionary):
-        return
-    for font in _unseen(resources.get("/Font"), seen):
-        yield font
-        yield from font.get("/DescendantFonts", pikepdf.Array())
-    for item in _unseen(resources.get("/XObject"), seen):
-        if isinstance(item, pikepdf.Stream) and item.get("/Subtype") == "/Form":
-            yield from _fonts(item.get("/Resources"), seen)
+@dataclass
+class _Archive:
+    """One archive folder being checked."""
+
+    folder: Path
+    prefix: str  # its path in the report
+    report: Report
+    listed: dict[str, str] = field(default_factory=dict)  # relpath -> sha256 listed
+    actual: dict[str, str] = field(default_factory=dict)  # relpath -> sha256 found
+
+    def find(self, relpath: str, message: str) -> None:
+        self.report.findings.append(Finding(f"{self.prefix}{relpath}", message))
+
+    def read(self, relpath: str) -> bytes | None:
+        try:
+            return (self.folder / relpath).read_bytes()
+        except OSError as exc:
+            self.find(relpath, f"kan niet worden gelezen: {describe_os_error(exc)}")
+            return None
 
 
-def _unseen(entries: pikepdf.Object | None, seen: set[tuple[int, int]]) -> Iterator[pikepdf.Object]:
-    """The values of a resource dictionary not visited before (shared objects once)."""
-    if not isinstance(entries, pikepdf.Dictionary):
-        return
-    for _, item in entries.items():
-        if item.is_indirect:
-            if item.objgen in seen:
-                continue
-            seen.add(item.objgen)
-        yield item
-
-
-def pdf_problems(path: Path) -> list[str]:
-    """What keeps the PDF at `path` from being the PDF/A it claims to be."""
-    try:
-        pdf = pikepdf.open(path)
-    except pikepdf.PasswordError:
-        return ["is versleuteld (met wachtwoord)"]
-    except pikepdf.PdfError as exc:
-        return [f"is geen leesbare PDF ({exc})"]
-    problems = []
-    with pdf:
-        if pdf.is_encrypted:
-            problems.append("is versleuteld")
-        meta = pdf.open_metadata()
-        part, conformance = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
-        if not part or not conformance:
-            problems.append("verklaart geen PDF/A (pdfaid ontbreekt in de XMP-metagegevens)")
-        elif (part, conformance.upper()) != ("2", "B"):
-            problems.append(f"verklaart PDF/A-{part}{conformance.lower()}, niet PDF/A-2b")
-        missing: set[str] = set()
-        seen: set[tuple[int, int]] = set()
-        for page in pdf.pages:
-            for font in _fonts(page.get("/Resources"), seen):
-                if font.get("/Subtype") in ("/Type3", "/Type0"):
-                    continue  # Type3 glyphs are drawn inline; Type0 via its descendant
-                descriptor = font.get("/FontDescriptor")
-                embedded = isinstance(descriptor, pikepdf.Dictionary) and any(
-                    key in descriptor for key in _FONT_FILES
-                )
-                if not embedded:
-                    missing.add(str(font.get("/BaseFont", "?")).lstrip("/"))
-        if missing:
-            problems.append(f"lettertype niet ingesloten: {', '.join(sorted(missing))}")
-    return problems
-
-
-def _checksums(folder: Path, report: Report, prefix: str) -> dict[str, str]:
-    listed: dict[str, str] = {}
-    for number, line in enumerate((folder / CHECKSUMS).read_text("utf-8").splitlines(), 1):
+def _checksums(archive: _Archive) -> None:
+    data = archive.read(CHECKSUMS)
+    for number, raw in enumerate((data or b"").splitlines(), 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            archive.find(CHECKSUMS, f"regel {number} onleesbaar (geen UTF-8: byte "
+                                    f"0x{raw[exc.start]:02x} op positie {exc.start + 1})")
+            continue
         match = _LINE.match(line)
         if not match:
             if line.strip():
-                finding = Finding(f"{prefix}{CHECKSUMS}", f"regel {number} onleesbaar")
-                report.findings.append(finding)
+                archive.find(CHECKSUMS, f"regel {number} onleesbaar")
             continue
         relpath = PurePosixPath(match.group(2))
         if relpath.is_absolute() or ".." in relpath.parts:
-            report.findings.append(Finding(f"{prefix}{CHECKSUMS}", f"regel {number}: onveilig pad"))
+            archive.find(CHECKSUMS, f"regel {number}: onveilig pad")
             continue
-        listed[relpath.as_posix()] = match.group(1)
-    return listed
+        archive.listed[relpath.as_posix()] = match.group(1)
 
 
-def _cycle(
-    folder: Path, listed: dict[str, str], actual: dict[str, str], report: Report, prefix: str
-) -> tuple[str, str] | None:
-    """The identification of the cycle's MDTO informatieobject; None (and a finding)
-    when it is missing or not a valid one."""
-    shown = f"{prefix}{CYCLE_RECORD}"
-    if CYCLE_RECORD not in listed:
-        report.findings.append(Finding(shown, f"ontbreekt (staat niet in {CHECKSUMS})"))
+def _record(archive: _Archive, relpath: str) -> RecordedObject | None:
+    """The MDTO informatieobject at `relpath`; None (and a finding) when it is missing or
+    not a valid one."""
+    if relpath not in archive.listed:
+        archive.find(relpath, f"ontbreekt (staat niet in {CHECKSUMS})")
         return None
-    if CYCLE_RECORD not in actual:
-        return None  # reported as missing already
+    if relpath not in archive.actual:
+        return None  # reported as missing or unreadable already
+    data = archive.read(relpath)
+    if data is None:
+        return None
     try:
-        return read_informatieobject((folder / CYCLE_RECORD).read_bytes())
+        return read_informatieobject(data)
     except ValueError as exc:
-        report.findings.append(Finding(shown, f"is geen geldig MDTO-informatieobject: {exc}"))
+        archive.find(relpath, f"is geen geldig MDTO-informatieobject: {exc}")
         return None
+
+
+def _linked(path: Path, base: Path) -> bool:
+    """A symbolic link at `path` or at a folder between `base` and it."""
+    return any(p.is_symlink() for p in (path, *path.parents) if p != base and base in p.parents)
+
+
+def _hash(archive: _Archive, base: Path) -> set[Path]:
+    """Re-hash every listed file; returns the paths accounted for."""
+    accounted = {archive.folder / CHECKSUMS}
+    for relpath, expected in archive.listed.items():
+        path = archive.folder / relpath
+        accounted.add(path)
+        if _linked(path, base):
+            continue  # the link itself is reported: an archive holds its own files
+        if not path.is_file():
+            archive.find(relpath, "ontbreekt")
+            continue
+        try:
+            archive.actual[relpath] = sha256_file(path)
+        except OSError as exc:
+            archive.find(relpath, f"kan niet worden gelezen: {describe_os_error(exc)}")
+            continue
+        archive.report.files += 1
+        if archive.actual[relpath] != expected:
+            archive.find(relpath, "is gewijzigd (sha256 klopt niet)")
+    return accounted
+
+
+def _represents(
+    archive: _Archive,
+    relpath: str,
+    recorded: RecordedFile,
+    cycle: tuple[str, str] | None,
+    syllabi: dict[str, RecordedObject | None],
+) -> None:
+    """The file's bestand must represent its syllabus's informatieobject, and that one be
+    part of the cycle; an archive of an earlier version has no syllabus records: there
+    the bestand represents the cycle."""
+    record = record_path(PurePosixPath(relpath)).as_posix()
+    if record not in archive.listed:
+        if cycle is not None and recorded.represents != cycle:
+            archive.find(relpath, "de MDTO-metagegevens verwijzen niet naar de cyclus van "
+                                  f"dit archief ({CYCLE_RECORD})")
+        return
+    if record not in syllabi:
+        syllabi[record] = syllabus = _record(archive, record)
+        if syllabus is not None and cycle is not None and syllabus.part_of != cycle:
+            archive.find(record, "het MDTO-informatieobject hoort niet bij de cyclus van dit "
+                                 f"archief ({CYCLE_RECORD})")
+    syllabus = syllabi[record]
+    if syllabus is not None and recorded.represents != syllabus.identification:
+        archive.find(relpath, "de MDTO-metagegevens verwijzen niet naar de syllabus die het "
+                              f"bestand weergeeft ({record})")
+
+
+def _metadata(
+    archive: _Archive,
+    relpath: str,
+    cycle: tuple[str, str] | None,
+    syllabi: dict[str, RecordedObject | None],
+) -> None:
+    """The file's MDTO bestand must agree with the file."""
+    path = archive.folder / relpath
+    if not (archive.folder / (relpath + MDTO_SUFFIX)).is_file():
+        archive.find(relpath, "de MDTO-metagegevens ontbreken")
+        return
+    data = archive.read(relpath + MDTO_SUFFIX)
+    if data is None:
+        return
+    try:
+        recorded = read_bestand(data)
+    except ValueError as exc:
+        archive.find(relpath, f"de MDTO-metagegevens kloppen niet: {exc}")
+        return
+    if recorded.sha256 != archive.actual[relpath] or recorded.algorithm != "SHA256":
+        archive.find(relpath, "de checksum in de MDTO-metagegevens klopt niet")
+    if recorded.size != path.stat().st_size:
+        archive.find(relpath, "de omvang in de MDTO-metagegevens klopt niet")
+    if recorded.name != path.name:
+        archive.find(relpath, "de naam in de MDTO-metagegevens klopt niet")
+    if recorded.pronom != _PRONOM.get(path.suffix.lower()):
+        archive.find(relpath, "het bestandsformaat in de MDTO-metagegevens klopt niet")
+    _represents(archive, relpath, recorded, cycle, syllabi)
 
 
 def _check_archive(folder: Path, base: Path, report: Report) -> set[Path]:
     """Check one archive folder; returns the files it accounts for."""
     relative = folder.relative_to(base)
-    prefix = f"{relative.as_posix()}/" if relative.parts else ""
+    archive = _Archive(folder, f"{relative.as_posix()}/" if relative.parts else "", report)
     report.archives += 1
-    listed = _checksums(folder, report, prefix)
-    accounted = {folder / CHECKSUMS}
-    actual: dict[str, str] = {}
-    for relpath, expected in listed.items():
-        path = folder / relpath
-        accounted.add(path)
-        shown = f"{prefix}{relpath}"
-        if not path.is_file():
-            report.findings.append(Finding(shown, "ontbreekt"))
+    _checksums(archive)
+    accounted = _hash(archive, base)
+    found = _record(archive, CYCLE_RECORD)
+    cycle = found.identification if found is not None else None
+    syllabi: dict[str, RecordedObject | None] = {}
+    for relpath in archive.listed:
+        if relpath.endswith(MDTO_SUFFIX) or relpath not in archive.actual:
             continue
-        report.files += 1
-        actual[relpath] = sha256_file(path)
-        if actual[relpath] != expected:
-            report.findings.append(Finding(shown, "is gewijzigd (sha256 klopt niet)"))
-    cycle = _cycle(folder, listed, actual, report, prefix)
-    for relpath in listed:
-        if relpath.endswith(MDTO_SUFFIX) or relpath not in actual:
-            continue
-        shown = f"{prefix}{relpath}"
-        path = folder / relpath
-        sidecar = folder / (relpath + MDTO_SUFFIX)
-        if not sidecar.is_file():
-            report.findings.append(Finding(shown, "de MDTO-metagegevens ontbreken"))
-        else:
-            try:
-                recorded = read_bestand(sidecar.read_bytes())
-            except ValueError as exc:
-                report.findings.append(Finding(shown, f"de MDTO-metagegevens kloppen niet: {exc}"))
-            else:
-                if recorded.sha256 != actual[relpath] or recorded.algorithm != "SHA256":
-                    report.findings.append(
-                        Finding(shown, "de checksum in de MDTO-metagegevens klopt niet")
-                    )
-                if recorded.size != path.stat().st_size:
-                    report.findings.append(
-                        Finding(shown, "de omvang in de MDTO-metagegevens klopt niet")
-                    )
-                if recorded.name != path.name:
-                    report.findings.append(
-                        Finding(shown, "de naam in de MDTO-metagegevens klopt niet")
-                    )
-                if recorded.pronom != _PRONOM.get(path.suffix.lower()):
-                    report.findings.append(
-                        Finding(shown, "het bestandsformaat in de MDTO-metagegevens klopt niet")
-                    )
-                if cycle is not None and recorded.represents != cycle:
-                    report.findings.append(
-                        Finding(
-                            shown,
-                            "de MDTO-metagegevens verwijzen niet naar de cyclus van "
-                            f"dit archief ({CYCLE_RECORD})",
-                        )
-                    )
-        if path.suffix.lower() == ".pdf":
-            report.findings += [Finding(shown, problem) for problem in pdf_problems(path)]
+        _metadata(archive, relpath, cycle, syllabi)
+        if relpath.lower().endswith(".pdf"):
+            for problem in pdf_problems(folder / relpath):
+                archive.find(relpath, problem)
     return accounted
 
 
@@ -232,24 +244,69 @@ def _check_legacy_zip(path: Path, base: Path, report: Report) -> None:
         report.findings.append(Finding(shown, f"is geen leesbaar archief ({exc})"))
 
 
+@dataclass
+class _Tree:
+    """What lies under the checked folder, found without following symbolic links."""
+
+    files: list[Path] = field(default_factory=list)
+    links: list[Path] = field(default_factory=list)
+    empty: list[Path] = field(default_factory=list)
+    unreadable: list[tuple[Path, OSError]] = field(default_factory=list)
+
+
+def _walk(base: Path) -> _Tree:
+    tree = _Tree()
+
+    def unreadable(exc: OSError) -> None:
+        tree.unreadable.append((Path(exc.filename or base), exc))
+
+    for top, folders, names in os.walk(base, onerror=unreadable):
+        here = Path(top)
+        for name in (*folders, *names):
+            path = here / name
+            if path.is_symlink():
+                tree.links.append(path)
+            elif name in names:
+                tree.files.append(path)
+        if not folders and not names and here != base:
+            tree.empty.append(here)
+    return tree
+
+
 def check_archive(folder: Path) -> Report:
     """Check every archive under `folder` (an archief/ folder, a cycle's or a single one)."""
     if not folder.is_dir():
         raise IntervisieError(f"de archiefmap '{folder}' bestaat niet")
     report = Report(folder)
+    tree = _walk(folder)
     accounted: set[Path] = set()
-    for checksums in sorted(folder.rglob(CHECKSUMS)):
+    for checksums in sorted(p for p in tree.files if p.name == CHECKSUMS):
         accounted |= _check_archive(checksums.parent, folder, report)
-    for legacy in sorted(folder.rglob("syllabi-*.zip")):
-        if legacy.is_file() and legacy not in accounted:
+    for legacy in sorted(p for p in tree.files if re.fullmatch(r"syllabi-.*\.zip", p.name)):
+        if legacy not in accounted:
             accounted.add(legacy)
             _check_legacy_zip(legacy, folder, report)
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path not in accounted:
-            report.findings.append(
-                Finding(
-                    path.relative_to(folder).as_posix(),
-                    f"onbekend bestand (staat in geen {CHECKSUMS})",
-                )
-            )
+    found: list[tuple[Path, str]] = [
+        (path, f"onbekend bestand (staat in geen {CHECKSUMS})")
+        for path in tree.files
+        if path not in accounted
+    ]
+    found += [
+        (
+            path,
+            f"is een symbolische koppeling (naar '{os.readlink(path)}'), geen eigen bestand of "
+            "map van het archief",
+        )
+        for path in tree.links
+    ]
+    found += [(path, "lege map (hoort niet bij het archief)") for path in tree.empty]
+    found += [
+        (path, f"kan niet worden gelezen: {describe_os_error(exc)}")
+        for path, exc in tree.unreadable
+    ]
+    for path, message in sorted(found):
+        report.findings.append(Finding(path.relative_to(folder).as_posix() or ".", message))
     return report
+
+
+__all__ = ["Finding", "Report", "check_archive", "pdf_problems"]

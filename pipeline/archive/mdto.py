@@ -41,6 +41,8 @@ RESTRICTION_NOTE = (
     "De syllabi zijn persoonlijk: ze noemen de deelnemers bij naam en personeelsnummer."
 )
 SOURCE = "intervisie-docs"
+DOSSIER = "Dossier"  # the cycle
+ARCHIEFSTUK = "Archiefstuk"  # one syllabus, in the cycle's dossier
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,7 @@ class ArchivedFile:
     file_format: FileFormat
     sha256: str
     checked_at: dt.datetime
-    represents_name: str  # the informatieobject, e.g. "Syllabus Jan Jansen - cyclus"
-    represents_id: str
-    represents_source: str  # who assigned represents_id: the organisation
+    represents: Reference  # the informatieobject: the syllabus
 
 
 def _element(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
@@ -99,13 +99,31 @@ def _serialize(root: etree._Element) -> bytes:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A verwijzing to another informatieobject: its name and identification."""
+
+    name: str
+    identifier: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Cycle:
-    """The informatieobject the archived files represent: one intervisie cycle."""
+    """An informatieobject: the cycle as a dossier, or one syllabus (an archiefstuk of
+    the cycle's dossier: `part_of`)."""
 
     name: str
     identifier: str
     source: str  # who assigned the identifier, and who forms the archive: the municipality
     description: str
+    level: str = DOSSIER
+    part_of: Reference | None = None
+
+
+def _reference(parent: etree._Element, name: str, reference: Reference) -> None:
+    element = _element(parent, name)
+    _element(element, "verwijzingNaam", reference.name)
+    _identificatie(element, "verwijzingIdentificatie", reference.identifier, reference.source)
 
 
 def informatieobject_xml(cycle: Cycle) -> bytes:
@@ -113,10 +131,12 @@ def informatieobject_xml(cycle: Cycle) -> bytes:
     item = _element(root, "informatieobject")
     _identificatie(item, "identificatie", cycle.identifier, cycle.source)
     _element(item, "naam", cycle.name)
-    _begrip(item, "aggregatieniveau", "Dossier", None, AGGREGATION_LIST)
+    _begrip(item, "aggregatieniveau", cycle.level, None, AGGREGATION_LIST)
     _element(item, "omschrijving", cycle.description)
     _element(item, "taal", "nl")
     _begrip(item, "waardering", *APPRAISAL_OPEN, APPRAISAL_LIST)
+    if cycle.part_of is not None:
+        _reference(item, "isOnderdeelVan", cycle.part_of)
     _element(_element(item, "archiefvormer"), "verwijzingNaam", cycle.source)
     restriction = _element(item, "beperkingGebruik")
     _begrip(restriction, "beperkingGebruikType", RESTRICTION, None, RESTRICTION_LIST)
@@ -135,9 +155,7 @@ def bestand_xml(item: ArchivedFile) -> bytes:
     _begrip(checksum, "checksumAlgoritme", "SHA256", None, CHECKSUM_LIST)
     _element(checksum, "checksumWaarde", item.sha256)
     _element(checksum, "checksumDatum", item.checked_at.strftime("%Y-%m-%dT%H:%M:%S"))
-    reference = _element(bestand, "isRepresentatieVan")
-    _element(reference, "verwijzingNaam", item.represents_name)
-    _identificatie(reference, "verwijzingIdentificatie", item.represents_id, item.represents_source)
+    _reference(bestand, "isRepresentatieVan", item.represents)
     return _serialize(root)
 
 
@@ -171,9 +189,18 @@ def _reader(data: bytes) -> Callable[[str], str]:
     return text
 
 
-def read_informatieobject(data: bytes) -> tuple[str, str]:
-    """The identification (kenmerk, bron) of an MDTO informatieobject; ValueError when it
-    is not one or misses an element the schema requires."""
+@dataclass(frozen=True)
+class RecordedObject:
+    """What an MDTO informatieobject says: its identification (kenmerk, bron) and that of
+    the informatieobject it is part of (None: part of none)."""
+
+    identification: tuple[str, str]
+    part_of: tuple[str, str] | None
+
+
+def read_informatieobject(data: bytes) -> RecordedObject:
+    """An MDTO informatieobject; ValueError when it is not one or misses an element the
+    schema requires."""
     text = _reader(data)
     for required in (
         "naam",
@@ -182,10 +209,22 @@ def read_informatieobject(data: bytes) -> tuple[str, str]:
         "beperkingGebruik/m:beperkingGebruikType/m:begripLabel",
     ):
         text(f"m:informatieobject/m:{required}")
-    return (
-        text("m:informatieobject/m:identificatie/m:identificatieKenmerk"),
-        text("m:informatieobject/m:identificatie/m:identificatieBron"),
+    part_of = None
+    if _has(data, "m:informatieobject/m:isOnderdeelVan"):
+        reference = "m:informatieobject/m:isOnderdeelVan/m:verwijzingIdentificatie/m:"
+        part_of = (text(f"{reference}identificatieKenmerk"), text(f"{reference}identificatieBron"))
+    return RecordedObject(
+        (
+            text("m:informatieobject/m:identificatie/m:identificatieKenmerk"),
+            text("m:informatieobject/m:identificatie/m:identificatieBron"),
+        ),
+        part_of,
     )
+
+
+def _has(data: bytes, path: str) -> bool:
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    return root.find(path, namespaces={"m": NAMESPACE}) is not None
 
 
 def read_bestand(data: bytes) -> RecordedFile:

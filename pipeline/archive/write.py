@@ -2,9 +2,11 @@
 
 `<root>/archief/<cycle>/syllabi-<fingerprint>-<format>/` holds the syllabi (PDF/A-2b when
 the run made PDFs, else the .docx; both when asked with `--archief-docx`), per file its
-MDTO metadata (`<file>.mdto.xml`, object bestand), the cycle they represent as MDTO
-informatieobject (`cyclus.mdto.xml`) and `sha256sums.txt` over all of them (the format
-`sha256sum -c` reads). The fingerprint is
+MDTO metadata (`<file>.mdto.xml`, object bestand), per syllabus the informatieobject
+its files represent (`<syllabus>.mdto.xml`, an archiefstuk), the cycle as the dossier
+they are part of (`cyclus.mdto.xml`) and `sha256sums.txt` over all of them (the format
+`sha256sum -c` reads). Identifiers carry the folder's name, so the records of every
+archived version are unique. The fingerprint is
 a hash of the syllabi's .docx content, so the same input gives the same folder and a
 re-run adds nothing; changed syllabi give a new folder next to the old one. The folder is
 built under a temporary name and renamed into place; existing archive files are never
@@ -23,11 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline.archive.mdto import (
+    ARCHIEFSTUK,
     DOCX,
     PDF_A_2B,
     ArchivedFile,
     Cycle,
     FileFormat,
+    Reference,
     bestand_xml,
     informatieobject_xml,
 )
@@ -82,34 +86,67 @@ def _format(relpath: PurePosixPath) -> FileFormat:
     return PDF_A_2B if relpath.suffix.lower() == ".pdf" else DOCX
 
 
+def record_path(relpath: PurePosixPath) -> PurePosixPath:
+    """Where the MDTO informatieobject of the syllabus a file represents is kept:
+    `syllabi/<name>.mdto.xml`, beside its files' `<name>.pdf.mdto.xml` (bestand)."""
+    return relpath.with_name(relpath.stem + MDTO_SUFFIX)
+
+
+def _syllabus(row: ManifestRow, dossier: Reference, source: str) -> Cycle:
+    """The informatieobject of one syllabus: an archiefstuk in the cycle's dossier."""
+    return Cycle(
+        f"Syllabus van deelnemer {row.personeelsnummer} - {dossier.name}",
+        f"{dossier.identifier}/{PurePosixPath(row.pad).stem}",
+        source,
+        f"De syllabus van deelnemer {row.personeelsnummer} aan {dossier.name}, zoals "
+        "intervisie-docs hem maakte.",
+        level=ARCHIEFSTUK,
+        part_of=dossier,
+    )
+
+
 def _fill(
     temporary: Path,
     source_folder: Path,
     rows: Sequence[ManifestRow],
     cycle: CycleRecord,
     now: dt.datetime,
+    version: str,
 ) -> None:
-    description = f"De syllabi van de deelnemers aan {cycle.name}, zoals intervisie-docs ze maakte."
-    record = informatieobject_xml(Cycle(cycle.name, cycle.identifier, cycle.source, description))
+    """Write the archive `version` (its folder's name: every version's records have
+    identifiers of their own, so an e-depot never sees one twice)."""
+    description = (
+        f"De syllabi van de deelnemers aan {cycle.name}, zoals intervisie-docs ze maakte."
+    )
+    dossier = Reference(cycle.name, f"{cycle.identifier}/{version}", cycle.source)
+    record = informatieobject_xml(
+        Cycle(dossier.name, dossier.identifier, cycle.source, description)
+    )
     target = write_file(temporary, PurePosixPath(CYCLE_RECORD), record)
     sums: list[tuple[str, str]] = [(sha256_file(target), CYCLE_RECORD)]
+    syllabi: dict[PurePosixPath, Reference] = {}
     for row in rows:
         relpath = PurePosixPath(row.pad)
+        if record_path(relpath) not in syllabi:
+            syllabus = _syllabus(row, dossier, cycle.source)
+            target = write_file(temporary, record_path(relpath), informatieobject_xml(syllabus))
+            sums.append((sha256_file(target), record_path(relpath).as_posix()))
+            syllabi[record_path(relpath)] = Reference(
+                syllabus.name, syllabus.identifier, syllabus.source
+            )
         target = write_file(temporary, relpath, (source_folder / relpath).read_bytes())
         digest = sha256_file(target)
         if digest != row.sha256:
             raise OutputError(f"'{row.pad}' is gewijzigd sinds het schrijven; niet gearchiveerd")
         metadata = bestand_xml(
             ArchivedFile(
-                identifier=f"{cycle.identifier}/{relpath.as_posix()}",
+                identifier=f"{dossier.identifier}/{relpath.as_posix()}",
                 name=relpath.name,
                 size=target.stat().st_size,
                 file_format=_format(relpath),
                 sha256=digest,
                 checked_at=now,
-                represents_name=cycle.name,
-                represents_id=cycle.identifier,
-                represents_source=cycle.source,
+                represents=syllabi[record_path(relpath)],
             )
         )
         metadata_path = relpath.with_name(relpath.name + MDTO_SUFFIX)
@@ -157,7 +194,7 @@ def archive_syllabi(
         temporary.mkdir(mode=DIR_MODE)
         try:
             moment = now or dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-            _fill(temporary, source_folder, archived, cycle, moment)
+            _fill(temporary, source_folder, archived, cycle, moment, name)
             os.rename(temporary, target)  # fails, never replaces, if target appeared
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)

@@ -287,6 +287,14 @@ def _write_markup(workbook: Path, problems: Sequence[Problem]) -> None:
     "uitnodigingen achter elkaar, om in één keer af te drukken (map afdrukken/).",
 )
 @click.option(
+    "--dubbelzijdig",
+    "duplex",
+    is_flag=True,
+    help="Maak ook de PDF van het afdrukbestand (LibreOffice nodig), voor dubbelzijdig "
+    "afdrukken: elke brief begint op een voorkant; na een brief met een oneven aantal "
+    "pagina's volgt een lege achterkant.",
+)
+@click.option(
     "--mail",
     is_flag=True,
     help="Maak ook per uitnodiging en per afzegging een e-mail (.eml, map e-mail/) met de "
@@ -327,6 +335,7 @@ def genereer(
     kinds: tuple[Kind, ...],
     workers: int | None,
     print_bundles: bool,
+    duplex: bool,
     mail: bool,
     only_changes: bool,
     pdf_kinds: tuple[str, ...],
@@ -345,6 +354,8 @@ def genereer(
         raise click.UsageError("--mail hoort bij de soort uitnodiging.")
     if only_changes and not (mail or print_bundles):
         raise click.UsageError("--alleen-wijzigingen hoort bij --afdrukbestand of --mail.")
+    if duplex and not (print_bundles or BUNDLE_KIND in pdf_kinds):
+        raise click.UsageError("--dubbelzijdig hoort bij --afdrukbestand.")
     chosen = {k.value for k in kinds} | ({BUNDLE_KIND} if Kind.UITNODIGING in kinds else set())
     pdf_kinds = tuple(k for k in pdf_kinds if k in chosen)
     bar: Any = None
@@ -380,6 +391,7 @@ def genereer(
                     progress=lambda n: bar.update(n),
                 ),
                 archive_docx=archive_docx,
+                duplex=duplex,
             )
         finally:
             if bar is not None:
@@ -547,10 +559,10 @@ def archief_controleer(map_: Path | None) -> None:
     """Controleer het archief in MAP (standaard output/archief).
 
     Berekent van elk gearchiveerd bestand opnieuw de sha256 en vergelijkt die met
-    sha256sums.txt en met de MDTO-metagegevens; controleert van elke PDF de PDF/A-
-    aanduiding, of alle lettertypen zijn ingesloten en of hij niet versleuteld is. Meldt
-    per bestand wat ontbreekt, gewijzigd of onbekend is. Afsluitcode 0 als alles klopt,
-    anders 1.
+    sha256sums.txt en met de MDTO-metagegevens; controleert elke PDF met de PDF/A-2b-
+    validator van pikepdf (en de PDF/A-aanduiding, de lettertypen, versleuteling). Meldt
+    per bestand wat ontbreekt, gewijzigd, onbekend of onleesbaar is, elke symbolische
+    koppeling en elke lege map. Afsluitcode 0 als alles klopt, anders 1.
     """
     folder = map_ or Path("output") / ARCHIVE_DIR
     with _errors():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,16 @@ class Step:
     ruim_vanaf: int | None = None  # from this many minutes `begeleider_ruim` applies
     begeleider_ruim: str = ""
     inbrenger_start: bool = False  # the inbrenger's practice situation opens this step
+    # What a flexible step needs to work, beyond its hard minimum: minutes (an analysis
+    # needs about 5), and seconds per participant (a closing round where each says one
+    # thing). Less is a warning that names a session length that fits.
+    aanbevolen: int | None = None
+    seconden_per_deelnemer: int = 0
+
+    def needed(self, participants: int) -> int:
+        """Minutes this step should get with `participants` in the group."""
+        per_person = -(-self.seconden_per_deelnemer * participants // 60)
+        return max(self.aanbevolen or self.minimaal, self.minimaal, per_person)
 
     def text_for(self, minutes: int) -> str:
         """What the facilitator says and does, for the minutes the step gets."""
@@ -93,6 +103,14 @@ class Theme:
     ronde: tuple[RoundStep, ...]
     source: str  # file name, for messages
     inbrenger: str = ""  # what the inbrenger does in this method (third person)
+    bij_tijdgebrek: str = ""  # for the facilitator: what to shorten when time runs out
+    # For letters that say 'u' (the lists above are in the 'je' form), and the practice
+    # questions in short for the invitation; empty: the 'je' form, or none.
+    prikkelende_vragen_u: tuple[str, ...] = ()
+    praktijkvragen_kort: tuple[str, ...] = ()
+    praktijkvragen_kort_u: tuple[str, ...] = ()
+    praktijkvragen_u: tuple[str, ...] = ()  # for a reader addressed with 'u'
+    focusvraag_u: str = ""
 
     @property
     def heeft_analyse(self) -> bool:
@@ -150,6 +168,20 @@ class Theme:
         minutes[-1] += available - sum(minutes)
         return minutes
 
+    def fitting_minutes(self, length: int, rounds: int, participants: int) -> int | None:
+        """The shortest session of `length` minutes or more (beyond it in steps of 5) in
+        which every flexible step gets what it needs for the group (Step.needed); None
+        beyond a working day."""
+        candidates: list[int] = [length, *range(length + 5 - length % 5, 8 * 60 + 1, 5)]
+        for total in candidates:
+            given = self.flexible_minutes(total, rounds)
+            needs = [step.needed(participants) for step in self.flexible_steps]
+            if total >= self.minimum_minutes(rounds) and all(
+                m >= n for m, n in zip(given, needs, strict=True)
+            ):
+                return total
+        return None
+
     def default_minutes(self, rounds: int) -> int:
         return self.duur_minuten if self.duur_minuten is not None else self.minimum_minutes(rounds)
 
@@ -181,6 +213,13 @@ class General:
     programma: str
     # Rules of play that belong to the problem round only (brainstorm, timekeeper, ...).
     spelregels_probleemronde: tuple[str, ...] = ()
+    # The texts that address the reader, for a reader addressed with 'u' ([voor_u]);
+    # a text not given there is the same for both.
+    voor_u: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
+
+    def for_reader(self, formal: bool) -> General:
+        """These texts as a reader addressed with 'u' (formal) or 'je' reads them."""
+        return replace(self, **self.voor_u) if formal else self  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -317,6 +356,8 @@ def _theme(path: Path) -> Theme:
             ruim_vanaf=t.integer("ruim_vanaf", minimum=1),
             begeleider_ruim=t.text("begeleider_ruim", ""),
             inbrenger_start=t.flag("inbrenger_start"),
+            aanbevolen=t.integer("aanbevolen", minimum=1),
+            seconden_per_deelnemer=t.integer("seconden_per_deelnemer", 0) or 0,
         )
         for t in doc.tables("stappen")
     )
@@ -354,6 +395,12 @@ def _theme(path: Path) -> Theme:
         ronde=ronde,
         source=path.name,
         inbrenger=doc.text("inbrenger"),
+        bij_tijdgebrek=doc.text("bij_tijdgebrek", ""),
+        prikkelende_vragen_u=doc.texts("prikkelende_vragen_u", allow_empty=True),
+        praktijkvragen_kort=doc.texts("praktijkvragen_kort", allow_empty=True),
+        praktijkvragen_kort_u=doc.texts("praktijkvragen_kort_u", allow_empty=True),
+        praktijkvragen_u=doc.texts("praktijkvragen_u", allow_empty=True),
+        focusvraag_u=doc.text("focusvraag_u", ""),
     )
     doc.ensure_all_read()
     _check_theme(theme)
@@ -404,6 +451,17 @@ def _check_theme(theme: Theme) -> None:
                 "begeleider_ruim, of geen van beide",
                 path_name,
             )
+    for formal, informal in (
+        ("prikkelende_vragen_u", "prikkelende_vragen"),
+        ("praktijkvragen_kort_u", "praktijkvragen_kort"),
+        ("praktijkvragen_u", "praktijkvragen"),
+    ):
+        given = getattr(theme, formal)
+        if given and len(given) != len(getattr(theme, informal)):
+            raise ContentProblem(
+                f"{formal} moet evenveel vragen hebben als {informal} (dezelfde vragen met 'u')",
+                path_name,
+            )
     if theme.duur_minuten is not None and theme.duur_minuten < theme.minimum_minutes(1):
         raise ContentProblem("duur_minuten is korter dan de som van de stappen", path_name)
 
@@ -429,9 +487,37 @@ def _general(path: Path) -> General:
         advies_zonder_uitkomsten=doc.text("advies_zonder_uitkomsten"),
         programma=doc.text("programma"),
         spelregels_probleemronde=doc.texts("spelregels_probleemronde", allow_empty=True),
+        voor_u=_formal_texts(doc),
     )
     doc.ensure_all_read()
     return general
+
+
+# The general texts that speak to the reader and may have a 'u' form in [voor_u].
+_FORMAL_TEXTS = ("wat_is", "duurzame_inzetbaarheid")
+_FORMAL_LISTS = ("doelen", "wat_het_niet_is", "spelregels")
+
+
+def _formal_texts(doc: _Reader) -> dict[str, str | tuple[str, ...]]:
+    table = doc.get("voor_u", {})
+    if not isinstance(table, dict):
+        raise ContentProblem("moet een tabel ([voor_u]) zijn", doc.source, "voor_u")
+    reader = _Reader(table, doc.source, "voor_u")
+    doc.children.append(reader)
+    found: dict[str, str | tuple[str, ...]] = {}
+    for key in _FORMAL_TEXTS:
+        if key in table:
+            found[key] = reader.text(key)
+    for key in _FORMAL_LISTS:
+        if key in table:
+            found[key] = reader.texts(key)
+            if len(found[key]) != len(doc.texts(key)):
+                raise ContentProblem(
+                    f"moet evenveel regels hebben als {key} (dezelfde regels met 'u')",
+                    doc.source,
+                    f"voor_u.{key}",
+                )
+    return found
 
 
 def _refuse_duplicate_names(themes: Iterable[Theme], paths: Sequence[Path]) -> None:

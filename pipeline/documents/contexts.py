@@ -35,7 +35,7 @@ def organisation(cycle: Cycle) -> dict[str, Any]:
         "gemeentesecretaris": org.gemeentesecretaris,
         "functie_ondertekenaar": org.functie_ondertekenaar,
         "cyclus": org.cyclus,
-        "briefdatum": dutch.long_date(org.briefdatum),
+        "briefdatum": dutch.plain_date(org.briefdatum),
     }
 
 
@@ -72,14 +72,22 @@ def round_steps(theme: Theme) -> list[dict[str, Any]]:
     ]
 
 
-def theme(theme: Theme, general: General) -> dict[str, Any]:
+def theme(theme: Theme, general: General, formal: bool = False) -> dict[str, Any]:
+    """The theme's texts; `formal`: as a reader addressed with 'u' reads them (the
+    questions the reader asks about his or her own situation)."""
+    general = general.for_reader(formal)
+    questions = (theme.praktijkvragen_u if formal else ()) or theme.praktijkvragen
+    focus = theme.focusvraag_u if formal and theme.focusvraag_u else theme.focusvraag
     return {
         "naam": theme.naam,
         "pijler": theme.pijler,
         "uitleg": theme.uitleg,
         "doel": theme.doel,
+        # After a colon in running text: 'Doel van de sessie: van en met elkaar ...'.
+        "doel_in_zin": theme.doel[:1].lower() + theme.doel[1:],
         "voorbereiding": theme.voorbereiding,
         "inbrenger": theme.inbrenger,
+        "bij_tijdgebrek": theme.bij_tijdgebrek,
         # The rules of play that fit this method: the problem round adds its own.
         "spelregels": list(general.spelregels)
         + (list(general.spelregels_probleemronde) if theme.heeft_rondes else []),
@@ -89,8 +97,10 @@ def theme(theme: Theme, general: General) -> dict[str, Any]:
         "analyse_categorieen": list(theme.analyse_categorieen),
         "analyse_vraag": theme.analyse_vraag,
         "beeldvorming": list(theme.beeldvorming),
-        "praktijkvragen": list(theme.praktijkvragen),
-        "focusvraag": theme.focusvraag,
+        "praktijkvragen": list(questions),
+        "praktijkvragen_kort": list(theme.praktijkvragen_kort),
+        "praktijkvragen_kort_u": list(theme.praktijkvragen_kort_u or theme.praktijkvragen_kort),
+        "focusvraag": focus,
         "vervolgsuggesties": [
             {"titel": s.titel, "tekst": s.tekst} for s in theme.vervolgsuggesties
         ],
@@ -161,8 +171,11 @@ def cancelled_session(
     return {
         "code": code,
         "omschrijving": summary,
+        # 'Intervisie Leerruimte (LR-01)' without the code: for the subject line.
+        "titel": summary.removesuffix(f" ({code})"),
         "datum": dutch.long_date(start.date()),
         "tijd": dutch.clock_range(start, end),
+        "begintijd": dutch.clock(start),
         "plaats": place,
     }
 
@@ -250,16 +263,43 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.casefold())
 
 
-def _matches(signals: Sequence[str], text: str) -> bool:
-    """A signal matches a word that starts with it ('overleg' matches 'overleggen')."""
+def _strength(signals: Sequence[str], text: str) -> int:
+    """How many of `signals` a text matches; a signal matches a word that starts with it
+    ('overleg' matches 'overleggen')."""
     words = _words(text)
-    return any(word.startswith(signal.casefold()) for signal in signals for word in words)
+    return sum(1 for signal in signals if any(w.startswith(signal.casefold()) for w in words))
+
+
+def _quotes(
+    suggestions: Sequence[Any], reported: Sequence[str]
+) -> tuple[list[list[str]], dict[int, str]]:
+    """Per suggestion the reported points that match it, and per suggestion (by index)
+    the one point quoted as its reason: each point explains one suggestion only, the one
+    it matches most strongly, so no quote is stretched to justify a second suggestion."""
+    matching: list[list[str]] = []
+    pairs = []
+    for index, suggestion in enumerate(suggestions):
+        points = []
+        for order, point in enumerate(reported):
+            strength = _strength(suggestion.signalen, point)
+            if strength:
+                points.append(point)
+                pairs.append((-strength, index, order, point))
+        matching.append(points)
+    quoted: dict[int, str] = {}
+    used: set[str] = set()
+    for _, index, _, point in sorted(pairs):
+        if index not in quoted and point not in used:
+            quoted[index] = point
+            used.add(point)
+    return matching, quoted
 
 
 def advice(outcome: Outcome | None, theme: Theme) -> dict[str, Any]:
     """The follow-up advice: a draft before the session has outcomes; with outcomes the
     theme's suggestions are chosen and ordered by what the group reported, each with the
-    reported point that led to it, and the agreements become an action list."""
+    reported point that led to it where one does, and the agreements become an action
+    list."""
     suggestions = [
         {"titel": s.titel, "tekst": s.tekst, "aanleiding": ""} for s in theme.vervolgsuggesties
     ]
@@ -273,22 +313,18 @@ def advice(outcome: Outcome | None, theme: Theme) -> dict[str, Any]:
             "overige": [],
         }
     reported = [one_line(t) for t in (*outcome.knelpunten, *outcome.wat_helpt, *outcome.afspraken)]
-    scored = []
-    for order, suggestion in enumerate(theme.vervolgsuggesties):
-        reasons = [point for point in reported if _matches(suggestion.signalen, point)]
-        scored.append((-len(reasons), order, suggestion, reasons))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    chosen = []
-    cited: set[str] = set()
-    for _, _, suggestion, reasons in scored:
-        if reasons:
-            # Name a reported point not named before, where there is one.
-            reason = next((r for r in reasons if r not in cited), reasons[0])
-            cited.add(reason)
-            chosen.append(
-                {"titel": suggestion.titel, "tekst": suggestion.tekst, "aanleiding": reason}
-            )
-    rest = [{"titel": s.titel, "tekst": s.tekst} for _, _, s, reasons in scored if not reasons]
+    matching, quoted = _quotes(theme.vervolgsuggesties, reported)
+    order = sorted(
+        range(len(theme.vervolgsuggesties)), key=lambda i: (-len(matching[i]), i)
+    )
+    chosen = [
+        {**suggestions[i], "aanleiding": quoted.get(i, "")} for i in order if matching[i]
+    ]
+    rest = [
+        {"titel": suggestions[i]["titel"], "tekst": suggestions[i]["tekst"]}
+        for i in order
+        if not matching[i]
+    ]
     return {
         "concept": False,
         "knelpunten": [one_line(t) for t in outcome.knelpunten],

@@ -57,6 +57,19 @@ def long_date(day: dt.date) -> str:
     return str(format_date(day, format="EEEE d MMMM y", locale="nl_NL"))
 
 
+def plain_date(day: dt.date) -> str:
+    """'9 maart 2027': the date of a letter, without the weekday."""
+    return str(format_date(day, format="d MMMM y", locale="nl_NL"))
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """The first day after `day` from Monday to Friday."""
+    after = day + dt.timedelta(days=1)
+    while after.weekday() >= 5:
+        after += dt.timedelta(days=1)
+    return after
+
+
 def clock(moment: dt.time | dt.datetime) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 

@@ -18,7 +18,7 @@ from pipeline.content.agenda import build_agenda
 from pipeline.content.themes import Content, Theme
 from pipeline.documents import contexts, dutch
 from pipeline.documents.filenames import UniquePaths, safe_part
-from pipeline.model import Booking, Cycle, Person, Rol, Session, SignatureImage
+from pipeline.model import Aanhef, Booking, Cycle, Person, Rol, Session, SignatureImage
 
 
 class Kind(Enum):
@@ -64,6 +64,10 @@ class Plan:
     jobs: tuple[DocumentJob, ...]
 
 
+def _first(texts: tuple[str, ...]) -> str:
+    return texts[0] if texts else ""
+
+
 class _Index:
     """Lookups and shared context parts, built once per run (plans reach 10,000s of
     documents; contexts share these dicts instead of rebuilding them per document)."""
@@ -86,6 +90,11 @@ class _Index:
         self.theme_context = {
             t.key: contexts.theme(t, content.general) for t in content.themes.values()
         }
+        # For a syllabus reader addressed with 'u'.
+        self.theme_context_u = {
+            t.key: contexts.theme(t, content.general, formal=True)
+            for t in content.themes.values()
+        }
         self.session_context = {
             s.sessie: contexts.session(s, self.themes[s.sessie], len(self.bookings[s.sessie]))
             for s in cycle.sessions
@@ -93,6 +102,14 @@ class _Index:
         self.person_context = {p.personeelsnummer: contexts.person(p) for p in cycle.people}
         self.question = {
             s.sessie: contexts.one_line(s.prikkelende_vraag)
+            or self.themes[s.sessie].prikkelende_vragen[0]
+            for s in cycle.sessions
+        }
+        # A letter that says 'u' asks the theme's default question with 'u' too; a
+        # question of the workbook's own is quoted as HR wrote it.
+        self.question_u = {
+            s.sessie: contexts.one_line(s.prikkelende_vraag)
+            or _first(self.themes[s.sessie].prikkelende_vragen_u)
             or self.themes[s.sessie].prikkelende_vragen[0]
             for s in cycle.sessions
         }
@@ -118,6 +135,7 @@ class _Planner:
         self.index = _Index(cycle, content)
         self.organisation = contexts.organisation(cycle)
         self.general = contexts.general(content.general)
+        self.general_u = contexts.general(content.general.for_reader(formal=True))
         self.method = contexts.method(content)
         handtekening = cycle.organisation.handtekening
         self.signature = SignatureImage(handtekening) if handtekening else None
@@ -133,8 +151,16 @@ class _Planner:
         context: dict[str, Any],
     ) -> DocumentJob:
         relpath = self.paths.claim(kind.folder, f"{kind.value}-{stem}", ".docx")
-        context.update(organisatie=self.organisation, algemeen=self.general, documenttitel=title)
+        context.setdefault("algemeen", self.general)
+        context.update(organisatie=self.organisation, documenttitel=title)
         return DocumentJob(kind, relpath, title, sessie, nummer, context)
+
+    def standing(self, person: Person, cancelled: str) -> list[dict[str, Any]]:
+        """The person's sessions that still stand, in time order, with their role."""
+        index = self.index
+        own = [b for b in index.by_person.get(person.personeelsnummer, []) if b.sessie != cancelled]
+        own.sort(key=lambda b: index.sessions[b.sessie].start)
+        return [{**index.session_context[b.sessie], "rol": b.rol.value} for b in own]
 
     def invitations(self, session: Session) -> Iterator[DocumentJob]:
         theme = self.index.themes[session.sessie]
@@ -150,8 +176,14 @@ class _Planner:
                     "ontvanger": self.index.person_context[person.personeelsnummer],
                     "sessie": self.index.session_context[session.sessie],
                     "thema": self.index.theme_context[theme.key],
-                    "prikkelende_vraag": self.index.question[session.sessie],
+                    "prikkelende_vraag": (
+                        self.index.question_u
+                        if person.aanhef is not Aanhef.NEUTRAAL
+                        else self.index.question
+                    )[session.sessie],
                     "inbrenger": booking.rol is Rol.INBRENGER,
+                    # Room for a re-sent invitation that says what changed (not yet made).
+                    "wijziging": {"vervangt": False, "wat": []},
                     "kenmerk": f"{session.sessie}/{person.personeelsnummer}",
                     "handtekening": self.signature,
                 },
@@ -186,13 +218,12 @@ class _Planner:
         theme = self.index.themes[session.sessie]
         members = self.index.members(session.sessie)
         outcome = self.index.outcomes.get(session.sessie)
-        # A draft is dated with the letters (organisatie.briefdatum, which a re-send may
-        # move without it counting as a change); an advice with outcomes not before the
-        # session.
-        dated = (
-            dutch.long_date(max(session.datum, self.cycle.organisation.briefdatum))
+        # An advice follows its session: with outcomes not before the session (nor before
+        # the letters); a draft, written beforehand, for the first working day after it.
+        dated = dutch.long_date(
+            max(session.datum, self.cycle.organisation.briefdatum)
             if outcome
-            else ""
+            else dutch.next_working_day(session.datum)
         )
         yield self.job(
             Kind.VERVOLGADVIES,
@@ -219,6 +250,9 @@ class _Planner:
             own = sorted(bookings, key=lambda b: index.sessions[b.sessie].start)
             theme_keys = dict.fromkeys(index.themes[b.sessie].key for b in own)
             sessions = [{**index.session_context[b.sessie], "rol": b.rol.value} for b in own]
+            # The syllabus speaks to its reader as the reader's letter does.
+            formal = person.aanhef is not Aanhef.NEUTRAAL
+            themes = index.theme_context_u if formal else index.theme_context
             yield self.job(
                 Kind.SYLLABUS,
                 _person_stem(person),
@@ -229,8 +263,9 @@ class _Planner:
                     "lezer": index.person_context[person.personeelsnummer],
                     "sessies": sessions,
                     "cyclus": contexts.cycle_facts(sessions),
-                    "themas": [index.theme_context[key] for key in theme_keys],
+                    "themas": [themes[key] for key in theme_keys],
                     "methode": self.method,
+                    "algemeen": self.general_u if formal else self.general,
                 },
             )
 
@@ -260,6 +295,7 @@ def iter_cancellations(
             {
                 "ontvanger": contexts.person(person),
                 "sessie": dict(item.session),
+                "overige_sessies": planner.standing(person, item.sessie),
                 "kenmerk": f"{item.sessie}/{person.personeelsnummer}",
                 "handtekening": planner.signature,
             },

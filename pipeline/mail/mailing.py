@@ -328,6 +328,31 @@ class Mailing:
         org = self.cycle.organisation
         return ("Met vriendelijke groet,", f"{org.contactpersoon}\n{org.gemeente}")
 
+    def _standing(self, person: Person | None, cancelled: str, formal: bool) -> tuple[str, ...]:
+        """A paragraph naming the person's sessions that still stand, if any."""
+        if person is None:
+            return ()
+        own = sorted(
+            (self.sessions[s] for (s, n) in self.roles if n == person.personeelsnummer),
+            key=lambda session: session.start,
+        )
+        named = []
+        for session in own:
+            if session.sessie == cancelled:
+                continue
+            theme = self.content.theme(session.thema)
+            named.append(
+                f"{_summary(theme.naam if theme else session.thema, session.sessie)} op "
+                f"{dutch.long_date(session.datum)} van "
+                f"{dutch.clock_range(session.start, session.end)} uur"
+            )
+        if not named:
+            return ()
+        what = "sessie gaat" if len(named) == 1 else "sessies gaan"
+        return (
+            f"{'Uw' if formal else 'Je'} andere {what} wel door: {dutch.enumeration(named)}.",
+        )
+
     def cancellation_mails(
         self, done: Sequence[tuple[ManifestRow, ManifestRow | None, Event]]
     ) -> list[ManifestRow]:
@@ -344,15 +369,18 @@ class Mailing:
                 f"van {dutch.clock_range(event.start, event.end)} uur gaat voor {you} niet "
                 f"door. De bijgevoegde agenda-afzegging haalt de afspraak uit "
                 f"{'uw' if formal else 'je'} agenda.",
+                *self._standing(person, ics_row.sessie, formal),
                 f"Vragen? Neem contact op met {org.contactpersoon} via {org.contact_email}.",
                 *self._closing(),
             )
+            title = event.summary.removesuffix(f" ({ics_row.sessie})")
             mail = outbox.Mail(
                 sender_name=self.organizer.name,
                 sender_email=self.organizer.email,
                 recipient_name=event.attendee.name,
                 recipient_email=event.attendee.email,
-                subject=f"Afzegging: {event.summary} op {dutch.long_date(event.start.date())}",
+                subject=f"Afzegging: {title} op {dutch.plain_date(event.start.date())} om "
+                f"{dutch.clock(event.start)} uur",
                 paragraphs=paragraphs,
                 letter=self._letter(letter.pad) if letter else None,
                 calendar=(self.staged.staging / ics_row.pad).read_bytes(),

@@ -6,13 +6,15 @@ own profile). Documents from one template are first joined into one document (as
 print bundles are), a bookmark at the start of each and a page count of their own in
 headers and footers (pipeline.pdf.join), converted in one go and split again at
 the bookmarks' named destinations: several times faster than converting them one by
-one. Documents that cannot be joined that way are converted as a batch of files in one
+one. Documents that cannot be joined that way, and letters (tagged PDF for screen
+readers: a structure tree does not split), are converted as a batch of files in one
 soffice call.
 
 Every PDF is PDF/A-2b (all fonts embedded, the PDF/A identification in the XMP) and is
 rewritten by pikepdf (pipeline.pdf.pages) with the document's own metadata, the
 document date instead of the clock and an ID derived from the content, so the same input
-gives the same bytes.
+gives the same bytes. What soffice returns must declare PDF/A itself, and every finished
+PDF must pass pikepdf's PDF/A-2b validator before it is written (pipeline.pdf.pdfa).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pipeline.errors import OutputError, describe_os_error
 from pipeline.files import DIR_MODE, write_file
 from pipeline.pdf.join import prepare_joined
 from pipeline.pdf.pages import copy_into, document_starts, extract_pages, finish
+from pipeline.pdf.pdfa import mend, require_source, require_written
 from pipeline.pdf.soffice import ConversionFailed, Soffice, kill_group
 from pipeline.publish.manifest import sha256_bytes
 from pipeline.render.bundle import combine_letters
@@ -64,6 +67,7 @@ class PdfJob:
     source: PurePosixPath  # the .docx, relative to the staging folder
     props: CoreProperties
     group: str  # jobs of one group come from one template and may be joined
+    tagged: bool = False  # a tagged PDF (for screen readers); the same for a whole group
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Bundle:
     group: str
     relpath: PurePosixPath
     props: CoreProperties
+    duplex: bool = False  # every document starts on a front (odd) page
 
 
 @dataclass
@@ -125,7 +130,9 @@ class Converter:
         self.close()
 
     # One soffice call, retried once.
-    def _soffice(self, sources: list[Path], outdir: Path, names: Sequence[str]) -> None:
+    def _soffice(
+        self, sources: list[Path], outdir: Path, names: Sequence[str], tagged: bool = False
+    ) -> None:
         timeout = self.timeout or TIMEOUT_BASE + TIMEOUT_PER_DOCUMENT * len(names)
         profile = self._profiles.get()
         try:
@@ -133,7 +140,7 @@ class Converter:
                 if self._stop.is_set():
                     raise _Aborted("de omzetting naar PDF is afgebroken")
                 outcome = Soffice(self.program, profile).convert(
-                    sources, outdir, timeout, self._running
+                    sources, outdir, timeout, self._running, tagged=tagged
                 )
                 produced = all((outdir / f"{s.stem}.pdf").is_file() for s in sources)
                 if not outcome.timed_out and outcome.returncode == 0 and produced:
@@ -160,6 +167,7 @@ class Converter:
 
     def _write(self, job: PdfJob, pdf: pikepdf.Pdf) -> str:
         data = finish(pdf, job.props, self.moment)
+        require_written(data, str(pdf_relpath(job.source)))
         try:
             write_file(self.staging, pdf_relpath(job.source), data)
         except OSError as exc:
@@ -171,7 +179,7 @@ class Converter:
     def _joined(self, chunk: _Chunk, folder: Path) -> list[str] | None:
         """Convert the chunk as one joined document; None when that cannot be done."""
         sources = [self.staging / job.source for job in chunk.jobs]
-        if len(sources) < 2:
+        if len(sources) < 2 or chunk.jobs[0].tagged:  # a structure tree is not split
             return None
         try:
             joined = prepare_joined(combine_letters(sources, chunk.jobs[0].props))
@@ -185,6 +193,9 @@ class Converter:
         docx.unlink()
         whole = folder / "samen.pdf"
         with pikepdf.open(whole) as pdf:
+            require_source(
+                pdf, f"'{pdf_relpath(chunk.jobs[0].source)}' en {len(sources) - 1} andere"
+            )
             starts = document_starts(pdf)
             if len(starts) != len(sources) or starts != sorted(set(starts)) or starts[0] != 0:
                 return None
@@ -203,11 +214,13 @@ class Converter:
             copy = folder / f"{number:05d}.docx"
             shutil.copyfile(self.staging / job.source, copy)
             sources.append(copy)
-        self._soffice(sources, folder, [str(job.source) for job in chunk.jobs])
+        tagged = chunk.jobs[0].tagged
+        self._soffice(sources, folder, [str(job.source) for job in chunk.jobs], tagged)
         digests = []
         for job, source in zip(chunk.jobs, sources, strict=True):
             source.unlink()
             with pikepdf.open(source.with_suffix(".pdf")) as pdf:
+                require_source(pdf, f"'{pdf_relpath(job.source)}'")
                 digests.append(self._write(job, pdf))
         chunk.parts = [source.with_suffix(".pdf") for source in sources]
         return digests
@@ -243,16 +256,28 @@ class Converter:
         sources = []
         try:
             for chunk in chunks:
-                for part in chunk.parts:
+                # For duplex each document's own PDF, so that a blank back can follow
+                # a document with an odd number of pages.
+                parts = (
+                    [self.staging / pdf_relpath(job.source) for job in chunk.jobs]
+                    if bundle.duplex
+                    else chunk.parts
+                )
+                for part in parts:
                     source = pikepdf.open(part)
                     sources.append(source)
                     if not target.pages and "/OutputIntents" in source.Root:
                         target.Root.OutputIntents = copy_into(target, source.Root.OutputIntents)
                     target.pages.extend(source.pages)
+                    if bundle.duplex and len(source.pages) % 2:
+                        box = source.pages[-1].mediabox
+                        target.add_blank_page(page_size=(float(box[2]), float(box[3])))
             for page in target.pages:
                 if "/StructParents" in page:
                     del page.obj["/StructParents"]
+            mend(target)
             data = finish(target, bundle.props, self.moment)
+            require_written(data, str(bundle.relpath))
         finally:
             for source in sources:
                 source.close()

@@ -18,6 +18,7 @@ from lxml import etree
 
 from pipeline.pdf.join import START
 from pipeline.render.prepared import CoreProperties
+from pipeline.render.word_settings import LANGUAGE
 
 
 def _pdf_date(moment: dt.datetime) -> str:
@@ -60,6 +61,7 @@ def _xmp(props: CoreProperties, producer: str, moment: dt.datetime) -> bytes:
     simple("pdfaid", "part", "2")
     simple("pdfaid", "conformance", "B")
     container("title", f"{{{rdf}}}Alt", props.title)
+    container("language", f"{{{rdf}}}Bag", LANGUAGE)
     container("creator", f"{{{rdf}}}Seq", props.author)
     container("description", f"{{{rdf}}}Alt", props.subject)
     simple("pdf", "Producer", producer)
@@ -93,6 +95,27 @@ def _fix_icc_profiles(pdf: pikepdf.Pdf, moment: dt.datetime) -> None:
             profile.write(bytes(data))
 
 
+def _internal(annotation: pikepdf.Object) -> bool:
+    """A link to a place in the document itself (LibreOffice makes one of each page
+    reference, such as the 'van N' of a footer), not to a web address."""
+    if annotation.get("/Subtype") != pikepdf.Name.Link:
+        return False
+    action = annotation.get("/A")
+    return "/Dest" in annotation or (
+        isinstance(action, pikepdf.Dictionary) and action.get("/S") == pikepdf.Name.GoTo
+    )
+
+
+def _drop_internal_links(pdf: pikepdf.Pdf) -> None:
+    """Our documents link only to the web; the names internal links pointed at are gone."""
+    for page in pdf.pages:
+        if "/Annots" not in page.obj:
+            continue
+        kept = [a for a in page.obj.Annots if not _internal(a)]
+        if len(kept) != len(page.obj.Annots):
+            page.obj.Annots = pikepdf.Array(kept)
+
+
 def finish(pdf: pikepdf.Pdf, props: CoreProperties, moment: dt.datetime) -> bytes:
     """Give `pdf` its document's metadata, fixed dates and a content-derived ID."""
     _fix_icc_profiles(pdf, moment)
@@ -100,6 +123,8 @@ def finish(pdf: pikepdf.Pdf, props: CoreProperties, moment: dt.datetime) -> byte
     for key in ("/Dests", "/Names", "/Outlines", "/OpenAction"):
         if key in pdf.Root:
             del pdf.Root[key]
+    pdf.Root.Lang = pikepdf.String(LANGUAGE)  # also where no document said so (a bundle)
+    _drop_internal_links(pdf)
     pdf.Root.Metadata = pdf.make_stream(
         _xmp(props, producer, moment),
         pikepdf.Dictionary(Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML),

@@ -27,11 +27,14 @@ INSTALL_COMMAND = (
 # The PDF export filter with PDF/A-2b: every font embedded, XMP with the PDF/A
 # identification. Bookmarks become named destinations: they mark where each document
 # of a combined conversion starts.
+# Tagged (UseTaggedPDF): with a structure tree screen readers follow.
 PDFA_FILTER = (
     'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
     '"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"},'
     '"ExportBookmarks":{"type":"boolean","value":"false"}}'
 )
+TAGGED_FILTER = PDFA_FILTER[:-1] + ',"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+
 
 
 class LibreOfficeMissing(IntervisieError):
@@ -80,10 +83,16 @@ class Soffice:
         self.profile = profile
 
     def convert(
-        self, sources: list[Path], outdir: Path, timeout: float, running: set[int] | None = None
+        self,
+        sources: list[Path],
+        outdir: Path,
+        timeout: float,
+        running: set[int] | None = None,
+        *,
+        tagged: bool = False,
     ) -> Outcome:
-        """Convert `sources` into `outdir` as PDF/A-2b; the soffice process group is gone
-        when this returns or raises."""
+        """Convert `sources` into `outdir` as PDF/A-2b (`tagged`: as tagged PDF); the
+        soffice process group is gone when this returns or raises."""
         command = [
             sys.executable,
             "-m",
@@ -96,7 +105,7 @@ class Soffice:
             "--norestore",
             "--nodefault",
             "--convert-to",
-            PDFA_FILTER,
+            TAGGED_FILTER if tagged else PDFA_FILTER,
             "--outdir",
             str(outdir),
             *map(str, sources),

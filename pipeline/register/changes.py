@@ -2,10 +2,11 @@
 
 Every document has an identity that survives renames and retyped ids: (kind, session,
 personeelsnummer) compared as identity.py says.
-Its `inhoud` is the sha256 of its context as canonical JSON: what the recipient reads, not
-the bytes of the file (a new template layout or the letter date alone does not make a
-letter "changed"). Comparing the plan with the previous manifest gives, per document:
-new, changed, unchanged; and per document of the previous run that is no longer planned:
+Its `inhoud` is the sha256 of its context as canonical JSON, limited to what counts for
+the reader (documents/matters.py): not the bytes of the file (a new template layout or
+the letter date alone does not make a letter "changed"), nor the size of the group.
+Comparing the plan with the previous manifest gives, per document: new, changed,
+unchanged; and per document of the previous run that is no longer planned:
 no longer needed ('vervallen').
 
 Each run that changes something starts a new *cycle version* (manifest key
@@ -26,6 +27,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.documents.matters import WHOLE, Part
 from pipeline.identity import id_key
 from pipeline.model import SignatureImage
 from pipeline.publish.manifest import ManifestRow, neutralise
@@ -68,36 +70,56 @@ def _canonical(value: Any) -> str:
 class ContentHasher:
     """sha256 of a document context as canonical JSON (sorted keys, no spacing).
 
+    Given a view (documents/matters.py: which keys and fields count for the kind), only
+    those are hashed, so a change nobody must act on (the group's size) changes nothing.
     Contexts of one run share their large parts (organisation, general texts, themes,
-    method) as the same objects; those are serialised once per run. The cache keeps a
-    reference to each object, so an id is never reused for another object meanwhile.
+    method) as the same objects; those are serialised once per run and view. The cache
+    keeps a reference to each object, so an id is never reused for another object
+    meanwhile.
     """
 
     SHARED = frozenset({"organisatie", "algemeen", "methode", "thema", "themas"})
 
     def __init__(self) -> None:
-        self._cache: dict[int, tuple[Any, str]] = {}
+        self._cache: dict[tuple[int, Part | None], tuple[Any, str]] = {}
 
-    def _shared(self, key: str, value: Any) -> str:
-        hit = self._cache.get(id(value))
+    @staticmethod
+    def _part(value: Any, part: Part | None) -> Any:
+        if part is None or part == WHOLE:
+            return value
+        if isinstance(value, Mapping):
+            return {name: value[name] for name in part.fields(value)}
+        if isinstance(value, list):
+            return [ContentHasher._part(item, part) for item in value]
+        return value
+
+    def _shared(self, key: str, value: Any, part: Part | None = None) -> str:
+        hit = self._cache.get((id(value), part))
         if hit is not None and hit[0] is value:
             return hit[1]
-        if key == "organisatie" and isinstance(value, Mapping):
+        if key == "organisatie" and part is None and isinstance(value, Mapping):
             text = _canonical({k: v for k, v in value.items() if k not in _INCIDENTAL})
         elif key == "themas" and isinstance(value, list):
-            text = "[" + ",".join(self._shared("thema", v) for v in value) + "]"
+            text = "[" + ",".join(self._shared("thema", v, part) for v in value) + "]"
             return text  # the list itself is made per document
         else:
-            text = _canonical(value)
-        self._cache[id(value)] = (value, text)
+            text = _canonical(self._part(value, part))
+        self._cache[(id(value), part)] = (value, text)
         return text
 
-    def __call__(self, context: Mapping[str, Any]) -> str:
-        parts = [
-            f"{_canonical(key)}:"
-            + (self._shared(key, context[key]) if key in self.SHARED else _canonical(context[key]))
-            for key in sorted(context)
-        ]
+    def __call__(self, context: Mapping[str, Any], view: Mapping[str, Part] | None = None) -> str:
+        """The hash of `context`, or of only the parts `view` counts."""
+        names = sorted(context) if view is None else sorted(k for k in view if k in context)
+        parts = []
+        for name in names:
+            part = None if view is None else view[name]
+            value = context[name]
+            text = (
+                self._shared(name, value, part)
+                if name in self.SHARED
+                else _canonical(self._part(value, part))
+            )
+            parts.append(f"{_canonical(name)}:{text}")
         return hashlib.sha256(("{" + ",".join(parts) + "}").encode("utf-8")).hexdigest()
 
 

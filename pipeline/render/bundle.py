@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +31,8 @@ BUNDLE_FOLDER = "afdrukken"
 BY_POST = ("uitnodigingen-per-post", "per post")
 _DOCUMENT = "word/document.xml"
 _DOCUMENT_RELS = "word/_rels/document.xml.rels"
+_CONTENT_TYPES = "[Content_Types].xml"
+_OFFICE_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 INTERNAL = ("uitnodigingen-interne-post", "interne post")
 
 
@@ -37,60 +40,185 @@ def _restart_page_numbers(section_properties: etree._Element) -> None:
     numbering = section_properties.find(qn("w:pgNumType"))
     if numbering is None:
         numbering = OxmlElement("w:pgNumType")
-        section_properties.append(numbering)
+        _insert_in_order(section_properties, numbering)
     numbering.set(qn("w:start"), "1")
 
 
+# The order of CT_SectPr's children (ECMA-376 17.6.17) that matter here.
+_SECTION_ORDER = [
+    qn(f"w:{name}")
+    for name in (
+        "headerReference",
+        "footerReference",
+        "footnotePr",
+        "endnotePr",
+        "type",
+        "pgSz",
+        "pgMar",
+        "paperSrc",
+        "pgBorders",
+        "lnNumType",
+        "pgNumType",
+        "cols",
+    )
+]
+
+
+def _insert_in_order(section_properties: etree._Element, element: etree._Element) -> None:
+    rank = _SECTION_ORDER.index(element.tag)
+    for index, child in enumerate(section_properties):
+        if child.tag in _SECTION_ORDER and _SECTION_ORDER.index(child.tag) > rank:
+            section_properties.insert(index, element)
+            return
+        if child.tag not in _SECTION_ORDER:  # docGrid, titlePg, ...: all come later
+            section_properties.insert(index, element)
+            return
+    section_properties.append(element)
+
+
 def _section_break(section_properties: etree._Element) -> etree._Element:
-    """A paragraph carrying a copy of the section properties: it ends the letter before
-    it with a next-page section break, same page setup, header and footer."""
+    """A paragraph carrying `section_properties`: it ends the letter before it with a
+    section break, with that letter's page setup, header and footer."""
     paragraph_properties = OxmlElement("w:pPr")
-    paragraph_properties.append(copy.deepcopy(section_properties))
+    paragraph_properties.append(section_properties)
     paragraph = OxmlElement("w:p")
     paragraph.append(paragraph_properties)
     return paragraph
 
 
-def combine_letters(letters: Sequence[Path], props: CoreProperties) -> bytes:
-    """One document holding `letters` in order, each from a fresh page numbered from 1.
+_HEADER_FOOTER = re.compile(r"word/(header|footer)(\d+)\.xml")
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.{}+xml"
 
-    The letters come from one prepared template, so they share every part but the
-    document body (same relationships, styles, image): their bodies simply follow each
-    other."""
+
+class _Parts:
+    """The bundle's package: the first letter's parts, plus a renamed copy of each
+    header and footer another letter has differently (a cancellation's header says
+    'Afzegging' where an invitation's says 'Uitnodiging')."""
+
+    def __init__(self, first: Path) -> None:
+        with zipfile.ZipFile(first) as package:
+            self.members = {i.filename: package.read(i.filename) for i in package.infolist()}
+        self.first = first
+        self.relationships = self.members.get(_DOCUMENT_RELS)
+        self._targets: dict[str, str] = {}  # part name -> relationship id
+        self._added: dict[tuple[str, bytes], str] = {}  # (original name, bytes) -> new rId
+        self._new_rels: list[tuple[str, str, str]] = []  # (id, kind, target)
+        if self.relationships is not None:
+            for rel in etree.fromstring(self.relationships):
+                self._targets[f"word/{rel.get('Target')}"] = str(rel.get("Id"))
+
+    def remap(self, letter: Path, package: zipfile.ZipFile) -> dict[str, str]:
+        """Relationship ids of `letter`'s own headers and footers in the bundle."""
+        if package.read(_DOCUMENT_RELS) != self.relationships:
+            raise OutputError(
+                f"'{letter.name}' komt uit een ander sjabloon dan '{self.first.name}'; "
+                "een afdrukbestand bundelt brieven uit één sjabloon"
+            )
+        remapped: dict[str, str] = {}
+        for name in package.namelist():
+            match = _HEADER_FOOTER.fullmatch(name)
+            if match is None or name not in self._targets:
+                continue
+            data = package.read(name)
+            if data == self.members.get(name):
+                continue
+            rid = self._added.get((name, data))
+            if rid is None:
+                number = len(self._added) + 1
+                rid = f"rIdBundel{number}"
+                target = f"{match.group(1)}-bundel{number}.xml"
+                self.members[f"word/{target}"] = data
+                own = f"word/_rels/{name[5:]}.rels"  # an image in the header, say
+                if own in package.namelist():
+                    self.members[f"word/_rels/{target}.rels"] = package.read(own)
+                self._new_rels.append((rid, match.group(1), target))
+                self._added[(name, data)] = rid
+            remapped[self._targets[name]] = rid
+        return remapped
+
+    def package(self, document: bytes, props: CoreProperties) -> bytes:
+        members = dict(self.members)
+        if self._new_rels:
+            rels = etree.fromstring(members[_DOCUMENT_RELS])
+            types = etree.fromstring(members[_CONTENT_TYPES])
+            for rid, kind, target in self._new_rels:
+                etree.SubElement(
+                    rels,
+                    f"{{{_REL_NS}}}Relationship",
+                    Id=rid,
+                    Type=f"{_OFFICE_RELS}/{kind}",
+                    Target=target,
+                )
+                etree.SubElement(
+                    types,
+                    f"{{{_TYPES_NS}}}Override",
+                    PartName=f"/word/{target}",
+                    ContentType=_CONTENT_TYPE.format(kind),
+                )
+            for name, tree in ((_DOCUMENT_RELS, rels), (_CONTENT_TYPES, types)):
+                members[name] = etree.tostring(
+                    tree, xml_declaration=True, encoding="UTF-8", standalone=True
+                )
+        kept = [(n, data) for n, data in members.items() if n not in (_DOCUMENT, CORE_PART)]
+        return zip_with(b"", [*kept, (_DOCUMENT, document), (CORE_PART, core_xml(props))])
+
+
+def _letter_section(
+    letter_body: etree._Element, fallback: etree._Element, remapped: dict[str, str]
+) -> etree._Element:
+    """The letter's own section properties, pointing at its own header and footer."""
+    found = letter_body.find(qn("w:sectPr"))
+    section = copy.deepcopy(found if found is not None else fallback)
+    for reference in section:
+        if reference.tag in (qn("w:headerReference"), qn("w:footerReference")):
+            rid = reference.get(qn("r:id"))
+            if rid in remapped:
+                reference.set(qn("r:id"), remapped[rid])
+    return section
+
+
+def combine_letters(letters: Sequence[Path], props: CoreProperties) -> bytes:
+    """One document holding `letters` in order, each from a fresh page numbered from 1,
+    each with its own header and footer.
+
+    (No odd-page section breaks for duplex printing: Word and LibreOffice decide odd or
+    even by the page number, which restarts at 1 for every letter, so they would never
+    insert the blank back; the PDF bundle does that, pdf/convert.py.)
+
+    The letters come from prepared templates that share every part but the document
+    body and the header and footer (same relationships, styles, image): their bodies
+    simply follow each other."""
     if not letters:
         raise OutputError("een afdrukbestand zonder brieven")
-    with zipfile.ZipFile(letters[0]) as first:
-        shared = {i.filename: first.read(i.filename) for i in first.infolist()}
-    relationships = shared.get(_DOCUMENT_RELS)
-    master = etree.fromstring(shared[_DOCUMENT])
+    parts = _Parts(letters[0])
+    master = etree.fromstring(parts.members[_DOCUMENT])
     body = master.find(qn("w:body"))
-    last_section = body.find(qn("w:sectPr"))
-    if last_section is None:  # an HR-edited template may lack one: Word's defaults apply
-        last_section = OxmlElement("w:sectPr")
-        body.append(last_section)
-    _restart_page_numbers(last_section)
+    fallback = body.find(qn("w:sectPr"))
+    if fallback is None:  # an HR-edited template may lack one: Word's defaults apply
+        fallback = OxmlElement("w:sectPr")
     for child in list(body):
-        if child is not last_section:
-            body.remove(child)
-    for number, letter in enumerate(letters):
+        body.remove(child)
+    section: etree._Element | None = None
+    for letter in letters:
         with zipfile.ZipFile(letter) as package:
-            if package.read(_DOCUMENT_RELS) != relationships:
-                raise OutputError(
-                    f"'{letter.name}' komt uit een ander sjabloon dan '{letters[0].name}'; "
-                    "een afdrukbestand bundelt brieven uit één sjabloon"
-                )
+            remapped = parts.remap(letter, package)
             letter_body = etree.fromstring(package.read(_DOCUMENT)).find(qn("w:body"))
-        if number:
-            body.insert(body.index(last_section), _section_break(last_section))
+        if section is not None:
+            body.append(_section_break(section))
         for child in list(letter_body):
             if child.tag != qn("w:sectPr"):
-                body.insert(body.index(last_section), child)
+                body.append(child)
+        section = _letter_section(letter_body, fallback, remapped)
+        _restart_page_numbers(section)
+    assert section is not None
+    body.append(section)
     # The signature repeats in every letter: drawing ids must stay unique in one file.
     for number, drawing in enumerate(master.iter(qn("wp:docPr")), start=1):
         drawing.set("id", str(number))
     document = etree.tostring(master, xml_declaration=True, encoding="UTF-8", standalone=True)
-    members = [(n, data) for n, data in shared.items() if n not in (_DOCUMENT, CORE_PART)]
-    return zip_with(b"", [*members, (_DOCUMENT, document), (CORE_PART, core_xml(props))])
+    return parts.package(document, props)
 
 
 LETTERS_KEY = "brieven"  # manifest.json: per letter its route and whether it was bundled

@@ -14,6 +14,7 @@ ALIASES = {
     "lezer": "ontvanger",
     "deelnemers[]": "ontvanger",
     "sessies[]": "sessie",
+    "overige_sessies[]": "sessie",
     "themas[]": "thema",
     "methode.rondestappen[]": "thema.rondestappen[]",
 }
@@ -190,7 +191,26 @@ _DOCUMENT = {
     "advies.overige[].tekst": "Tekst van de suggestie.",
 }
 
+_CHANGES = {
+    "overige_sessies": "Afzegging: de andere sessies van de ontvanger die wel doorgaan, op "
+    "tijd gesorteerd (leeg als er geen zijn).",
+    "overige_sessies[].rol": "De rol van de ontvanger in die sessie ('deelnemer' of "
+    "'inbrenger').",
+    "sessie.titel": "Afzegging: de omschrijving van de sessie zonder code ('Intervisie "
+    "Leerruimte'), voor het onderwerp.",
+    "thema.bij_tijdgebrek": "Voor de begeleider: wat in te korten als de tijd krap is.",
+    "thema.doel_in_zin": "Het doel met een kleine letter, voor na een dubbelepunt.",
+    "thema.praktijkvragen_kort": "De praktijkvragen in het kort (je-vorm), voor de "
+    "uitnodiging.",
+    "thema.praktijkvragen_kort_u": "De praktijkvragen in het kort in de u-vorm.",
+    "wijziging": "Uitnodiging: of deze brief een eerdere vervangt, en wat er veranderde "
+    "(nog niet gevuld: vervangt is altijd nee).",
+    "wijziging.vervangt": "Ja als deze uitnodiging een eerder verstuurde vervangt.",
+    "wijziging.wat": "Wat er veranderde (datum, tijd, plaats, ...).",
+}
+
 MEANINGS: dict[str, str] = {
+    **_CHANGES,
     **_PERSON,
     **_ORGANISATION,
     **_GENERAL,

@@ -31,6 +31,7 @@ from pipeline.errors import TemplateProblem, describe_os_error
 from pipeline.files import zip_with
 from pipeline.model import SignatureImage
 from pipeline.render.sandbox import BoundedSandbox, TemplateLimit, render_bounded, time_budget
+from pipeline.render.word_settings import make_dutch
 
 # Parts rendered per document are compressed fast: a few percent larger, much quicker.
 RENDERED_LEVEL = 1
@@ -181,6 +182,7 @@ class PreparedTemplate:
                 "is geen geldig Word-document (.docx); sla het in Word op als Word-document",
                 path.name,
             ) from None
+        make_dutch(tpl.docx)  # even a template made elsewhere gives Dutch documents
         self._tpl = tpl
         self.signature = self._add_signature(signature) if signature else None
         self.parts = self._prepare_parts(env)

@@ -37,6 +37,8 @@ def check_sessions(
         _settle_length(session, session.theme, inbrengers, sheet, report)
         if groups_known:
             _check_group(session, session.theme, len(group), inbrengers, sheet, report)
+            if session.complete and group:
+                _check_step_time(session, session.theme, len(group), inbrengers, sheet, report)
 
 
 def _settle_length(
@@ -87,6 +89,45 @@ def _settle_length(
         + f", maar niet voor alles: {', '.join(short)}. Het draaiboek houdt daar rekening "
         f"mee; met {theme.minimum_minutes(rounds)} minuten past alles.",
         where,
+    )
+
+
+def _check_step_time(
+    session: SessionRow,
+    theme: Theme,
+    size: int,
+    inbrengers: int,
+    sheet: RawSheet,
+    report: Report,
+) -> None:
+    """A session that fits every step's minimum can still leave a step too little to work:
+    an analysis of 3 minutes, or a closing round of 2 minutes for 9 people who each name
+    one thing. Warn, with a length that fits."""
+    rounds = max(1, inbrengers) if theme.heeft_rondes else 1
+    length = session.duur_minuten
+    if length is None or length < theme.minimum_minutes(rounds):
+        return  # _settle_length has spoken
+    given = theme.flexible_minutes(length, rounds)
+    short = []
+    for step, minutes in zip(theme.flexible_steps, given, strict=True):
+        needed = step.needed(size)
+        if minutes >= needed:
+            continue
+        why = (
+            f", een halve minuut voor elk van de {size} deelnemers"
+            if step.seconden_per_deelnemer and needed > (step.aanbevolen or step.minimaal)
+            else ""
+        )
+        short.append(f"{step.titel.lower()} {minutes} minuten (nodig: {needed}{why})")
+    if not short:
+        return
+    fits = theme.fitting_minutes(length, rounds, size)
+    advice = f"met duur_minuten {fits} past het" if fits else "plan de sessie in twee delen"
+    report.warning(
+        f"sessie {session.sessie} duurt {length} minuten; daarin krijgt "
+        f"{' en '.join(short)}. Advies: {advice}. Blijft het bij {length} minuten, dan "
+        "staat in het draaiboek wat de begeleider kan inkorten.",
+        locate(sheet, session.row, "duur_minuten"),
     )
 
 

@@ -16,13 +16,13 @@ from click.testing import CliRunner
 from lxml import etree
 
 from pipeline.archive.check import check_archive, pdf_problems
-from pipeline.archive.mdto import NAMESPACE, read_bestand
+from pipeline.archive.mdto import NAMESPACE, read_bestand, read_informatieobject
 from pipeline.archive.write import CycleRecord, archive_syllabi
 from pipeline.cli import main
 from pipeline.errors import OutputError
 from pipeline.publish.manifest import ManifestRow
 from pipeline.run import generate
-from tests.conftest import TEMPLATES
+from tests.conftest import ROOT, TEMPLATES
 from tests.workbooks import TODAY, Book
 
 M = f"{{{NAMESPACE}}}"
@@ -65,7 +65,7 @@ def test_docx_archive_holds_each_syllabus_its_mdto_and_checksums(tmp_path: Path)
         reversed(line.split("  ", 1))  # type: ignore[misc]
         for line in (folder / "sha256sums.txt").read_text().splitlines()
     )
-    assert len(sums) == 25  # each syllabus and its metadata, and the cycle's record
+    assert len(sums) == 37  # each syllabus, its file's bestand and its informatieobject, the cycle
     for syllabus in syllabi:
         digest = hashlib.sha256(syllabus.read_bytes()).hexdigest()
         assert sums[f"syllabi/{syllabus.name}"] == digest
@@ -94,12 +94,19 @@ def test_docx_archive_holds_each_syllabus_its_mdto_and_checksums(tmp_path: Path)
         assert checksum.findtext(f"{M}checksumAlgoritme/{M}begripLabel") == "SHA256"
         assert checksum.findtext(f"{M}checksumWaarde") == digest
         dt.datetime.fromisoformat(checksum.findtext(f"{M}checksumDatum") or "")
+        version = f"{folder.parent.name}/{folder.name}"
+        assert bestand.findtext(f"{M}identificatie/{M}identificatieKenmerk") == (
+            f"{version}/syllabi/{syllabus.name}"
+        )
         reference = bestand.find(f"{M}isRepresentatieVan")
         assert reference is not None
-        assert reference.findtext(f"{M}verwijzingNaam") == "Intervisie voorjaar 2027"
-        assert (
-            reference.findtext(f"{M}verwijzingIdentificatie/{M}identificatieBron")
-            == "Gemeente Voorbeeldstad"
+        number = syllabus.name.split("-")[1]
+        assert reference.findtext(f"{M}verwijzingNaam") == (
+            f"Syllabus van deelnemer {number} - Intervisie voorjaar 2027"
+        )
+        assert read_bestand(data).represents == (
+            f"{version}/{syllabus.stem}",
+            "Gemeente Voorbeeldstad",
         )
         assert read_bestand(data).sha256 == digest
 
@@ -108,7 +115,7 @@ def test_archief_controleer_passes_an_intact_archive(tmp_path: Path) -> None:
     folder = _run(tmp_path, Book.valid())
     code, out, err = _controleer(folder.parent.parent)
     assert (code, err) == (0, "")
-    assert "in orde: 25 bestanden in 1 archief" in out
+    assert "in orde: 37 bestanden in 1 archief" in out
 
 
 def test_archief_controleer_reports_tampered_missing_and_unknown_files(tmp_path: Path) -> None:
@@ -287,7 +294,8 @@ def test_the_cycle_is_an_mdto_informatieobject_the_files_refer_to(tmp_path: Path
         "archiefvormer",
         "beperkingGebruik",
     ]
-    assert item.findtext(f"{M}identificatie/{M}identificatieKenmerk") == folder.parent.name
+    version = f"{folder.parent.name}/{folder.name}"  # each archived version its own
+    assert item.findtext(f"{M}identificatie/{M}identificatieKenmerk") == version
     assert item.findtext(f"{M}identificatie/{M}identificatieBron") == "Gemeente Voorbeeldstad"
     assert item.findtext(f"{M}naam") == "Intervisie voorjaar 2027"
     assert item.findtext(f"{M}aggregatieniveau/{M}begripLabel") == "Dossier"
@@ -303,9 +311,32 @@ def test_the_cycle_is_an_mdto_informatieobject_the_files_refer_to(tmp_path: Path
     )
     sums = (folder / "sha256sums.txt").read_text()
     assert f"{hashlib.sha256(data).hexdigest()}  cyclus.mdto.xml\n" in sums
-    identification = (folder.parent.name, "Gemeente Voorbeeldstad")
-    for metadata in (folder / "syllabi").glob("*.mdto.xml"):
-        assert read_bestand(metadata.read_bytes()).represents == identification
+    identification = (version, "Gemeente Voorbeeldstad")
+    documents = sorted((folder / "syllabi").glob("*.docx"))
+    for document in documents:
+        record = read_informatieobject(
+            (folder / "syllabi" / f"{document.stem}.mdto.xml").read_bytes()
+        )
+        assert record.identification == (f"{version}/{document.stem}", "Gemeente Voorbeeldstad")
+        assert record.part_of == identification
+        represented = read_bestand((folder / "syllabi" / f"{document.name}.mdto.xml").read_bytes())
+        assert represented.represents == record.identification
+    syllabus = etree.fromstring((folder / "syllabi" / f"{documents[0].stem}.mdto.xml").read_bytes())
+    item = syllabus.find(f"{M}informatieobject")
+    assert item is not None
+    assert [child.tag.removeprefix(M) for child in item] == [
+        "identificatie",
+        "naam",
+        "aggregatieniveau",
+        "omschrijving",
+        "taal",
+        "waardering",
+        "isOnderdeelVan",
+        "archiefvormer",
+        "beperkingGebruik",
+    ]
+    assert item.findtext(f"{M}aggregatieniveau/{M}begripLabel") == "Archiefstuk"
+    assert item.findtext(f"{M}isOnderdeelVan/{M}verwijzingNaam") == "Intervisie voorjaar 2027"
 
 
 def test_archief_controleer_reports_a_missing_or_invalid_cycle_record(tmp_path: Path) -> None:
@@ -333,15 +364,24 @@ def test_archief_controleer_reports_a_missing_or_invalid_cycle_record(tmp_path: 
     ]
 
 
-def test_archief_controleer_reports_a_file_that_refers_to_another_cycle(tmp_path: Path) -> None:
+def test_archief_controleer_reports_a_file_or_syllabus_that_refers_elsewhere(
+    tmp_path: Path,
+) -> None:
     folder = _run(tmp_path, Book.valid())
-    syllabus = sorted((folder / "syllabi").glob("*.docx"))[0]
-    metadata = f"syllabi/{syllabus.name}.mdto.xml"
-    cycle = folder.parent.name.encode()
-    _rewrite(folder, metadata, b"<identificatieKenmerk>" + cycle, b"<identificatieKenmerk>x")
+    first, second = sorted((folder / "syllabi").glob("*.docx"))[:2]
+    _rewrite(
+        folder,
+        f"syllabi/{first.name}.mdto.xml",
+        f"/{first.stem}</identificatieKenmerk>".encode(),
+        f"/{second.stem}</identificatieKenmerk>".encode(),
+    )
+    cycle = f"<identificatieKenmerk>{folder.parent.name}/{folder.name}</".encode()
+    _rewrite(folder, f"syllabi/{second.stem}.mdto.xml", cycle, b"<identificatieKenmerk>x</")
     assert [str(f) for f in check_archive(folder).findings] == [
-        f"syllabi/{syllabus.name}: de MDTO-metagegevens verwijzen niet naar de cyclus van "
-        "dit archief (cyclus.mdto.xml)"
+        f"syllabi/{first.name}: de MDTO-metagegevens verwijzen niet naar de syllabus die het "
+        f"bestand weergeeft (syllabi/{first.stem}.mdto.xml)",
+        f"syllabi/{second.stem}.mdto.xml: het MDTO-informatieobject hoort niet bij de cyclus "
+        "van dit archief (cyclus.mdto.xml)",
     ]
 
 
@@ -356,16 +396,43 @@ def test_archief_controleer_reports_a_format_code_that_does_not_fit_the_file(
     ]
 
 
-@pytest.mark.skipif(
-    not os.environ.get("MDTO_XSD"), reason="MDTO_XSD (pad naar MDTO-XML1.0.1.xsd) niet gezet"
+# The Nationaal Archief's schema is not in this repository (not ours to redistribute):
+# the copy beside the project (../shared/mdto), or the one MDTO_XSD points at.
+MDTO_XSD = Path(
+    os.environ.get("MDTO_XSD") or ROOT.parent / "shared" / "mdto" / "MDTO-XML1.0.1.xsd"
 )
+
+
+@pytest.mark.skipif(not MDTO_XSD.is_file(), reason=f"MDTO-schema niet gevonden ({MDTO_XSD})")
 def test_archive_metadata_is_valid_against_the_published_mdto_schema(tmp_path: Path) -> None:
-    """The Nationaal Archief's schema is not in this repository (not ours to
-    redistribute); point MDTO_XSD at a copy to run this check."""
-    schema = etree.XMLSchema(etree.parse(os.environ["MDTO_XSD"]))
-    folder = _run(tmp_path, Book.valid())
-    for metadata in sorted(folder.rglob("*.mdto.xml")):
+    schema = etree.XMLSchema(etree.parse(MDTO_XSD))
+    book = Book.valid()
+    first = _run(tmp_path, book)
+    book.org("contactpersoon", "Jan Nieuw")
+    second = _run(tmp_path, book)
+    records = sorted(first.rglob("*.mdto.xml")) + sorted(second.rglob("*.mdto.xml"))
+    assert len(records) == 2 * (1 + 2 * 12)
+    for metadata in records:
         schema.assertValid(etree.parse(metadata))
+
+
+def test_identifiers_are_unique_across_archived_versions(tmp_path: Path) -> None:
+    """An e-depot that ingests both versions of a changed cycle never sees an
+    identificatieKenmerk twice, neither within a version nor across them."""
+    book = Book.valid()
+    first = _run(tmp_path, book)
+    book.org("contactpersoon", "Jan Nieuw")
+    second = _run(tmp_path, book)
+    kenmerken = [
+        kenmerk
+        for folder in (first, second)
+        for metadata in sorted(folder.rglob("*.mdto.xml"))
+        for kenmerk in etree.parse(metadata).xpath(
+            "/m:MDTO/*/m:identificatie/m:identificatieKenmerk/text()", namespaces={"m": NAMESPACE}
+        )
+    ]
+    assert len(kenmerken) == 2 * (1 + 2 * 12)
+    assert len(set(kenmerken)) == len(kenmerken)
 
 
 def test_genereer_passes_archief_docx_to_the_run(

@@ -34,8 +34,9 @@ def test_leerruimte_has_seed_minutes_and_ends_on_time(content: Content) -> None:
 def test_autonomie_has_no_analysis_step(content: Content) -> None:
     agenda = build_agenda(content.themes["autonomie"], START, 60, [])
     assert not any(item.step.analyse for item in agenda)
-    # Spare time goes to building the picture together, the closing keeps its minutes.
-    assert [i.slot.minutes for i in agenda] == [5, 20, 15, 17, 3]
+    # Building the picture together keeps the method's 15 minutes; spare time goes to
+    # the step without minutes, the closing round.
+    assert [i.slot.minutes for i in agenda] == [5, 20, 15, 15, 5]
 
 
 def test_general_method_has_one_30_minute_round_per_inbrenger(content: Content) -> None:

@@ -93,6 +93,21 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
             "begeleider_kort",
             "geef kort_tot met begeleider_kort",
         ),
+        (
+            "algemeen.toml",
+            '    "Leg uw telefoon weg en sluit e-mail en andere programma\'s, ook als u online '
+            'meedoet.",\n',
+            "",
+            "veld 'voor_u.spelregels': moet evenveel regels hebben als spelregels",
+        ),
+        ("algemeen.toml", "[voor_u]\n", "[voor_u]\nwat_iss = 'x'\n", "'voor_u.wat_iss': onbekend"),
+        (
+            "themas/autonomie.toml",
+            'praktijkvragen_u = [\n    "Schets de situatie: wie zijn erbij betrokken, wat staat '
+            'er op het spel en welke belangen en behoeften spelen er?",\n',
+            "praktijkvragen_u = [\n",
+            "praktijkvragen_u moet evenveel vragen hebben als praktijkvragen",
+        ),
     ],
     ids=[
         "missing",
@@ -105,6 +120,9 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
         "beyond-contract",
         "no-flexible-step",
         "short-text-missing",
+        "formal-rules-count",
+        "formal-unknown",
+        "formal-questions-count",
     ],
 )
 def test_broken_content_names_file_and_field(

@@ -21,6 +21,8 @@ CASES = {
     "afzegging-au-01-10007.txt": "au-01-10007",
     # Iris de Boer: 'mevrouw' (u), no postal address (internal post).
     "afzegging-iv-01-10012.txt": "iv-01-10012",
+    # 10001 keeps LR-01: the letter names the session that still stands.
+    "afzegging-iv-01-10001.txt": "iv-01-10001",
 }
 
 
@@ -32,6 +34,7 @@ def cancelled(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     generate(workbook, folder / "uit", TEMPLATES, today=TODAY, workers=1, mail=True)
     book.delete_rows("Indeling", sessie="AU-01", personeelsnummer=10007)
     book.delete_rows("Indeling", sessie="IV-01", personeelsnummer=10012)
+    book.delete_rows("Indeling", sessie="IV-01", personeelsnummer=10001)
     book.save(workbook)
     return generate(workbook, folder / "uit", TEMPLATES, today=TODAY, workers=1, mail=True)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
+import pikepdf.pdfa
 import pypdf
 import pytest
 
@@ -93,6 +94,37 @@ def test_every_pdf_declares_pdfa_embeds_its_fonts_and_is_not_encrypted(
         )
 
 
+def validator_summary(path: Path) -> str:
+    """What pikepdf's PDF/A validator (not ours) says about `path`; 'pass' or the findings."""
+    report = pikepdf.pdfa.validate_written(path, "2b")
+    return "pass" if report.passed else report.summary()
+
+
+def test_every_pdf_of_every_kind_bundle_and_archive_passes_the_pdfa_validator(
+    pdf_run: RunResult,
+) -> None:
+    archive = pdf_run.archive
+    assert archive is not None
+    pdfs = sorted(pdf_run.target.rglob("*.pdf")) + sorted(archive.folder.rglob("*.pdf"))
+    folders = {path.parent.name for path in pdfs}
+    assert {*FOLDERS, "afdrukken", "syllabi"} <= folders
+    failed = {path.name: summary for path in pdfs if (summary := validator_summary(path)) != "pass"}
+    assert failed == {}
+
+
+def test_every_pdf_is_dutch_and_the_letters_are_tagged(pdf_run: RunResult) -> None:
+    for path in sorted(pdf_run.target.rglob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.get("/Lang") == "nl-NL", path.name
+            assert all(
+                isinstance(page.get("/Tabs"), pikepdf.Name | None) for page in pdf.pages
+            ), path.name
+            letter = path.name.startswith(("uitnodiging-", "afzegging-"))
+            assert ("/StructTreeRoot" in pdf.Root) is letter, path.name
+            if letter:
+                assert bool(pdf.Root.MarkInfo.Marked), path.name
+
+
 def test_metadata_is_the_documents_own(pdf_run: RunResult) -> None:
     letter = sorted((pdf_run.target / "uitnodigingen").glob("*.pdf"))[5]
     with pikepdf.open(letter) as pdf:
@@ -169,7 +201,8 @@ def test_archive_keeps_the_syllabi_as_pdfa_and_checks_clean(pdf_run: RunResult) 
     assert len(pdfs) == 41 and not list(archive.folder.rglob("*.docx"))
     assert b"<begripCode>fmt/476</begripCode>" in Path(f"{pdfs[0]}.mdto.xml").read_bytes()
     report = check_archive(archive.folder.parent.parent)
-    assert report.findings == [] and report.files == 83  # 41 x (PDF + MDTO) + the cycle
+    # 41 x (PDF, its bestand, the syllabus's informatieobject) + the cycle
+    assert report.findings == [] and report.files == 3 * 41 + 1
 
 
 def test_archive_with_docx_keeps_pdfa_and_word_each_with_mdto_and_checksum(
@@ -191,7 +224,7 @@ def test_archive_with_docx_keeps_pdfa_and_word_each_with_mdto_and_checksum(
         assert f"  syllabi/{document.name}.mdto.xml\n" in listed
         assert read_bestand(Path(f"{document}.mdto.xml").read_bytes()).pronom == "fmt/412"
     report = check_archive(tmp_path / "archief")
-    assert report.findings == [] and report.files == 1 + 4 * 41
+    assert report.findings == [] and report.files == 1 + 5 * 41
     with documents[0].open("ab") as handle:
         handle.write(b"x")
     assert f"syllabi/{documents[0].name}: is gewijzigd (sha256 klopt niet)" in [
@@ -208,7 +241,9 @@ def test_pdf_check_finds_a_missing_pdfa_declaration_encryption_and_unembedded_fo
         del pdf.Root.Metadata
         pdf.save(plain)
     assert pdf_problems(plain) == [
-        "verklaart geen PDF/A (pdfaid ontbreekt in de XMP-metagegevens)"
+        "verklaart geen PDF/A (pdfaid ontbreekt in de XMP-metagegevens)",
+        "voldoet niet aan PDF/A-2b: regel ISO_19005_2:6.6.2.1-1 bij catalog: the catalog has "
+        "no /Metadata stream",
     ]
     locked = tmp_path / "versleuteld.pdf"
     with pikepdf.open(source) as pdf:
@@ -221,8 +256,11 @@ def test_pdf_check_finds_a_missing_pdfa_declaration_encryption_and_unembedded_fo
             del descriptor["/FontFile2"]
         pdf.save(bare)
     problems = pdf_problems(bare)
-    assert len(problems) == 1 and problems[0].startswith("lettertype niet ingesloten: ")
-    assert "Carlito" in problems[0]
+    assert problems[0].startswith("lettertype niet ingesloten: ") and "Carlito" in problems[0]
+    assert problems[1].startswith(
+        "voldoet niet aan PDF/A-2b: regel ISO_19005_2:6.2.11.4.1-1 (niet te controleren) bij obj "
+    )
+    assert problems[1].endswith("(Font): TrueType font is not embedded")
     shutil.rmtree(tmp_path)
 
 

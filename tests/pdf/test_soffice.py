@@ -7,6 +7,7 @@ that nothing is left running after a timeout, a crash or a kill of the run itsel
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.pdf.pdfa import NotPdfA
 from pipeline.pdf.soffice import ConversionFailed
 from pipeline.register.db import REGISTER_NAME
 from pipeline.run import PdfOptions
@@ -156,3 +158,70 @@ def test_an_unknown_pdf_kind_is_a_dutch_usage_error(
     result = CliRunner().invoke(main, ["genereer", str(EXAMPLE), "--uitvoer", str(output), value])
     assert result.exit_code == 2 and expected in result.stderr and "alle" in result.stderr
     assert not output.exists()
+
+
+# Stand-ins that write a PDF, but not the PDF/A LibreOffice's export makes.
+PLAIN_PDF = """#!{python}
+import sys
+from pathlib import Path
+
+import pikepdf
+
+arguments = sys.argv[1:]
+outdir = Path(arguments[arguments.index("--outdir") + 1])
+for source in (Path(a) for a in arguments if a.endswith(".docx")):
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    {claim}
+    pdf.save(outdir / (source.stem + ".pdf"))
+"""
+# Declares PDF/A-2b in its XMP and shows text in a font it does not embed.
+CLAIMS_PDFA = """font = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+    page = pdf.pages[0]
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Syllabus) Tj ET")
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["pdfaid:part"] = "2"
+        meta["pdfaid:conformance"] = "B"
+"""
+
+
+@pytest.mark.parametrize(
+    ("claim", "expected"),
+    [
+        (
+            "",
+            r"LibreOffice maakte van 'syllabi/syllabus-\d+-[a-z-]+\.pdf' en 40 andere geen "
+            r"PDF/A \(de PDF verklaart geen PDF/A-2 in zijn XMP-metagegevens\)\. Er is niets "
+            r"gepubliceerd; de vorige uitvoer is ongewijzigd\.",
+        ),
+        (
+            CLAIMS_PDFA,
+            r"'syllabi/syllabus-\d+-[a-z-]+\.pdf' is geen geldige PDF/A-2b: regel "
+            r"pikepdf:output-intent \(niet te controleren\) bij obj 1 0 \(Catalog\): no "
+            r"OutputIntents; device colour cannot be checked; regel ISO_19005_2:6\.2\.11\.4\.1-1 "
+            r"\(niet te controleren\) bij obj \d+ 0 \(Font\): Type 1 font has no "
+            r"/FontDescriptor, so it is not embedded\. Er is niets gepubliceerd; de vorige "
+            r"uitvoer is ongewijzigd\.",
+        ),
+    ],
+    ids=["plain-pdf", "claims-pdfa"],
+)
+def test_a_stand_in_soffice_that_writes_no_pdfa_is_refused_and_nothing_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, claim: str, expected: str
+) -> None:
+    output = tmp_path / "uit"
+    previous = generate_example(output)
+    manifest = (previous.target / "manifest.json").read_bytes()
+    archive = {p: p.read_bytes() for p in (output / "archief").rglob("*") if p.is_file()}
+    fake_soffice(tmp_path, monkeypatch, PLAIN_PDF.format(python=sys.executable, claim=claim))
+    with pytest.raises(NotPdfA) as raised:
+        generate_example(output, pdf=PdfOptions(("syllabus",), instances=1))
+    assert re.fullmatch(expected, str(raised.value)), str(raised.value)
+    assert (previous.target / "manifest.json").read_bytes() == manifest
+    assert not list(output.rglob("*.pdf"))
+    assert {p: p.read_bytes() for p in (output / "archief").rglob("*") if p.is_file()} == archive
+    assert sorted(p.name for p in output.iterdir()) == sorted(
+        ["archief", REGISTER_NAME, previous.target.name]
+    )

@@ -13,9 +13,11 @@ import pytest
 from docx import Document
 
 from pipeline.mail import calendar
+from pipeline.render.bundle import combine_letters
+from pipeline.render.prepared import CoreProperties
 from pipeline.run import RunResult, generate
 from tests.conftest import TEMPLATES
-from tests.docx_text import body_lines
+from tests.docx_text import body_lines, open_docx
 from tests.workbooks import TODAY, Book
 
 Key = tuple[str, str, str, str]  # status, kind, session, personeelsnummer
@@ -121,16 +123,9 @@ def _expected_swap() -> set[Key]:
 def _expected_remove() -> set[Key]:
     found = {("vervallen", kind, "IV-01", "10012") for kind in ("uitnodiging", "agenda")}
     found |= {("vervallen", "syllabus", "", "10012")}  # their only session
-    # The group shrinks: the other letters state the group size; a changed letter is a
-    # new version of the invitation, so its calendar event's SEQUENCE goes up too.
-    found |= {
-        ("gewijzigd", kind, "IV-01", n)
-        for kind in ("uitnodiging", "agenda")
-        for n in IV
-        if n != "10012"
-    }
+    # The group shrinks: that is news for the facilitator's papers, not for the others'
+    # invitations and syllabi (documents/matters.py: the group's size does not count).
     found |= {("gewijzigd", kind, "IV-01", "") for kind in ("draaiboek", "vervolgadvies")}
-    found |= {("gewijzigd", "syllabus", "", n) for n in IV if n != "10012"}
     return found
 
 
@@ -177,22 +172,24 @@ def test_a_cancelled_booking_gets_a_letter_a_cancel_file_and_an_e_mail(tmp_path:
     assert "gaat deze sessie voor u niet door" in text and "IV-01" in text
     assert "dinsdag 16 maart 2027 van 09:30 - " in text
     assert "drs. A.M. Jansen" in text  # signed like the invitation
-    # The print bundles hold only what must go out again, the cancellation with them.
-    by_post = Document(str(result.target / "afdrukken" / "uitnodigingen-per-post.docx"))
-    internal = Document(str(result.target / "afdrukken" / "uitnodigingen-interne-post.docx"))
-    subjects = [
-        [p.text for p in doc.paragraphs if p.text.startswith("Onderwerp")]
-        for doc in (by_post, internal)
-    ]
-    assert subjects[0] == ["Onderwerp\tUitnodiging intervisie (probleemronde), IV-01"] * 3
-    assert sorted(subjects[1]) == [
-        "Onderwerp\tAfzegging intervisiesessie IV-01",
-        "Onderwerp\tUitnodiging intervisie (probleemronde), IV-01",
-    ]
+    # The print bundles hold only what must go out again: the cancellation, headed as one
+    # (the others' letters did not change for them: only their group got smaller).
+    assert not (result.target / "afdrukken" / "uitnodigingen-per-post.docx").exists()
+    internal = result.target / "afdrukken" / "uitnodigingen-interne-post.docx"
+    subjects = [p.text for p in Document(str(internal)).paragraphs if p.text.startswith("Onderw")]
+    assert subjects == ["Onderwerp\tAfzegging Intervisie op dinsdag 16 maart 2027 om 09:30 uur"]
+    headers = [s.header.paragraphs[0].text for s in Document(str(internal)).sections]
+    assert headers == ["Gemeente Voorbeeldstad\tAfzegging"]
     mails = sorted(p.name for p in (result.target / "e-mail").glob("*.eml"))
-    # Only what must go out again: the four changed letters (group size) and the cancellation.
-    assert len(mails) == 5
-    assert sum(name.startswith("afzegging-") for name in mails) == 1
+    assert mails == ["afzegging-uitnodiging-iv-01-10012-boer-de-iris.eml"]
+    # Invitations and cancellations in one bundle: each letter keeps its own header.
+    invitation = sorted((result.target / "uitnodigingen").glob("*.docx"))[0]
+    mixed = combine_letters(
+        [invitation, result.target / letters[0], invitation],
+        CoreProperties("t", "s", "a", "k", "2027-01-01T00:00:00Z"),
+    )
+    headers = [s.header.paragraphs[0].text.split("\t")[-1] for s in open_docx(mixed).sections]
+    assert headers == ["Uitnodiging", "Afzegging", "Uitnodiging"]
     manifest = json.loads((result.target / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["cyclusversie"] == 2
     assert {(g["soort"], g["personeelsnummer"]) for g in manifest["vervallen"]} == {

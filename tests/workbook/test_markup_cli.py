@@ -60,10 +60,12 @@ def test_the_copy_keeps_everything_of_the_original(tmp_path: Path) -> None:
     assert code == 1
     copy = tmp_path / "werkboek-controle.xlsx"
     assert out == (
-        f"Kopie met de problemen gemarkeerd: {copy} (1 probleem op het blad Controle, "
-        "waarvan 1 in een cel en 0 op een rij).\n"
+        f"Kopie met de problemen gemarkeerd: {copy} (4 problemen op het blad Controle, "
+        "waarvan 4 in een cel en 0 op een rij).\n"
     )
-    assert err.endswith("Het werkboek is niet in orde: 1 fout, 0 waarschuwingen.\n")
+    # The three warnings: the other 60-minute LR and PA sessions leave too little for
+    # analysis and closing round (LR-01's date is the error).
+    assert err.endswith("Het werkboek is niet in orde: 1 fout, 3 waarschuwingen.\n")
     assert workbook.read_bytes() == before
     original, marked = openpyxl.load_workbook(workbook), openpyxl.load_workbook(copy)
     assert marked.sheetnames == [CONTROL_SHEET, *original.sheetnames]
@@ -79,8 +81,13 @@ def test_the_copy_keeps_everything_of_the_original(tmp_path: Path) -> None:
     assert original["Sessies"]["C2"].fill.fgColor.rgb != ERROR_COLOUR
 
 
+def _fitting() -> Book:
+    """The baseline with LR-01 long enough for its analysis (60 minutes leave it 3)."""
+    return Book.valid().set("Sessies", 2, "duur_minuten", 65)
+
+
 def test_a_valid_workbook_with_warnings_exits_0_and_marks_them_orange(tmp_path: Path) -> None:
-    book = Book.valid().set("Deelnemers", 2, "postcode", None)
+    book = _fitting().set("Deelnemers", 2, "postcode", None)
     workbook = book.save(tmp_path / "w.xlsx")
     code, out, _ = run("controleer", str(workbook), "--markeer")
     assert code == 0
@@ -98,7 +105,7 @@ def test_a_valid_workbook_with_warnings_exits_0_and_marks_them_orange(tmp_path: 
 
 
 def test_a_workbook_without_problems_gets_a_copy_saying_so(tmp_path: Path) -> None:
-    workbook = Book.valid().save(tmp_path / "w.xlsx")
+    workbook = _fitting().save(tmp_path / "w.xlsx")
     code, out, _ = run("controleer", str(workbook), "--markeer")
     assert code == 0
     copy = tmp_path / "w-controle.xlsx"
