@@ -63,7 +63,9 @@ from pipeline.render.bundle import (
     BUNDLE_KIND,
     BY_POST,
     INTERNAL,
+    LETTERS_KEY,
     bundle_invitations,
+    letter_routes,
 )
 from pipeline.render.check import ensure_templates
 from pipeline.render.prepared import CoreProperties
@@ -439,12 +441,11 @@ def generate(
             fresh |= {(s, n) for (_, s, n) in comparison.changed(AGENDA_KIND)}
             invitations = [r for r in invitations if key(r)[1:] in fresh]
             calendar_rows = [r for r in calendar_rows if key(r)[1:] in fresh]
+        for row in cancel_letters:  # the invitations' routes are known since rendering
+            if mailing.by_key[id_key(row.personeelsnummer)].postadres is None:
+                ledger.internal_paths.add(row.pad)
         bundled: list[ManifestRow] = []  # the letters in the print bundles, in order
         if print_bundles and Kind.UITNODIGING in wanted:
-            for row in cancel_letters:
-                person = mailing.by_key[id_key(row.personeelsnummer)]
-                if person.postadres is None:
-                    ledger.internal_paths.add(row.pad)
             letters = invitations + cancel_letters
             if letters:
                 written += _bundles(staged, letters, ledger, organisation, cycle)
@@ -479,7 +480,8 @@ def generate(
                 warnings=[str(w) for w in checked.warnings if not w.depends_on_today],
                 counts=dict(Counter(row.soort for row in rows)),
                 rows=rows,
-                extra=manifest_extra(comparison),
+                extra=manifest_extra(comparison)
+                | {LETTERS_KEY: letter_routes(written, ledger.internal_paths, bundled)},
             ),
         )
         redated = cycles.redated_letters(

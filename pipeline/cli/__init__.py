@@ -17,6 +17,7 @@ from pipeline import __version__
 from pipeline.archive.check import check_archive
 from pipeline.cli import nl as cli_nl
 from pipeline.cli.mail import report_changes, verstuur
+from pipeline.cli.status import status
 from pipeline.content.themes import load_content
 from pipeline.documents.plan import ALL_KINDS, Kind
 from pipeline.errors import (
@@ -435,6 +436,7 @@ def genereer(
 
 
 main.add_command(verstuur)
+main.add_command(status)
 
 
 @main.command(

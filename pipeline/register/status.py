@@ -78,4 +78,46 @@ def cycle_status(output_root: Path, cycle: str) -> list[BookingStatus]:
         return result
 
 
-__all__ = ["Attempt", "BookingStatus", "cycle_status"]
+def cycle_names(output_root: Path) -> list[str]:
+    """The names (as last written in the workbook) of every cycle the register knows, in
+    the order they were first recorded; empty when there is no register yet."""
+    if not register_path(output_root).exists():
+        return []
+    with closing(connect(register_path(output_root), create=False)) as connection:
+        return [str(n) for (n,) in connection.execute("SELECT name FROM cycles ORDER BY id")]
+
+
+def cycle_folder(output_root: Path, cycle: str) -> Path | None:
+    """The cycle's folder of its last run (under `output_root`); None when unknown."""
+    if not register_path(output_root).exists():
+        return None
+    with closing(connect(register_path(output_root), create=False)) as connection:
+        found = connection.execute("SELECT folder FROM cycles WHERE key = ?", (cycle_key(cycle),))
+        row = found.fetchone()
+    return None if row is None else output_root / str(row[0])
+
+
+def outbox_messages(output_root: Path, cycle: str) -> set[tuple[BookingKey, int, str]]:
+    """(booking, version, method) of every outbox message a run wrote for `cycle`: what
+    tells a message not sent yet from no e-mail at all."""
+    if not register_path(output_root).exists():
+        return set()
+    with closing(connect(register_path(output_root), create=False)) as connection:
+        return {
+            (BookingKey(s, n), int(v), str(m))
+            for s, n, v, m in connection.execute(
+                "SELECT m.sessie_key, m.nummer_key, m.version, m.method FROM messages m "
+                "JOIN cycles c ON c.id = m.cycle WHERE c.key = ?",
+                (cycle_key(cycle),),
+            )
+        }
+
+
+__all__ = [
+    "Attempt",
+    "BookingStatus",
+    "cycle_folder",
+    "cycle_names",
+    "cycle_status",
+    "outbox_messages",
+]

@@ -221,6 +221,26 @@ def combine_letters(letters: Sequence[Path], props: CoreProperties) -> bytes:
     return parts.package(document, props)
 
 
+LETTERS_KEY = "brieven"  # manifest.json: per letter its route and whether it was bundled
+LETTER_KINDS = ("uitnodiging", "afzegging")
+
+
+def letter_routes(
+    written: Sequence[ManifestRow], internal: set[str], bundled: Sequence[ManifestRow]
+) -> dict[str, dict[str, object]]:
+    """Per letter (.docx) this run wrote: how it goes on paper (per post or interne post)
+    and whether it is in a print bundle; `intervisie status` reads it from manifest.json."""
+    members = {row.pad for row in bundled}
+    return {
+        row.pad: {
+            "bezorging": INTERNAL[1] if row.pad in internal else BY_POST[1],
+            "afdrukbestand": row.pad in members,
+        }
+        for row in written
+        if row.soort in LETTER_KINDS and row.pad.endswith(".docx")
+    }
+
+
 def bundle_invitations(
     staging: Path,
     letters: Sequence[ManifestRow],
