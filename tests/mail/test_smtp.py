@@ -70,6 +70,26 @@ def test_received_bytes_are_dated_now_without_the_draft_marker(tmp_path: Path, s
     assert _without_date(received) == _without_date(original).replace(b"X-Unsent: 1\r\n", b"")
 
 
+def test_received_invitations_are_meeting_requests(tmp_path: Path, smtp: SMTP) -> None:
+    """What arrives, read with the standard library's parser: the calendar part with its
+    method inside multipart/alternative, beside the plain and HTML text (iMIP)."""
+    recorder, _ = smtp
+    folder, messages = _outbox(tmp_path)
+    assert _send(folder).exit_code == 0
+    assert len(recorder.messages) == len(messages) > 0
+    for data in recorder.messages:
+        assert b"Content-Type: text/calendar; method=REQUEST; charset=utf-8" in data
+        message = _parsed(data)
+        assert message.get_content_type() == "multipart/mixed"
+        alternative = next(iter(message.iter_parts()))
+        assert alternative.get_content_type() == "multipart/alternative"
+        types = [part.get_content_type() for part in alternative.iter_parts()]
+        assert types == ["text/plain", "text/html", "text/calendar"]
+        calendar = list(alternative.iter_parts())[2]
+        assert calendar.get_param("method") == "REQUEST"
+        assert b"METHOD:REQUEST" in calendar.get_payload(decode=True)
+
+
 def _without_date(data: bytes) -> bytes:
     return b"\r\n".join(line for line in data.split(b"\r\n") if not line.startswith(b"Date:"))
 
