@@ -14,24 +14,27 @@ from pipeline import __version__
 from pipeline.archive.write import ArchiveResult, CycleRecord, archive_syllabi
 from pipeline.content.themes import Content, load_content
 from pipeline.documents import dutch
-from pipeline.documents.plan import (
-    ALL_KINDS,
-    DocumentJob,
-    Kind,
-    count_documents,
-    document_date,
-    iter_documents,
-)
+from pipeline.documents.plan import DocumentJob, count_documents, document_date, iter_documents
 from pipeline.errors import OutputError, Problem, describe_os_error
 from pipeline.files import inside
-from pipeline.mail.mailing import (
-    AGENDA_KIND,
-    INVITATION_KINDS,
-    Mailing,
-    letter_paths,
+from pipeline.kinds import (
+    AGENDA,
+    ALL_KINDS,
+    BUNDLE,
+    BY_POST,
+    INTERNAL,
+    WITH_INVITATIONS,
+    Kind,
+    core_properties,
+    manifest_order,
+    pdf_soort,
+    utc,
+    with_pdfs,
 )
+from pipeline.mail.calendar import Event
+from pipeline.mail.mailing import Mailing, letter_paths
 from pipeline.model import Cycle, Organisation, SignatureImage
-from pipeline.pdf.convert import Bundle, PdfJob, convert_to_pdf, pdf_relpath, pdf_soort
+from pipeline.pdf.convert import Bundle, PdfJob, convert_to_pdf, pdf_relpath
 from pipeline.pdf.soffice import require_soffice
 from pipeline.publish.folders import ARCHIVE_DIR, cycle_folder
 from pipeline.publish.lock import CycleLock
@@ -53,20 +56,12 @@ from pipeline.register.changes import (
     read_previous,
 )
 from pipeline.render.batch import Progress, Renderer, Task, default_workers, render_all
-from pipeline.render.bundle import (
-    BUNDLE_FOLDER,
-    BUNDLE_KIND,
-    BY_POST,
-    INTERNAL,
-    bundle_invitations,
-)
+from pipeline.render.bundle import bundle_invitations
 from pipeline.render.check import ensure_templates
 from pipeline.render.prepared import CoreProperties
 from pipeline.workbook.check import CheckResult, check_workbook
 
 MANIFEST_CSV = PurePosixPath("manifest.csv")
-# Manifest order: the four kinds, then the print bundles.
-_ORDER = {**{kind.value: i for i, kind in enumerate(ALL_KINDS)}, BUNDLE_KIND: len(ALL_KINDS)}
 MANIFEST_JSON = PurePosixPath("manifest.json")
 CHANGES_CSV = PurePosixPath("wijzigingen.csv")
 
@@ -90,16 +85,6 @@ def check(workbook: Path, templates_dir: Path, today: dt.date) -> tuple[Content,
     return content, check_workbook(workbook, content, today)
 
 
-def _properties(job: DocumentJob, organisation: str, cycle: str, created: str) -> CoreProperties:
-    return CoreProperties(
-        job.title,
-        f"{job.kind.value} - {cycle}",
-        organisation,
-        f"intervisie; {job.kind.value}; {cycle}",
-        created,
-    )
-
-
 class _Ledger:
     """What the run must remember of each document once it is rendered: the manifest row
     (without its hash yet) and, for letters, whether they go by internal post."""
@@ -112,7 +97,7 @@ class _Ledger:
         self.content_hash = ContentHasher()  # what the reader sees, for changes.py
 
     def tasks(
-        self, jobs: Iterable[DocumentJob], organisation: str, cycle: str, created: str
+        self, jobs: Iterable[DocumentJob], organisation: str, cycle: str, created: dt.datetime
     ) -> Iterator[Task]:
         for job in jobs:
             self.rows.append(
@@ -125,9 +110,9 @@ class _Ledger:
                     inhoud=self.content_hash(job.context),
                 )
             )
-            props = _properties(job, organisation, cycle, created)
+            props = core_properties(job.kind.value, job.title, cycle, organisation, created)
             self.props.append(props)
-            if job.kind is Kind.UITNODIGING and not job.context["ontvanger"]["per_post"]:
+            if job.kind.spec.routed and not job.context["ontvanger"]["per_post"]:
                 self.internal.append(f"{job.context['ontvanger']['naam']} ({job.sessie})")
                 self.internal_paths.add(job.relpath.as_posix())
             yield Task(job.kind, job.relpath, job.context, props)
@@ -153,7 +138,7 @@ def _bundles(
         document_date(cycle),
     ):
         staged.write(PurePosixPath(relpath), data)
-        rows.append(ManifestRow(BUNDLE_KIND, "", "", relpath, sha256_bytes(data)))
+        rows.append(ManifestRow(BUNDLE.value, "", "", relpath, sha256_bytes(data)))
     return rows
 
 
@@ -166,33 +151,22 @@ def _pdfs(
     pdf_kinds: Sequence[str],
     cycle: Cycle,
     options: PdfOptions,
+    letter_props: dict[str, CoreProperties],
 ) -> list[ManifestRow]:
     """The PDF of every document of `pdf_kinds` beside it, and of the print bundles (made
     of the PDFs of `bundled`, the bundles' letters in their order)."""
     organisation = cycle.organisation
-    created = document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ")
     props = dict(zip((row.pad for row in ledger.rows), ledger.props, strict=True))
-
-    def properties(row: ManifestRow) -> CoreProperties:
-        if row.pad in props:
-            return props[row.pad]
-        # A cancellation letter, rendered by the mailing step.
-        return CoreProperties(
-            PurePosixPath(row.pad).stem,
-            f"{row.soort} - {organisation.cyclus}",
-            organisation.gemeente,
-            f"intervisie; {row.soort}; {organisation.cyclus}",
-            created,
-        )
+    props.update(letter_props)  # the cancellation letters, rendered by the mailing step
 
     members = {row.pad for row in bundled}
 
     def group(row: ManifestRow) -> str:  # the letters of one bundle convert together
         if row.pad not in members:
             return row.soort
-        return INTERNAL[0] if row.pad in ledger.internal_paths else BY_POST[0]
+        return INTERNAL.stem if row.pad in ledger.internal_paths else BY_POST.stem
 
-    wanted = set(pdf_kinds) - {BUNDLE_KIND}  # bundles are made of their letters' PDFs
+    wanted = set(pdf_kinds) - {BUNDLE.value}  # bundles are made of their letters' PDFs
     if Kind.UITNODIGING.value in wanted:  # e-mail attaches cancellation letters too
         wanted.add(Kind.AFZEGGING.value)
     sources = [
@@ -200,22 +174,22 @@ def _pdfs(
         for row in written
         if row.pad.endswith(".docx") and (row.soort in wanted or row.pad in members)
     ]
-    jobs = [PdfJob(PurePosixPath(row.pad), properties(row), group(row)) for row in sources]
+    jobs = [PdfJob(PurePosixPath(row.pad), props[row.pad], group(row)) for row in sources]
     bundles = []
-    if BUNDLE_KIND in pdf_kinds:
-        for stem, route in (BY_POST, INTERNAL):
-            relpath = PurePosixPath(f"{BUNDLE_FOLDER}/{stem}.pdf")
-            in_bundle = [row for row in bundled if group(row) == stem]
+    if BUNDLE.value in pdf_kinds:
+        for route in (BY_POST, INTERNAL):
+            relpath = PurePosixPath(f"{BUNDLE.folder}/{route.stem}.pdf")
+            in_bundle = [row for row in bundled if group(row) == route.stem]
             if in_bundle:
-                title = f"Uitnodigingen {route} - {organisation.cyclus}"
-                bundle_props = CoreProperties(
+                title = f"Uitnodigingen {route.label} - {organisation.cyclus}"
+                bundle_props = core_properties(
+                    BUNDLE.value,
                     title,
-                    f"{BUNDLE_KIND} - {organisation.cyclus}",
+                    organisation.cyclus,
                     organisation.gemeente,
-                    f"intervisie; {BUNDLE_KIND}; {organisation.cyclus}",
-                    document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    document_date(cycle),
                 )
-                bundles.append(Bundle(stem, relpath, bundle_props))
+                bundles.append(Bundle(route.stem, relpath, bundle_props))
     if options.on_plan:
         options.on_plan(len(jobs))
     digests, bundle_digests = convert_to_pdf(
@@ -223,7 +197,7 @@ def _pdfs(
         staged.staging,
         jobs,
         bundles,
-        document_date(cycle),
+        utc(document_date(cycle)).replace(tzinfo=None),  # PDF dates are written as UTC
         instances=options.instances or default_workers(),
         timeout=options.timeout,
         progress=options.progress,
@@ -238,7 +212,7 @@ def _pdfs(
         for row, digest in zip(sources, digests, strict=True)
     ]
     rows += [
-        ManifestRow(pdf_soort(BUNDLE_KIND), "", "", relpath.as_posix(), digest)
+        ManifestRow(BUNDLE.pdf_value, "", "", relpath.as_posix(), digest)
         for relpath, digest in bundle_digests
     ]
     return rows
@@ -255,6 +229,16 @@ class PdfOptions:
     progress: Progress | None = None
 
 
+def _replaced(wanted: Sequence[Kind]) -> set[str]:
+    """What a run of `wanted` replaces: those kinds and, with the invitations, everything
+    that goes with them (print bundles, calendar files, cancellations, e-mail), each with
+    its PDF."""
+    names = {k.value for k in wanted}
+    if Kind.UITNODIGING in wanted:
+        names.update(WITH_INVITATIONS)
+    return with_pdfs(names)
+
+
 def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[ManifestRow]:
     """A run limited with --soort replaces only those kinds: carry the rest over from the
     previous output, every file its manifest lists that is still there (a file HR edited
@@ -266,10 +250,7 @@ def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[Mani
         listed = json.loads(previous.read_text(encoding="utf-8"))["documenten"]
     except (OSError, ValueError, KeyError, TypeError):
         return []  # an unreadable old manifest: nothing can be carried over safely
-    names = {k.value for k in wanted}
-    if Kind.UITNODIGING in wanted:  # new letters make the old bundles, mail, calendar stale
-        names.update((BUNDLE_KIND, *INVITATION_KINDS))
-    names |= {pdf_soort(name) for name in names}  # and their PDFs with them
+    names = _replaced(wanted)
     kept = []
     for entry in listed:
         try:
@@ -352,11 +333,13 @@ def generate(
     anything when the templates or the workbook are not valid, or when PDFs are asked
     for and LibreOffice is missing. `archive_docx` archives the syllabi's .docx next to
     their PDF/A."""
+    wanted = tuple(k for k in ALL_KINDS if k in kinds)
+    made = {k.value for k in wanted} | ({BUNDLE.value} if Kind.UITNODIGING in wanted else set())
+    pdf = replace(pdf, kinds=tuple(k for k in pdf.kinds if k in made))
     program = require_soffice() if pdf.kinds else None
-    if BUNDLE_KIND in pdf.kinds:
+    if BUNDLE.value in pdf.kinds:
         print_bundles = True
     content = load_content(templates_dir)
-    wanted = tuple(k for k in ALL_KINDS if k in kinds)
     letters_too = (Kind.AFZEGGING,) if Kind.UITNODIGING in wanted else ()
     templates = ensure_templates(templates_dir, content, wanted + letters_too)
     checked = check_workbook(workbook, content, today)
@@ -364,17 +347,13 @@ def generate(
     organisation = cycle.organisation
     total = count_documents(cycle, wanted)
     signature = SignatureImage(organisation.handtekening) if organisation.handtekening else None
-    created = document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ")
+    created = document_date(cycle)
     ledger = _Ledger()
     tasks = ledger.tasks(
         iter_documents(cycle, content, wanted), organisation.gemeente, organisation.cyclus, created
     )
     folder = cycle_folder(organisation.cyclus)
-    replaced = None if len(wanted) == len(ALL_KINDS) else [k.value for k in wanted]
-    if replaced is not None and Kind.UITNODIGING in wanted:
-        replaced.append(BUNDLE_KIND)  # new letters make the old print bundles stale
-    if replaced is not None:
-        replaced += [pdf_soort(name) for name in replaced]  # and their PDFs with them
+    replaced = None if len(wanted) == len(ALL_KINDS) else sorted(_replaced(wanted))
     protected = {"het werkboek": workbook, "de map met sjablonen": templates_dir}
     if organisation.handtekening:
         protected["de handtekening"] = organisation.handtekening
@@ -389,18 +368,21 @@ def generate(
         previous = read_previous(staged.target / MANIFEST_JSON.name)
         mailing = Mailing(cycle, content, staged, renderer)
         planned = mailing.plan_calendar(r for r in written if r.soort == Kind.UITNODIGING.value)
-        kinds_made = {k.value for k in wanted} | ({AGENDA_KIND} if letters_too else set())
+        kinds_made = {k.value for k in wanted} | ({AGENDA.value} if letters_too else set())
         comparison = compare(previous, written + [p.row for p in planned], kinds_made)
         versions = {(r.soort, r.sessie, r.personeelsnummer): r for r in comparison.rows}
         written = [versions[(r.soort, r.sessie, r.personeelsnummer)] for r in written]
         calendar_rows = mailing.write_calendar(planned, versions, pool_size)
-        comparison, cancel_rows, cancelled = mailing.cancellations(comparison)
+        cancel_rows: list[ManifestRow] = []
+        cancelled: list[tuple[ManifestRow, ManifestRow | None, Event]] = []
+        if letters_too:  # cancellations go with the invitations
+            comparison, cancel_rows, cancelled = mailing.cancellations(comparison)
         written += calendar_rows + cancel_rows
         invitations = [r for r in written if r.soort == Kind.UITNODIGING.value]
         cancel_letters = [r for r in cancel_rows if r.soort == Kind.AFZEGGING.value]
         if only_changes:  # only what must go out again: changed, new and cancelled
             fresh = {(s, n) for (_, s, n) in comparison.changed(Kind.UITNODIGING.value)}
-            fresh |= {(s, n) for (_, s, n) in comparison.changed(AGENDA_KIND)}
+            fresh |= {(s, n) for (_, s, n) in comparison.changed(AGENDA.value)}
             invitations = [r for r in invitations if (r.sessie, r.personeelsnummer) in fresh]
             calendar_rows = [r for r in calendar_rows if (r.sessie, r.personeelsnummer) in fresh]
         bundled: list[ManifestRow] = []  # the letters in the print bundles, in order
@@ -414,12 +396,15 @@ def generate(
                 written += _bundles(staged, letters, ledger, organisation, cycle)
                 bundled = letters
         if program is not None:  # before the e-mails: they attach the letters' PDFs
-            written += _pdfs(program, staged, written, bundled, ledger, pdf.kinds, cycle, pdf)
+            letter_props = mailing.letter_props
+            written += _pdfs(
+                program, staged, written, bundled, ledger, pdf.kinds, cycle, pdf, letter_props
+            )
         if mail and Kind.UITNODIGING in wanted:
             written += mailing.invitation_mails(calendar_rows, letter_paths(written))
             written += mailing.cancellation_mails(cancelled)
         kept = _keep_other_kinds(staged, wanted)
-        rows = tuple(sorted(written + kept, key=lambda r: _ORDER.get(r.soort, len(_ORDER))))
+        rows = tuple(sorted(written + kept, key=lambda r: manifest_order(r.soort)))
         used = [templates_dir / k.template for k in wanted] + list(content.files)
         staged.write(MANIFEST_CSV, manifest_csv(rows))
         names = {p.personeelsnummer: dutch.full_name(p) for p in cycle.people}

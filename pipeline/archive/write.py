@@ -33,6 +33,7 @@ from pipeline.archive.mdto import (
 )
 from pipeline.errors import OutputError, describe_os_error
 from pipeline.files import DIR_MODE, make_private_dirs, write_file
+from pipeline.kinds import Kind, pdf_soort
 from pipeline.publish.folders import ARCHIVE_DIR
 from pipeline.publish.manifest import ManifestRow, sha256_file
 from pipeline.publish.staging import alive
@@ -40,8 +41,8 @@ from pipeline.publish.staging import alive
 CHECKSUMS = "sha256sums.txt"
 MDTO_SUFFIX = ".mdto.xml"
 CYCLE_RECORD = f"cyclus{MDTO_SUFFIX}"  # the MDTO informatieobject of the cycle
-SYLLABUS = "syllabus"
-SYLLABUS_PDF = "syllabus-pdf"
+SYLLABUS = Kind.SYLLABUS.value
+SYLLABUS_PDF = pdf_soort(SYLLABUS)
 _TEMPORARY = ".tmp-"
 
 

@@ -18,7 +18,6 @@ from pipeline.archive.check import check_archive
 from pipeline.cli import nl as cli_nl
 from pipeline.cli.mail import report_changes, verstuur
 from pipeline.content.themes import load_content
-from pipeline.documents.plan import ALL_KINDS, Kind
 from pipeline.errors import (
     IntervisieError,
     OutputError,
@@ -28,9 +27,8 @@ from pipeline.errors import (
     describe_os_error,
     plural,
 )
-from pipeline.pdf.convert import pdf_soort
+from pipeline.kinds import ALL_KINDS, BUNDLE, PDF_CHOICES, PDF_DEFAULT, Kind, is_pdf
 from pipeline.publish.folders import ARCHIVE_DIR
-from pipeline.render.bundle import BUNDLE_KIND
 from pipeline.render.check import check_templates
 from pipeline.run import PdfOptions, check, generate, restore_after_killed_runs
 from pipeline.workbook.empty import write_empty_workbook
@@ -105,10 +103,6 @@ def _parse_kinds(
     return tuple(k for k in ALL_KINDS if k.value in names)
 
 
-PDF_DEFAULT = (Kind.UITNODIGING.value, Kind.SYLLABUS.value, BUNDLE_KIND)
-PDF_ALL = (*(k.value for k in ALL_KINDS), BUNDLE_KIND)
-
-
 def _parse_pdf(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> tuple[str, ...]:
@@ -118,13 +112,13 @@ def _parse_pdf(
     if names in (["standaard"], []):
         return PDF_DEFAULT
     if names == ["alle"]:
-        return PDF_ALL
-    unknown = [n for n in names if n not in PDF_ALL]
+        return PDF_CHOICES
+    unknown = [n for n in names if n not in PDF_CHOICES]
     if unknown:
         raise click.BadParameter(
-            f"onbekende soort: {', '.join(unknown)}; kies 'alle' of uit {', '.join(PDF_ALL)}"
+            f"onbekende soort: {', '.join(unknown)}; kies 'alle' of uit {', '.join(PDF_CHOICES)}"
         )
-    return tuple(n for n in PDF_ALL if n in names)
+    return tuple(n for n in PDF_CHOICES if n in names)
 
 
 @contextmanager
@@ -300,8 +294,6 @@ def genereer(
         raise click.UsageError("--mail hoort bij de soort uitnodiging.")
     if only_changes and not (mail or print_bundles):
         raise click.UsageError("--alleen-wijzigingen hoort bij --afdrukbestand of --mail.")
-    chosen = {k.value for k in kinds} | ({BUNDLE_KIND} if Kind.UITNODIGING in kinds else set())
-    pdf_kinds = tuple(k for k in pdf_kinds if k in chosen)
     bar: Any = None
 
     def start_bar(total: int, label: str) -> None:
@@ -359,7 +351,7 @@ def genereer(
     click.echo(f"Waarschuwingen: {len(result.warnings)}")
     click.echo(f"Map: {result.target}")
     click.echo(f"Manifest: {result.target / 'manifest.csv'}")
-    pdfs = sum(count for soort, count in result.counts.items() if soort.endswith("-pdf"))
+    pdfs = sum(count for soort, count in result.counts.items() if is_pdf(soort))
     if pdfs:
         click.echo(f"PDF: {pdfs} bestanden (naast de Word-bestanden)")
     if result.archive:
@@ -374,7 +366,7 @@ def genereer(
                 "archief: genereer met --pdf."
             )
     for row in result.rows:
-        if row.soort in (BUNDLE_KIND, pdf_soort(BUNDLE_KIND)):
+        if row.soort in (BUNDLE.value, BUNDLE.pdf_value):
             click.echo(f"Afdrukbestand: {result.target / row.pad}")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from pipeline.errors import IntervisieError, plural
-from pipeline.mail.mailing import MAIL_FOLDER, MAIL_KIND
+from pipeline.kinds import MAIL
 from pipeline.mail.send import (
     LOCAL_HOSTS,
     SendError,
@@ -45,9 +45,9 @@ def report_changes(result: RunResult) -> None:
         click.echo(f"  {kind}: {', '.join(parts)}")
     for note in result.notes:
         click.echo(f"WAARSCHUWING: {note}", err=True)
-    mails = [row for row in result.rows if row.soort == MAIL_KIND]
+    mails = [row for row in result.rows if row.soort == MAIL.value]
     if mails:
-        outbox = result.target / MAIL_FOLDER
+        outbox = result.target / MAIL.folder
         click.echo(f"E-mail: {plural(len(mails), 'bericht', 'berichten')} in {outbox}")
         click.echo(f"  versturen (eerst een proefrun): intervisie verstuur {outbox}")
 

@@ -19,6 +19,7 @@ from pipeline.content.themes import Content
 from pipeline.documents import dutch
 from pipeline.documents.contexts import cancelled_session
 from pipeline.documents.plan import Cancelled, Kind, iter_cancellations, letter_moment
+from pipeline.kinds import AGENDA, CANCEL, MAIL, FileKind, core_properties
 from pipeline.mail import calendar, outbox
 from pipeline.mail.calendar import Event, Party
 from pipeline.model import Aanhef, Cycle, Person, Rol, Session, Vorm
@@ -28,13 +29,9 @@ from pipeline.register.changes import Comparison, key
 from pipeline.render.batch import Renderer, Task, map_chunks, write_staged
 from pipeline.render.prepared import CoreProperties
 
-AGENDA_KIND = "agenda"  # one .ics per invitation
-AGENDA_FOLDER = "agenda"
-CANCEL_KIND = "agenda-afzegging"  # METHOD:CANCEL for an invitation that is gone
-MAIL_KIND = "e-mail"
-MAIL_FOLDER = "e-mail"
-# Kinds that belong with the invitations: a run that makes invitations replaces them.
-INVITATION_KINDS = (AGENDA_KIND, CANCEL_KIND, MAIL_KIND, Kind.AFZEGGING.value)
+
+def _path(kind: FileKind, stem: str) -> str:
+    return f"{kind.folder}/{stem}{kind.suffix}"
 
 
 def _summary(theme_name: str, sessie: str) -> str:
@@ -85,6 +82,7 @@ class Mailing:
         self.people = {p.personeelsnummer: p for p in cycle.people}
         self.roles = {(b.sessie, b.personeelsnummer): b.rol for b in cycle.bookings}
         self.warnings: list[str] = []
+        self.letter_props: dict[str, CoreProperties] = {}  # of the cancellation letters
 
     # --- calendar ------------------------------------------------------------------
 
@@ -125,11 +123,11 @@ class Mailing:
         planned = []
         for row in invitations:
             event = self.event(self.sessions[row.sessie], self.people[row.personeelsnummer])
-            relpath = f"{AGENDA_FOLDER}/{PurePosixPath(row.pad).stem}.ics"
+            relpath = _path(AGENDA, PurePosixPath(row.pad).stem)
             planned.append(
                 Planned(
                     ManifestRow(
-                        AGENDA_KIND,
+                        AGENDA.value,
                         row.sessie,
                         row.personeelsnummer,
                         relpath,
@@ -175,14 +173,14 @@ class Mailing:
     def _gone_invitations(comparison: Comparison) -> list[ManifestRow]:
         """Per booking gone in this cycle version its calendar entry; for a booking whose
         previous run made no calendar file (older versions), one made from its letter."""
-        found = {(r.sessie, r.personeelsnummer): r for r in comparison.cancelled(AGENDA_KIND)}
+        found = {(r.sessie, r.personeelsnummer): r for r in comparison.cancelled(AGENDA.value)}
         for letter in comparison.cancelled(Kind.UITNODIGING.value):
             found.setdefault(
                 (letter.sessie, letter.personeelsnummer),
                 replace(
                     letter,
-                    soort=AGENDA_KIND,
-                    pad=f"{AGENDA_FOLDER}/{PurePosixPath(letter.pad).stem}.ics",
+                    soort=AGENDA.value,
+                    pad=_path(AGENDA, PurePosixPath(letter.pad).stem),
                 ),
             )
         return list(found.values())
@@ -208,11 +206,11 @@ class Mailing:
                 )
                 continue
             stem = PurePosixPath(gone.pad).stem
-            relpath = f"{Kind.AFZEGGING.folder}/{stem}.ics"
+            relpath = _path(CANCEL, stem)
             data = calendar.cancel(event, gone.versie, self.stamp)
             self.staged.write(PurePosixPath(relpath), data)
             row = ManifestRow(
-                CANCEL_KIND, gone.sessie, gone.personeelsnummer, relpath, sha256_bytes(data)
+                CANCEL.value, gone.sessie, gone.personeelsnummer, relpath, sha256_bytes(data)
             )
             rows.append(row)
             moved[key(gone)] = replace(gone, pad=relpath)
@@ -230,15 +228,11 @@ class Mailing:
             letters.append((row, Cancelled(gone.sessie, person, facts)))
         jobs = iter_cancellations(self.cycle, self.content, [c for _, c in letters])
         org = self.cycle.organisation
-        created = self.moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         for (ics_row, _), job in zip(letters, jobs, strict=True):
-            props = CoreProperties(
-                job.title,
-                f"afzegging - {org.cyclus}",
-                org.gemeente,
-                f"intervisie; afzegging; {org.cyclus}",
-                created,
+            props = core_properties(
+                job.kind.value, job.title, org.cyclus, org.gemeente, self.moment
             )
+            self.letter_props[job.relpath.as_posix()] = props
             data = self.renderer.render(Task(job.kind, job.relpath, job.context, props))
             self.staged.write(job.relpath, data)
             letter = ManifestRow(
@@ -265,9 +259,9 @@ class Mailing:
 
     def _write_mail(self, stem: str, mail: outbox.Mail, sessie: str, nummer: str) -> ManifestRow:
         data = outbox.build(mail)
-        relpath = f"{MAIL_FOLDER}/{stem}.eml"
+        relpath = _path(MAIL, stem)
         self.staged.write(PurePosixPath(relpath), data)
-        return ManifestRow(MAIL_KIND, sessie, nummer, relpath, sha256_bytes(data))
+        return ManifestRow(MAIL.value, sessie, nummer, relpath, sha256_bytes(data))
 
     def invitation_mails(
         self, calendar_rows: Sequence[ManifestRow], letters: Mapping[Any, str]
@@ -360,7 +354,7 @@ class Mailing:
 def letter_paths(rows: Iterable[ManifestRow]) -> dict[Any, str]:
     """Invitation letters by their calendar row's key."""
     return {
-        (AGENDA_KIND, row.sessie, row.personeelsnummer): row.pad
+        (AGENDA.value, row.sessie, row.personeelsnummer): row.pad
         for row in rows
         if row.soort == Kind.UITNODIGING.value
     }

@@ -22,15 +22,12 @@ from lxml import etree
 
 from pipeline.errors import OutputError
 from pipeline.files import zip_with
+from pipeline.kinds import BUNDLE, BY_POST, INTERNAL, core_properties
 from pipeline.publish.manifest import ManifestRow
 from pipeline.render.prepared import CORE_PART, CoreProperties, core_xml
 
-BUNDLE_KIND = "afdrukbestand"  # manifest kind; belongs with the invitations
-BUNDLE_FOLDER = "afdrukken"
-BY_POST = ("uitnodigingen-per-post", "per post")
 _DOCUMENT = "word/document.xml"
 _DOCUMENT_RELS = "word/_rels/document.xml.rels"
-INTERNAL = ("uitnodigingen-interne-post", "interne post")
 
 
 def _restart_page_numbers(section_properties: etree._Element) -> None:
@@ -107,17 +104,11 @@ def bundle_invitations(
         INTERNAL: [row for row in letters if row.pad in internal],
     }
     bundles = []
-    for (stem, route), rows in routes.items():
+    for route, rows in routes.items():
         if not rows:
             continue
-        title = f"Uitnodigingen {route} - {cycle}"
-        props = CoreProperties(
-            title,
-            f"afdrukbestand - {cycle}",
-            author,
-            f"intervisie; afdrukbestand; {cycle}",
-            created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        )
+        title = f"Uitnodigingen {route.label} - {cycle}"
+        props = core_properties(BUNDLE.value, title, cycle, author, created)
         data = combine_letters([staging / row.pad for row in rows], props)
-        bundles.append((f"{BUNDLE_FOLDER}/{stem}.docx", data))
+        bundles.append((f"{BUNDLE.folder}/{route.stem}{BUNDLE.suffix}", data))
     return bundles
