@@ -44,6 +44,11 @@ def _you(person: Person, formal: str, informal: str) -> str:
     return informal if person.aanhef is Aanhef.NEUTRAAL else formal
 
 
+# A cancellation made: its METHOD:CANCEL calendar row, its letter (None: the person is no
+# longer in the workbook) and the event as it was sent.
+Cancellation = tuple[ManifestRow, ManifestRow | None, Event]
+
+
 @dataclass(frozen=True)
 class Planned:
     """One invitation's calendar event, its manifest row and the letter it goes with."""
@@ -187,13 +192,13 @@ class Mailing:
 
     def cancellations(
         self, comparison: Comparison
-    ) -> tuple[Comparison, list[ManifestRow], list[tuple[ManifestRow, ManifestRow | None, Event]]]:
+    ) -> tuple[Comparison, list[ManifestRow], list[Cancellation]]:
         """Write a METHOD:CANCEL file per invitation that is gone in this cycle version and a
         cancellation letter when the person is still in the workbook. Returns the
         comparison with the cancelled events' paths moved to their cancel files, the new
         manifest rows, and per cancellation (calendar row, letter row, event)."""
         rows: list[ManifestRow] = []
-        done: list[tuple[ManifestRow, ManifestRow | None, Event]] = []
+        done: list[Cancellation] = []
         moved: dict[Any, ManifestRow] = {}
         letters: list[tuple[ManifestRow, Cancelled]] = []
         for gone in self._gone_invitations(comparison):
@@ -315,7 +320,7 @@ class Mailing:
         return ("Met vriendelijke groet,", f"{org.contactpersoon}\n{org.gemeente}")
 
     def cancellation_mails(
-        self, done: Sequence[tuple[ManifestRow, ManifestRow | None, Event]]
+        self, done: Sequence[Cancellation]
     ) -> list[ManifestRow]:
         org = self.cycle.organisation
         rows = []

@@ -165,6 +165,10 @@ class Comparison:
         ]
         return found + [Change(GONE, row) for row in self.gone if row.gewijzigd_in == self.version]
 
+    @property
+    def versions(self) -> dict[Key, ManifestRow]:
+        return {key(row): row for row in self.rows}
+
     def changed(self, soort: str) -> set[Key]:
         return {key(c.row) for c in self.changes if c.status != GONE and c.row.soort == soort}
 
@@ -204,6 +208,28 @@ def compare(
         return Comparison(last, tuple(rows), tuple(history.values()))
     # A version where nothing moved keeps its number; the rows were stamped `current`.
     return Comparison(current, tuple(rows), tuple(history.values()))
+
+
+def compare_run(
+    previous: Previous | None,
+    written: Sequence[ManifestRow],
+    events: Sequence[ManifestRow],
+    kinds: set[str],
+) -> tuple[Comparison, list[ManifestRow]]:
+    """The run's compare step: the documents written and the calendar events planned,
+    compared with the previous run; the comparison and `written` with their versions."""
+    comparison = compare(previous, [*written, *events], kinds)
+    versions = comparison.versions
+    return comparison, [versions[key(row)] for row in written]
+
+
+def only_changed(
+    comparison: Comparison, rows: Iterable[ManifestRow], soorten: Iterable[str]
+) -> list[ManifestRow]:
+    """The rows of a booking (session, person) that changed in this cycle version in any
+    of `soorten`: what --alleen-wijzigingen sends again."""
+    fresh = {(s, n) for soort in soorten for (_, s, n) in comparison.changed(soort)}
+    return [row for row in rows if (row.sessie, row.personeelsnummer) in fresh]
 
 
 def changes_csv(changes: Iterable[Change], names: Mapping[str, str]) -> bytes:

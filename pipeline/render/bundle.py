@@ -14,7 +14,7 @@ import copy
 import datetime as dt
 import zipfile
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -23,8 +23,10 @@ from lxml import etree
 from pipeline.errors import OutputError
 from pipeline.files import zip_with
 from pipeline.kinds import BUNDLE, BY_POST, INTERNAL, core_properties
-from pipeline.publish.manifest import ManifestRow
+from pipeline.publish.manifest import ManifestRow, sha256_bytes
+from pipeline.publish.staging import StagedOutput
 from pipeline.render.prepared import CORE_PART, CoreProperties, core_xml
+from pipeline.render.tasks import PlannedDocuments
 
 _DOCUMENT = "word/document.xml"
 _DOCUMENT_RELS = "word/_rels/document.xml.rels"
@@ -112,3 +114,21 @@ def bundle_invitations(
         data = combine_letters([staging / row.pad for row in rows], props)
         bundles.append((f"{BUNDLE.folder}/{route.stem}{BUNDLE.suffix}", data))
     return bundles
+
+
+def write_bundles(
+    staged: StagedOutput, letters: Sequence[ManifestRow], planned: PlannedDocuments
+) -> list[ManifestRow]:
+    """The run's bundle step: write the print bundles of `letters`; their manifest rows."""
+    rows = []
+    for relpath, data in bundle_invitations(
+        staged.staging,
+        letters,
+        {row.pad for row in letters if planned.route(row) == INTERNAL},
+        planned.cycle,
+        planned.organisation,
+        planned.created,
+    ):
+        staged.write(PurePosixPath(relpath), data)
+        rows.append(ManifestRow(BUNDLE.value, "", "", relpath, sha256_bytes(data)))
+    return rows
