@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from pipeline.errors import IntervisieError, plural
+from pipeline.cli.common import CONTEXT, OPTIONS, errors
+from pipeline.errors import SendError, plural
 from pipeline.kinds import MAIL
 from pipeline.mail.send import (
     LOCAL_HOSTS,
-    SendError,
     Server,
     connect,
     default_ledger,
@@ -28,7 +28,6 @@ ENV_SERVER = "INTERVISIE_SMTP_SERVER"
 ENV_PORT = "INTERVISIE_SMTP_POORT"
 ENV_USER = "INTERVISIE_SMTP_GEBRUIKER"
 ENV_PASSWORD = "INTERVISIE_SMTP_WACHTWOORD"
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 _PORTS = {"starttls": 587, "smtps": 465, "geen": 25}
 
 
@@ -52,7 +51,7 @@ def report_changes(result: RunResult) -> None:
         click.echo(f"  versturen (eerst een proefrun): intervisie verstuur {outbox}")
 
 
-@click.command("verstuur", context_settings=CONTEXT, options_metavar="[OPTIES]")
+@click.command("verstuur", context_settings=CONTEXT, options_metavar=OPTIONS)
 @click.argument(
     "map_", metavar="MAP", type=click.Path(file_okay=False, exists=True, path_type=Path)
 )
@@ -120,7 +119,7 @@ def verstuur(
             return connect(settings)
 
         opener = opener_
-    try:
+    with errors():
         outcome = send_outbox(
             map_,
             ledger,
@@ -129,9 +128,6 @@ def verstuur(
             resend_uncertain=resend_uncertain,
             on_sent=lambda m: click.echo(f"verstuurd: {m.path.name} -> {m.recipient}"),
         )
-    except IntervisieError as exc:
-        click.echo(f"FOUT: {exc}", err=True)
-        sys.exit(exc.exit_code)
     for line in outcome.would_send:
         click.echo(f"zou versturen: {line}")
     for line in outcome.refused:

@@ -20,18 +20,12 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from pipeline.errors import IntervisieError, OutputError, describe_os_error
+from pipeline.errors import OutputError, SendError, describe_os_error
 from pipeline.mail.ledger import BUSY, FAILED, REFUSED, SENT, UNCERTAIN, Entry, Ledger
 from pipeline.mail.outbox import for_sending
 
 LEDGER_SUFFIX = ".verzendlog.csv"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
-class SendError(IntervisieError):
-    """The SMTP server cannot be reached or refuses the login."""
-
-    exit_code = 3
 
 
 @dataclass(frozen=True)
@@ -95,7 +89,7 @@ def connect(server: Server) -> smtplib.SMTP:
 
 
 @dataclass
-class Outcome:
+class SendReport:
     """What one run of `verstuur` did, per category the file names or details."""
 
     sent: list[str] = field(default_factory=list)
@@ -155,9 +149,9 @@ def send_outbox(
     pause: float = 1.0,
     resend_uncertain: bool = False,
     on_sent: Callable[[Message], None] | None = None,
-) -> Outcome:
+) -> SendReport:
     """Send every message of `folder` not sent before; `open_connection` None is a dry run."""
-    outcome = Outcome()
+    outcome = SendReport()
     smtp: smtplib.SMTP | None = None
     try:
         with Ledger(ledger_path) as ledger:
@@ -227,7 +221,9 @@ def _with(entry: Entry, result: str, detail: str = "") -> Entry:
     return Entry(entry.message_id, entry.recipient, entry.sha256, entry.filename, result, detail)
 
 
-def _refused(ledger: Ledger, entry: Entry, outcome: Outcome, code: int, text: bytes | str) -> None:
+def _refused(
+    ledger: Ledger, entry: Entry, outcome: SendReport, code: int, text: bytes | str
+) -> None:
     """A refusal before the message was accepted: it did not go. 5xx is final; 4xx is
     temporary and tried again by the next run."""
     reason = _reason(code, text)

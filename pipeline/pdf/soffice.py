@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import IntervisieError, OutputError
+from pipeline.errors import ConversionFailed, LibreOfficeMissing
 
 INSTALL_COMMAND = (
     "sudo apt-get install libreoffice-writer-nogui fonts-crosextra-carlito fonts-liberation2"
@@ -34,21 +34,6 @@ PDFA_FILTER = (
 )
 
 
-class LibreOfficeMissing(IntervisieError):
-    """--pdf asked for, but soffice is not installed."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "voor PDF (--pdf) is LibreOffice nodig, maar 'soffice' is niet gevonden. "
-            f"Installeer het met: {INSTALL_COMMAND} (of maak de documenten zonder --pdf). "
-            "Er is niets geschreven."
-        )
-
-
-class ConversionFailed(OutputError):
-    """LibreOffice hung, crashed or produced no PDF, also after a retry."""
-
-
 def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -56,12 +41,12 @@ def find_soffice() -> str | None:
 def require_soffice() -> str:
     program = find_soffice()
     if program is None:
-        raise LibreOfficeMissing()
+        raise LibreOfficeMissing(INSTALL_COMMAND)
     return program
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SofficeRun:
     returncode: int
     timed_out: bool
     stderr: str
@@ -81,7 +66,7 @@ class Soffice:
 
     def convert(
         self, sources: list[Path], outdir: Path, timeout: float, running: set[int] | None = None
-    ) -> Outcome:
+    ) -> SofficeRun:
         """Convert `sources` into `outdir` as PDF/A-2b; the soffice process group is gone
         when this returns or raises."""
         command = [
@@ -127,15 +112,15 @@ class Soffice:
             stderr.seek(0)
             message = stderr.read(4000).decode("utf-8", "replace")
         log.unlink(missing_ok=True)
-        return Outcome(returncode, timed_out, message)
+        return SofficeRun(returncode, timed_out, message)
 
 
 __all__ = [
     "INSTALL_COMMAND",
     "ConversionFailed",
     "LibreOfficeMissing",
-    "Outcome",
     "Soffice",
+    "SofficeRun",
     "find_soffice",
     "kill_group",
     "require_soffice",

@@ -27,10 +27,10 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 from markupsafe import Markup
 
-from pipeline.errors import TemplateProblem, describe_os_error
+from pipeline.errors import TemplateLimit, TemplateProblem, describe_os_error
 from pipeline.files import zip_with
 from pipeline.model import SignatureImage
-from pipeline.render.sandbox import BoundedSandbox, TemplateLimit, render_bounded, time_budget
+from pipeline.render.sandbox import BoundedSandbox, render_bounded, time_budget
 
 # Parts rendered per document are compressed fast: a few percent larger, much quicker.
 RENDERED_LEVEL = 1

@@ -371,7 +371,7 @@ def test_archive_metadata_is_valid_against_the_published_mdto_schema(tmp_path: P
 def test_genereer_passes_archief_docx_to_the_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.cli
+    import pipeline.cli.documents
 
     seen: list[bool] = []
 
@@ -379,7 +379,7 @@ def test_genereer_passes_archief_docx_to_the_run(
         seen.append(archive_docx)
         raise OutputError("gestopt na het doorgeven van de opties")
 
-    monkeypatch.setattr(pipeline.cli, "generate", fake_generate)
+    monkeypatch.setattr(pipeline.cli.documents, "generate", fake_generate)
     workbook = Book.valid().save(tmp_path / "werkboek.xlsx")
     for extra, expected in (([], False), (["--archief-docx"], True)):
         result = CliRunner().invoke(main, ["genereer", str(workbook), *extra])

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.pdf.soffice import ConversionFailed
+from pipeline.errors import ConversionFailed
 from pipeline.run import PdfOptions
 from tests.conftest import EXAMPLE
 from tests.generated import generate_example
