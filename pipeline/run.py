@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.archive.write import ArchiveResult, CycleRecord, archive_syllabi
+from pipeline.archive.mdto import Cycle as ArchivedCycle
+from pipeline.archive.write import ArchiveResult, archive_syllabi
 from pipeline.content.themes import Content, load_content
 from pipeline.documents import dutch
 from pipeline.documents.plan import count_documents, document_date, iter_documents
@@ -28,7 +29,7 @@ from pipeline.publish.folders import ARCHIVE_DIR, cycle_folder
 from pipeline.publish.lock import CycleLock
 from pipeline.publish.manifest import ManifestRow
 from pipeline.publish.ownership import ensure_replaceable
-from pipeline.publish.record import MANIFEST_JSON, RunInputs, carry_over, write_records
+from pipeline.publish.record import RunInputs, carry_over, write_records
 from pipeline.publish.staging import StagedOutput, recover, stop_on_termination
 from pipeline.register.changes import (
     Change,
@@ -169,7 +170,7 @@ class _Run:
         self.written = self.planned.manifest_rows(digests)
 
     def compare(self) -> None:
-        self.previous = read_previous(self.staged.target / MANIFEST_JSON.name)
+        self.previous = read_previous(self.staged.target)
         invitations = (r for r in self.written if r.soort == Kind.UITNODIGING.value)
         self.events = self.mailing.plan_calendar(invitations)
         self.comparison, self.written = compare_run(
@@ -250,7 +251,7 @@ class _Run:
 
     def archive(self, output_root: Path) -> ArchiveResult | None:
         org = self.inputs.cycle.organisation
-        record = CycleRecord(org.cyclus, self.staged.folder, org.gemeente)
+        record = ArchivedCycle(org.cyclus, self.staged.folder, org.gemeente)
         return archive_syllabi(
             self.staged.target,
             output_root,

@@ -61,7 +61,7 @@ class ArchivedFile:
     file_format: FileFormat
     sha256: str
     checked_at: dt.datetime
-    represents_name: str  # the informatieobject, e.g. "Syllabus Jan Jansen - cyclus"
+    represents_name: str  # the informatieobject: the cycle, e.g. "Intervisie voorjaar 2027"
     represents_id: str
     represents_source: str  # who assigned represents_id: the organisation
 
@@ -105,7 +105,7 @@ class Cycle:
     name: str
     identifier: str
     source: str  # who assigned the identifier, and who forms the archive: the municipality
-    description: str
+    description: str = ""  # empty: the archive writes what the files are
 
 
 def informatieobject_xml(cycle: Cycle) -> bytes:

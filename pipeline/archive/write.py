@@ -19,7 +19,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from pipeline.archive.mdto import (
@@ -54,15 +54,6 @@ class ArchiveResult:
     docx: bool  # the .docx are in it (always without PDF/A; with it on request)
 
 
-@dataclass(frozen=True)
-class CycleRecord:
-    """The informatieobject the archived files represent: the cycle."""
-
-    name: str
-    identifier: str
-    source: str  # the organisation that assigned the identifier
-
-
 def remove_leftovers(folder: Path) -> None:
     """Remove temporary archive files and folders of runs that no longer exist."""
     if not folder.is_dir():
@@ -87,13 +78,13 @@ def _fill(
     temporary: Path,
     source_folder: Path,
     rows: Sequence[ManifestRow],
-    cycle: CycleRecord,
+    cycle: Cycle,
     now: dt.datetime,
 ) -> None:
-    description = (
+    description = cycle.description or (
         f"De syllabi van de deelnemers aan {cycle.name}, zoals intervisie-docs ze maakte."
     )
-    record = informatieobject_xml(Cycle(cycle.name, cycle.identifier, cycle.source, description))
+    record = informatieobject_xml(replace(cycle, description=description))
     target = write_file(temporary, PurePosixPath(CYCLE_RECORD), record)
     sums: list[tuple[str, str]] = [(sha256_file(target), CYCLE_RECORD)]
     for row in rows:
@@ -128,7 +119,7 @@ def archive_syllabi(
     root: Path,
     cycle_folder: str,
     rows: Sequence[ManifestRow],
-    cycle: CycleRecord,
+    cycle: Cycle,
     now: dt.datetime | None = None,
     *,
     with_docx: bool = False,

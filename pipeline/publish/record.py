@@ -16,6 +16,7 @@ from pipeline import __version__
 from pipeline.errors import OutputError, describe_os_error
 from pipeline.files import inside
 from pipeline.kinds import manifest_order
+from pipeline.publish import manifest
 from pipeline.publish.manifest import (
     ManifestRow,
     manifest_csv,
@@ -28,7 +29,7 @@ from pipeline.register.changes import Change, Comparison, changes_csv, manifest_
 from pipeline.runplan import RunPlan
 
 MANIFEST_CSV = PurePosixPath("manifest.csv")
-MANIFEST_JSON = PurePosixPath("manifest.json")
+MANIFEST_JSON = PurePosixPath(manifest.MANIFEST_JSON)
 CHANGES_CSV = PurePosixPath("wijzigingen.csv")
 
 

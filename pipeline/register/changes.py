@@ -21,12 +21,12 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.model import SignatureImage
-from pipeline.publish.manifest import ManifestRow, neutralise
+from pipeline.publish.manifest import ManifestRow, manifest_rows, neutralise, read_manifest
 
 NEW = "nieuw"
 CHANGED = "gewijzigd"
@@ -107,34 +107,17 @@ class Previous:
     gone: tuple[ManifestRow, ...]
 
 
-_ROW_FIELDS = {f.name for f in fields(ManifestRow)}
-
-
-def _rows(entries: Any) -> tuple[ManifestRow, ...]:
-    rows = []
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict):
-            try:
-                rows.append(ManifestRow(**{k: v for k, v in entry.items() if k in _ROW_FIELDS}))
-            except TypeError:
-                continue
-    return tuple(rows)
-
-
-def read_previous(manifest: Path) -> Previous | None:
+def read_previous(folder: Path) -> Previous | None:
     """None when there was no previous run (or its manifest cannot be read: then every
     document counts as new, which sends too much rather than too little)."""
-    try:
-        record = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict):
+    record = read_manifest(folder)
+    if record is None:
         return None
     version = record.get(VERSION_KEY, 0)
     return Previous(
         version if isinstance(version, int) else 0,
-        _rows(record.get("documenten")),
-        _rows(record.get(GONE_KEY)),
+        manifest_rows(record.get("documenten")),
+        manifest_rows(record.get(GONE_KEY)),
     )
 
 

@@ -17,8 +17,8 @@ import pypdf
 import pytest
 
 from pipeline.archive.check import check_archive, pdf_problems
-from pipeline.archive.mdto import read_bestand
-from pipeline.archive.write import CycleRecord, archive_syllabi
+from pipeline.archive.mdto import Cycle, read_bestand
+from pipeline.archive.write import archive_syllabi
 from pipeline.pdf.soffice import find_soffice
 from pipeline.run import PdfOptions, RunResult
 from tests.docx_text import body_lines, header_footer_text
@@ -175,7 +175,7 @@ def test_archive_keeps_the_syllabi_as_pdfa_and_checks_clean(pdf_run: RunResult) 
 def test_archive_with_docx_keeps_pdfa_and_word_each_with_mdto_and_checksum(
     pdf_run: RunResult, tmp_path: Path
 ) -> None:
-    record = CycleRecord("Intervisie voorjaar 2027", "cyclus", "Gemeente Voorbeeldstad")
+    record = Cycle("Intervisie voorjaar 2027", "cyclus", "Gemeente Voorbeeldstad")
     archived = archive_syllabi(
         pdf_run.target, tmp_path, "cyclus", pdf_run.rows, record, with_docx=True
     )
