@@ -470,8 +470,8 @@ def docxtpl_baseline(workbook: Path, output: Path, wanted: int) -> None:
     """
     from pipeline.content.themes import load_content
     from pipeline.documents.plan import plan_documents
-    from pipeline.render.prepared import render_with_docxtpl
     from pipeline.workbook.check import check_workbook
+    from tools.plain_docxtpl import render_with_docxtpl
 
     started = time.perf_counter()
     content = load_content(TEMPLATES)

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 
 import jinja2
 from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
 from lxml import etree
 from markupsafe import Markup
@@ -319,17 +319,3 @@ def _literal_delimiters(source: str) -> str:
 def _with_declaration(xml: str) -> bytes:
     """A rendered part as bytes, with the XML declaration Word expects."""
     return (xml if xml.startswith("<?xml") else XML_DECLARATION + xml).encode("utf-8")
-
-
-def render_with_docxtpl(path: Path, context: Mapping[str, Any], out: Path) -> None:
-    """The plain docxtpl way (load, render, save per document): the benchmark's baseline
-    and the reference the fast path is tested against."""
-    tpl = DocxTemplate(str(path))
-    values = dict(context)
-    signature = values.get("handtekening")
-    if isinstance(signature, SignatureImage):
-        values["handtekening"] = InlineImage(tpl, str(signature.path), width=Mm(signature.width_mm))
-    elif "handtekening" in values:
-        values["handtekening"] = ""
-    tpl.render(values, jinja_env=make_environment(), autoescape=True)
-    tpl.save(str(out))

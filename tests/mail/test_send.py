@@ -6,8 +6,6 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
-import ssl
 import subprocess
 import sys
 import threading
@@ -20,12 +18,12 @@ from typing import Any
 
 import pytest
 import trustme
-from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.run import generate
 from tests.conftest import ROOT, TEMPLATES
+from tests.smtp_server import smtp_server
 from tests.workbooks import TODAY, Book
 
 REFUSED = "weiger@voorbeeldstad.nl"
@@ -75,24 +73,15 @@ def smtp(
     ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[Recorder, int]]:
     authority, pem = ca
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(context)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     recorder = Recorder()
-    controller = Controller(
-        recorder, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True
-    )
-    controller.start()
-    monkeypatch.setenv("SSL_CERT_FILE", str(pem))  # the client trusts the test CA only
-    monkeypatch.setenv("INTERVISIE_SMTP_SERVER", "127.0.0.1")
-    monkeypatch.setenv("INTERVISIE_SMTP_POORT", str(port))
-    try:
-        yield recorder, port
-    finally:
-        recorder.release.set()
-        controller.stop()
+    with smtp_server(authority, recorder) as port:
+        monkeypatch.setenv("SSL_CERT_FILE", str(pem))  # the client trusts the test CA only
+        monkeypatch.setenv("INTERVISIE_SMTP_SERVER", "127.0.0.1")
+        monkeypatch.setenv("INTERVISIE_SMTP_POORT", str(port))
+        try:
+            yield recorder, port
+        finally:
+            recorder.release.set()
 
 
 def outbox(tmp_path: Path, refuse: bool = False) -> Path:
@@ -211,11 +200,6 @@ def test_login_with_the_password_from_the_environment(
     from aiosmtpd.smtp import AuthResult, LoginPassword
 
     authority, pem = ca
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(context)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
 
     def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"hr", b"geheim")
@@ -223,17 +207,7 @@ def test_login_with_the_password_from_the_environment(
         return AuthResult(success=ok, handled=False, message=None if ok else "535 5.7.8 Onjuist")
 
     recorder = Recorder()
-    controller = Controller(
-        recorder,
-        hostname="127.0.0.1",
-        port=port,
-        tls_context=context,
-        require_starttls=True,
-        authenticator=check,
-        auth_required=True,
-    )
-    controller.start()
-    try:
+    with smtp_server(authority, recorder, authenticator=check, auth_required=True) as port:
         monkeypatch.setenv("SSL_CERT_FILE", str(pem))
         folder = outbox(tmp_path)
         args = ["--server", "127.0.0.1", "--poort", str(port), "--gebruiker", "hr", "--echt"]
@@ -245,8 +219,6 @@ def test_login_with_the_password_from_the_environment(
         accepted = send(folder, *args)
         assert accepted.exit_code == 0, accepted.output
         assert len(recorder.message_ids()) == 13
-    finally:
-        controller.stop()
 
 
 def test_a_server_with_an_unknown_certificate_is_refused(
@@ -265,15 +237,8 @@ def test_smtps_with_implicit_tls(
     tmp_path: Path, ca: tuple[trustme.CA, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     authority, pem = ca
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(context)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port, ssl_context=context)
-    controller.start()
-    try:
+    with smtp_server(authority, recorder, implicit_tls=True) as port:
         monkeypatch.setenv("SSL_CERT_FILE", str(pem))
         folder = outbox(tmp_path)
         result = send(
@@ -288,8 +253,6 @@ def test_smtps_with_implicit_tls(
         )
         assert result.exit_code == 0, result.output
         assert len(recorder.message_ids()) == 13
-    finally:
-        controller.stop()
 
 
 def test_the_pause_throttles_between_messages(tmp_path: Path, smtp: tuple[Recorder, int]) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,10 +18,10 @@ import pytest
 from pipeline.archive.check import check_archive, pdf_problems
 from pipeline.archive.mdto import Cycle, read_bestand
 from pipeline.archive.write import archive_syllabi
-from pipeline.pdf.soffice import find_soffice
 from pipeline.run import PdfOptions, RunResult
 from tests.docx_text import body_lines, header_footer_text
 from tests.generated import generate_example
+from tests.soffice_plain import convert_plain
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -108,15 +107,7 @@ def test_pages_per_document_as_libreoffice_converts_the_docx_alone(
     letters = sorted((pdf_run.target / "uitnodigingen").glob("*.docx"))
     syllabi = sorted((pdf_run.target / "syllabi").glob("*.docx"))
     sample = [*letters[:2], letters[-1], *syllabi[:2]]
-    program = find_soffice()
-    assert program is not None
-    subprocess.run(
-        [program, f"-env:UserInstallation={(tmp_path / 'profiel').as_uri()}", "--headless",
-         "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, sample)],
-        capture_output=True, timeout=300, check=True,
-    )
-    for docx in sample:
-        alone = tmp_path / f"{docx.stem}.pdf"
+    for docx, alone in zip(sample, convert_plain(sample, tmp_path), strict=True):
         ours = docx.with_suffix(".pdf")
         assert len(pypdf.PdfReader(ours).pages) == len(pypdf.PdfReader(alone).pages), docx.name
         assert words(pdf_text(ours)) == words(pdf_text(alone)), docx.name
