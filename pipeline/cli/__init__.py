@@ -27,7 +27,8 @@ def main() -> None:
 
     Uit het werkboek (bladen Organisatie, Sessies, Deelnemers, Indeling en optioneel
     Uitkomsten) maakt dit programma uitnodigingen, draaiboeken, syllabi en
-    vervolgadviezen als Word-documenten. Begin met `intervisie nieuw-werkboek`, vul het
+    vervolgadviezen als Word-documenten, en afzeggingen voor indelingen die sinds de
+    vorige run zijn vervallen. Begin met `intervisie nieuw-werkboek`, vul het
     werkboek in, controleer het met `intervisie controleer` en maak de documenten met
     `intervisie genereer`.
     """

@@ -10,11 +10,11 @@ program never deletes or overwrites what it did not write.
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import OutputError
+from pipeline.publish.folders import cycle_key
 from pipeline.publish.manifest import MANIFEST_JSON, read_manifest, sha256_file
 
 # Files every run writes beside the documents; the manifest does not list them.
@@ -34,13 +34,7 @@ def _refuse(message: str) -> OutputError:
 def same_cycle(first: str, second: str) -> bool:
     """Names that differ only in case, accents or spacing name the same cycle (they
     share a folder, see folders.cycle_folder)."""
-
-    def fold(name: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", name)
-        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-        return " ".join(bare.casefold().split())
-
-    return fold(first) == fold(second)
+    return cycle_key(first) == cycle_key(second)
 
 
 def _is_within(path: Path, folder: Path) -> bool:
