@@ -32,8 +32,10 @@ lint: $(BIN)/intervisie ## Alleen ruff en mypy
 bench: $(BIN)/intervisie ## Meet de snelheid (1.000 en 10.000 documenten) tegen gewone docxtpl
 	$(BIN)/python -m tools.bench
 
-templates: $(BIN)/intervisie ## Bouw de Word-sjablonen opnieuw (weigert een in Word gewijzigd sjabloon; FORCEER=1 overschrijft)
+templates: $(BIN)/intervisie ## Bouw de Word-sjablonen opnieuw (weigert een in Word gewijzigd sjabloon; FORCEER=1 overschrijft) en templates/VELDEN.md
 	$(BIN)/python tools/build_templates.py $(if $(FORCEER),--forceer)
+	$(BIN)/intervisie sjablonen velden --markdown --sjablonen templates > templates/VELDEN.md.tmp
+	mv templates/VELDEN.md.tmp templates/VELDEN.md
 
 example: $(BIN)/intervisie ## Bouw inputs/voorbeeld.xlsx opnieuw uit tools/voorbeeld.toml (met controle)
 	$(BIN)/python tools/make_example.py

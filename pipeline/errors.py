@@ -234,6 +234,11 @@ class ConversionFailed(OutputError):
 
 
 class SendError(IntervisieError):
-    """The SMTP server cannot be reached or refuses the login."""
+    """The SMTP server cannot be reached, or the connection cannot be secured."""
 
     exit_code = 3
+
+
+class SendSettingsError(SendError):
+    """The server refuses the login or the sender: a setting to fix, not a verdict on
+    any message (nothing is marked refused)."""

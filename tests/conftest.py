@@ -40,3 +40,26 @@ def example_run(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-un
     from tests.generated import generate_example
 
     return generate_example(tmp_path_factory.mktemp("uitvoer"))
+
+
+@pytest.fixture(scope="session")
+def smtp_ca(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A test certificate authority; the client trusts it through SSL_CERT_FILE."""
+    from tests.smtp_server import new_ca
+
+    return new_ca(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture
+def smtp(smtp_ca, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A real SMTP server on 127.0.0.1 with STARTTLS (tests/smtp_server.py): yields
+    (Recorder, port); INTERVISIE_SMTP_SERVER/POORT point at it."""
+    from tests.smtp_server import Recorder, serving
+
+    authority, pem = smtp_ca
+    recorder = Recorder()
+    with serving(recorder, authority) as port:
+        monkeypatch.setenv("SSL_CERT_FILE", str(pem))  # the client trusts the test CA only
+        monkeypatch.setenv("INTERVISIE_SMTP_SERVER", "127.0.0.1")
+        monkeypatch.setenv("INTERVISIE_SMTP_POORT", str(port))
+        yield recorder, port

@@ -14,6 +14,7 @@ import click
 
 from pipeline.cli import nl
 from pipeline.errors import IntervisieError, Problem, TemplatesInvalid, WorkbookInvalid, plural
+from pipeline.workbook.markup import copy_path
 
 nl.install()  # before any command is defined: click's own texts in Dutch
 
@@ -65,19 +66,34 @@ def report(problems: Sequence[Problem]) -> None:
 
 
 
+def report_invalid(exc: WorkbookInvalid, nothing_written: str = "") -> None:
+    report(exc.problems)
+    click.echo(
+        f"Het werkboek is niet in orde: {plural(len(exc.errors), 'fout', 'fouten')}, "
+        f"{plural(len(exc.warnings), 'waarschuwing', 'waarschuwingen')}.{nothing_written}",
+        err=True,
+    )
+
+
+def _markup_hint(workbook: Path) -> str:
+    return (
+        f"Tip: `intervisie controleer {console(workbook)} --markeer` schrijft een kopie "
+        f"van het werkboek met elk probleem gemarkeerd in zijn cel: "
+        f"{console(copy_path(workbook))}"
+    )
+
+
 @contextmanager
-def errors(writes: bool = False) -> Iterator[None]:
-    """Map our exceptions to Dutch messages and exit codes; nothing else is caught."""
+def errors(writes: bool = False, workbook: Path | None = None) -> Iterator[None]:
+    """Map our exceptions to Dutch messages and exit codes; nothing else is caught.
+    With `workbook`, a refused workbook gets the hint to mark its problems in a copy."""
     nothing_written = " Er is niets geschreven." if writes else ""
     try:
         yield
     except WorkbookInvalid as exc:
-        report(exc.problems)
-        click.echo(
-            f"Het werkboek is niet in orde: {plural(len(exc.errors), 'fout', 'fouten')}, "
-            f"{plural(len(exc.warnings), 'waarschuwing', 'waarschuwingen')}.{nothing_written}",
-            err=True,
-        )
+        report_invalid(exc, nothing_written)
+        if workbook is not None:
+            click.echo(_markup_hint(workbook), err=True)
         sys.exit(exc.exit_code)
     except TemplatesInvalid as exc:
         for problem in exc.problems:

@@ -174,7 +174,7 @@ def genereer(
     def on_plan(total: int) -> None:
         start_bar(total, "Documenten maken")
 
-    with errors(writes=True):
+    with errors(writes=True, workbook=werkboek):
         try:
             result = generate(
                 werkboek,

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import os
-import smtplib
 import sys
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from pipeline.cli.common import CONTEXT, OPTIONS, errors
-from pipeline.errors import SendError, plural
+from pipeline.errors import plural
 from pipeline.kinds import MAIL
-from pipeline.mail.send import (
-    LOCAL_HOSTS,
-    Server,
-    connect,
-    default_ledger,
-    send_outbox,
-)
+from pipeline.mail.send import LOCAL_HOSTS, default_ledger, send_outbox
+from pipeline.mail.smtp import Server, SmtpSession
 from pipeline.register.changes import CHANGED, GONE, NEW
 from pipeline.run import RunResult
 
@@ -104,7 +97,7 @@ def verstuur(
     alleen uit de omgevingsvariabele INTERVISIE_SMTP_WACHTWOORD of wordt gevraagd.
     """
     ledger = verzendlog or default_ledger(map_)
-    opener: Callable[[], smtplib.SMTP] | None = None
+    session: SmtpSession | None = None
     if echt:
         if not server:
             raise click.UsageError(f"geef --server of zet {ENV_SERVER}.")
@@ -114,16 +107,12 @@ def verstuur(
         if gebruiker and password is None:
             password = click.prompt(f"Wachtwoord voor {gebruiker}", hide_input=True, err=True)
         settings = Server(server, poort or _PORTS[beveiliging], beveiliging, gebruiker, password)
-
-        def opener_() -> smtplib.SMTP:
-            return connect(settings)
-
-        opener = opener_
+        session = SmtpSession(settings)
     with errors():
         outcome = send_outbox(
             map_,
             ledger,
-            opener,
+            session,
             pause=pauze,
             resend_uncertain=resend_uncertain,
             on_sent=lambda m: click.echo(f"verstuurd: {m.path.name} -> {m.recipient}"),
@@ -132,14 +121,18 @@ def verstuur(
         click.echo(f"zou versturen: {line}")
     for line in outcome.refused:
         click.echo(f"GEWEIGERD: {line}", err=True)
+    for line in outcome.not_sent:
+        click.echo(
+            f"NIET VERSTUURD: {line}: de server nam het bericht niet aan; "
+            "de volgende keer wordt het opnieuw geprobeerd",
+            err=True,
+        )
     for line in outcome.uncertain:
         click.echo(
-            f"ONZEKER: {line}: de vorige verzending werd onderbroken; niet opnieuw verstuurd "
+            f"ONZEKER: {line}; niet opnieuw verstuurd "
             "(controleer bij de ontvanger, daarna eventueel --ook-onzeker)",
             err=True,
         )
-    if outcome.stopped:
-        click.echo(f"FOUT: gestopt: {outcome.stopped}", err=True)
     if not echt:
         click.echo(
             f"Proefrun: {plural(len(outcome.would_send), 'bericht zou', 'berichten zouden')} "
@@ -148,10 +141,9 @@ def verstuur(
     else:
         click.echo(
             f"Klaar: {len(outcome.sent)} verstuurd, {len(outcome.already)} al eerder verstuurd, "
-            f"{len(outcome.refused)} geweigerd, {len(outcome.uncertain)} onzeker."
+            f"{len(outcome.refused)} geweigerd, {len(outcome.not_sent)} niet verstuurd "
+            f"(later opnieuw), {len(outcome.uncertain)} onzeker."
         )
     click.echo(f"Verzendlog: {ledger}")
-    if outcome.stopped:
-        sys.exit(SendError.exit_code)
-    if outcome.refused or outcome.uncertain:
+    if outcome.refused or outcome.uncertain or outcome.not_sent:
         sys.exit(1)

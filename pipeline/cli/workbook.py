@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -10,15 +12,25 @@ import click
 from pipeline.cli.common import (
     CONTEXT,
     OPTIONS,
+    console,
     errors,
     report,
+    report_invalid,
     templates_option,
     workbook_argument,
 )
 from pipeline.content.themes import load_content
-from pipeline.errors import IntervisieError, OutputError, describe_os_error, plural
+from pipeline.errors import (
+    IntervisieError,
+    OutputError,
+    Problem,
+    WorkbookInvalid,
+    describe_os_error,
+    plural,
+)
 from pipeline.run import check, restore_after_killed_runs
 from pipeline.workbook.empty import write_empty_workbook
+from pipeline.workbook.markup import write_marked_copy
 
 
 @click.command(
@@ -37,17 +49,32 @@ from pipeline.workbook.empty import write_empty_workbook
     help="Uitvoermap van genereer: een map die een afgebroken run liet ontbreken, wordt "
     "eerst teruggezet.",
 )
+@click.option(
+    "--markeer",
+    is_flag=True,
+    help="Schrijf naast het werkboek een kopie <naam>-controle.xlsx met elk probleem "
+    "gemarkeerd in zijn cel (opmerking; fout rood, waarschuwing oranje) en een eerste "
+    "blad Controle met alle problemen. Het werkboek zelf blijft ongewijzigd.",
+)
 @templates_option()
-def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
+def controleer(werkboek: Path, output: Path, markeer: bool, templates_dir: Path) -> None:
     """Controleer WERKBOEK op alle regels en meld alle problemen tegelijk.
 
     Elke fout noemt blad, rij en kolom. Waarschuwingen staan erna. Afsluitcode 0 als het
-    werkboek in orde is, 1 als er fouten zijn.
+    werkboek in orde is, 1 als er fouten zijn, 2 als de kopie van --markeer niet
+    geschreven kan worden.
     """
     with errors():
         for folder in restore_after_killed_runs(output):
             click.echo(f"Teruggezet na een afgebroken run: {folder}", err=True)
-        _, result = check(werkboek, templates_dir, dt.date.today())
+        try:
+            _, result = check(werkboek, templates_dir, dt.date.today())
+        except WorkbookInvalid as exc:
+            if not markeer:
+                raise
+            report_invalid(exc)
+            _write_markup(werkboek, exc.problems)
+            sys.exit(exc.exit_code)
         report(result.warnings)
         cycle = result.cycle
         click.echo(
@@ -55,6 +82,20 @@ def controleer(werkboek: Path, output: Path, templates_dir: Path) -> None:
             f"deelnemers, {len(cycle.bookings)} indelingen, "
             f"{plural(len(result.warnings), 'waarschuwing', 'waarschuwingen')}."
         )
+        if markeer:
+            _write_markup(werkboek, result.warnings)
+
+
+def _write_markup(workbook: Path, problems: Sequence[Problem]) -> None:
+    copy = write_marked_copy(workbook, problems)
+    if not copy.listed:
+        click.echo(f"Kopie geschreven: {console(copy.path)} (geen problemen gevonden).")
+        return
+    click.echo(
+        f"Kopie met de problemen gemarkeerd: {console(copy.path)} "
+        f"({plural(copy.listed, 'probleem', 'problemen')} op het blad Controle, waarvan "
+        f"{copy.cells} in een cel en {copy.rows} op een rij)."
+    )
 
 
 

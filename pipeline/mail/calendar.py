@@ -9,7 +9,6 @@ input gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -108,19 +107,43 @@ def _calendar(event: Event, method: str, sequence: int, stamp: dt.datetime) -> b
         vevent.add_component(alarm)
     calendar.add_component(vevent)
     data = bytes(calendar.to_ical())
-    # The VTIMEZONE goes before the event; serialised once per year range, as it is
-    # most of the work of an invitation.
+    # The VTIMEZONE goes before the event (icalendar would write it after), and is the
+    # same constant bytes in every file.
     at = data.index(b"BEGIN:VEVENT")
-    return data[:at] + _timezone(event.start.year, event.end.year) + data[at:]
+    return data[:at] + VTIMEZONE + data[at:]
 
 
-@functools.lru_cache(maxsize=16)
-def _timezone(first_year: int, last_year: int) -> bytes:
-    """The VTIMEZONE for the years around an event: compact, with its DST rules."""
-    zone = icalendar.Timezone.from_tzid(
-        TIMEZONE, first_date=dt.date(first_year - 1, 1, 1), last_date=dt.date(last_year + 2, 1, 1)
+def _observance(
+    component: type[icalendar.TimezoneStandard | icalendar.TimezoneDaylight],
+    name: str,
+    start: dt.datetime,
+    offsets: tuple[int, int],
+) -> icalendar.cal.Component:
+    observance = component()
+    observance.add("tzname", name)
+    observance.add("tzoffsetfrom", dt.timedelta(hours=offsets[0]))
+    observance.add("tzoffsetto", dt.timedelta(hours=offsets[1]))
+    observance.add("dtstart", start)
+    observance.add("rrule", {"freq": "yearly", "bymonth": start.month, "byday": "-1SU"})
+    return observance
+
+
+def _vtimezone() -> bytes:
+    """Europe/Amsterdam as a rule, the form Outlook expects (as in ical4j's Outlook zone
+    files): summer time from the last Sunday of March 02:00 to the last Sunday of October
+    03:00, the EU rule since 1996. No RDATE lists, so it holds for any year."""
+    zone = icalendar.Timezone()
+    zone.add("tzid", TIMEZONE)
+    zone.add_component(
+        _observance(icalendar.TimezoneDaylight, "CEST", dt.datetime(1996, 3, 31, 2), (1, 2))
+    )
+    zone.add_component(
+        _observance(icalendar.TimezoneStandard, "CET", dt.datetime(1996, 10, 27, 3), (2, 1))
     )
     return bytes(zone.to_ical())
+
+
+VTIMEZONE = _vtimezone()
 
 
 def request(event: Event, sequence: int, stamp: dt.datetime) -> bytes:

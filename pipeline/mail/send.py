@@ -3,16 +3,17 @@
 Per message: a 'bezig' line in the ledger (fsync'd), the SMTP transaction, then the
 result line. The one window nothing can close is between the server's 250 and our
 result line: a crash there leaves 'bezig', and such a message is reported as uncertain
-and not sent again unless asked (see ledger.py). Refusals are per recipient; the rest
-still goes.
+and not sent again unless asked (see ledger.py). What a server reply means (sent,
+refused, not sent, uncertain, or a setting that stops the run) is decided in smtp.py;
+refusals and temporary failures are per message, the rest still goes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
-import smtplib
-import ssl
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,22 +21,12 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from pipeline.errors import OutputError, SendError, describe_os_error
+from pipeline.errors import IntervisieError, OutputError, describe_os_error
 from pipeline.mail.ledger import BUSY, FAILED, REFUSED, SENT, UNCERTAIN, Entry, Ledger
-from pipeline.mail.outbox import for_sending
+from pipeline.mail.smtp import Reply, Result, SmtpSession
 
 LEDGER_SUFFIX = ".verzendlog.csv"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
-@dataclass(frozen=True)
-class Server:
-    host: str
-    port: int
-    security: str  # "starttls", "smtps" or "geen" (127.0.0.1 only)
-    user: str | None
-    password: str | None
-    timeout: float = 60.0
 
 
 def default_ledger(outbox: Path) -> Path:
@@ -47,47 +38,6 @@ def default_ledger(outbox: Path) -> Path:
     return outbox / "verzendlog.csv"
 
 
-def _open(server: Server) -> smtplib.SMTP:
-    context = ssl.create_default_context()
-    smtp: smtplib.SMTP | None = None
-    try:
-        if server.security == "smtps":
-            smtp = smtplib.SMTP_SSL(
-                server.host, server.port, timeout=server.timeout, context=context
-            )
-        else:
-            smtp = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
-            if server.security == "starttls":
-                smtp.starttls(context=context)
-        if server.user:
-            smtp.login(server.user, server.password or "")
-        return smtp
-    except BaseException:
-        if smtp is not None:
-            smtp.close()
-        raise
-
-
-def connect(server: Server) -> smtplib.SMTP:
-    """An open, secured and logged-in connection; SendError in Dutch otherwise."""
-    try:
-        return _open(server)
-    except smtplib.SMTPAuthenticationError:
-        raise SendError(
-            f"de server {server.host} weigert de aanmelding van '{server.user}'"
-        ) from None
-    except smtplib.SMTPNotSupportedError:
-        raise SendError(f"de server {server.host} ondersteunt STARTTLS niet") from None
-    except ssl.SSLError as exc:
-        raise SendError(
-            f"geen veilige verbinding met {server.host}: het certificaat klopt niet ({exc.reason})"
-        ) from None
-    except (OSError, smtplib.SMTPException) as exc:
-        raise SendError(
-            f"kan geen verbinding maken met {server.host}:{server.port} ({exc})"
-        ) from None
-
-
 @dataclass
 class SendReport:
     """What one run of `verstuur` did, per category the file names or details."""
@@ -96,8 +46,8 @@ class SendReport:
     would_send: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # "recipient: reason (file)"
-    uncertain: list[str] = field(default_factory=list)
-    stopped: str | None = None  # why the run stopped before the end
+    uncertain: list[str] = field(default_factory=list)  # "file (recipient): why"
+    not_sent: list[str] = field(default_factory=list)  # "recipient: reason (file)", retried
 
 
 @dataclass(frozen=True)
@@ -123,97 +73,95 @@ def read_outbox(folder: Path) -> Iterator[Message]:
         headers = parser.parsebytes(data, headersonly=True)
         try:
             message_id = str(headers.get("Message-ID", "")).strip()
-            to, sender = headers["To"].addresses[0], headers["From"].addresses[0]
+            [to], [sender] = headers["To"].addresses, headers["From"].addresses
         except (AttributeError, IndexError, KeyError, TypeError, ValueError):
             message_id = ""
-        if not message_id or "@" not in to.addr_spec or "@" not in sender.addr_spec:
+        head = data.partition(b"\r\n\r\n")[0]
+        recipient = _literal(head, "To", to.addr_spec) if message_id else None
+        from_ = _literal(head, "From", sender.addr_spec) if message_id else None
+        if recipient is None or from_ is None:
             raise OutputError(
                 f"'{path.name}' is geen bericht van `genereer --mail`: Message-ID, From of To "
                 "ontbreekt of klopt niet; er is niets verstuurd"
             )
-        yield Message(
-            path, message_id, sender.addr_spec, to.addr_spec, hashlib.sha256(data).hexdigest()
-        )
+        yield Message(path, message_id, from_, recipient, hashlib.sha256(data).hexdigest())
 
 
-def _reason(code: int, text: bytes | str) -> str:
-    detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    return f"{code} {' '.join(detail.split())}"
+_ADDR_SPEC = re.compile(r"[^\s\"<>()@,;:\\\[\]]+@[^\s\"<>()@,;:\\\[\]]+")
+_UNFOLD = re.compile(rb"\r?\n[ \t]")
+
+
+def _literal(head: bytes, name: str, address: str) -> str | None:
+    """The envelope address only when it stands in the raw header as written (inside <>
+    or alone): never an address that appears only after decoding an encoded word such as
+    '=?utf-8?q?jan=40elders.nl?='. UTF-8 headers (SMTPUTF8) are read as UTF-8."""
+    try:
+        text = address.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return None
+    field = re.search(rb"(?im)^" + name.encode() + rb":(.*(?:\r?\n[ \t].*)*)", head)
+    if field is None or not _ADDR_SPEC.fullmatch(text):
+        return None
+    value = _UNFOLD.sub(b" ", field.group(1)).strip()
+    raw = text.encode("utf-8")
+    return text if value == raw or b"<" + raw + b">" in value else None
 
 
 def send_outbox(
     folder: Path,
     ledger_path: Path,
-    open_connection: Callable[[], smtplib.SMTP] | None,
+    session: SmtpSession | None,
     *,
     pause: float = 1.0,
     resend_uncertain: bool = False,
     on_sent: Callable[[Message], None] | None = None,
 ) -> SendReport:
-    """Send every message of `folder` not sent before; `open_connection` None is a dry run."""
+    """Send every message of `folder` not sent before; `session` None is a dry run."""
     outcome = SendReport()
-    smtp: smtplib.SMTP | None = None
-    try:
-        with Ledger(ledger_path) as ledger:
-            earlier = ledger.last_results()
-            seen: set[str] = set()
-            # Every message is checked before the first one goes.
-            for message in list(read_outbox(folder)):
-                name = message.path.name
-                if message.message_id in seen:  # the same message twice in the folder
-                    outcome.already.append(name)
-                    continue
-                seen.add(message.message_id)
-                before = earlier.get(message.message_id)
-                if before is not None and before.result == SENT:
-                    outcome.already.append(name)
-                    continue
-                if before is not None and before.result == REFUSED:
-                    outcome.refused.append(
-                        f"{message.recipient}: eerder geweigerd, {before.detail}"
-                    )
-                    continue
-                if (
-                    before is not None
-                    and before.result in (BUSY, UNCERTAIN)
-                    and not resend_uncertain
-                ):
-                    outcome.uncertain.append(f"{name} ({message.recipient})")
-                    continue
-                if open_connection is None:
-                    outcome.would_send.append(f"{name} -> {message.recipient}")
-                    continue
-                if smtp is None:
-                    smtp = open_connection()
-                if outcome.sent or outcome.refused:
-                    time.sleep(pause)  # throttle: most servers limit messages per minute
-                entry = Entry(message.message_id, message.recipient, message.sha256, name, BUSY)
-                data = _read(message.path)
-                if hashlib.sha256(data).hexdigest() != message.sha256:
-                    raise OutputError(f"'{name}' is tijdens het versturen veranderd")
-                ledger.record(entry)
-                try:
-                    smtp.sendmail(message.sender, [message.recipient], for_sending(data))
-                except smtplib.SMTPRecipientsRefused as exc:
-                    code, text = next(iter(exc.recipients.values()))
-                    _refused(ledger, entry, outcome, code, text)
-                except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-                    _refused(ledger, entry, outcome, exc.smtp_code, exc.smtp_error)
-                except (OSError, smtplib.SMTPException) as exc:
-                    ledger.record(_with(entry, UNCERTAIN, str(exc)))
-                    outcome.uncertain.append(f"{name} ({message.recipient})")
-                    outcome.stopped = f"de verbinding met de server is verbroken ({exc})"
-                    break
-                else:
-                    ledger.record(_with(entry, SENT))
-                    outcome.sent.append(name)
-                    if on_sent:
-                        on_sent(message)
-    finally:
-        if smtp is not None:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
-                smtp.quit()
-            smtp.close()
+    with Ledger(ledger_path) as ledger, session or contextlib.nullcontext():
+        earlier = ledger.last_results()
+        seen: set[str] = set()
+        # Every message is checked before the first one goes.
+        for message in list(read_outbox(folder)):
+            name = message.path.name
+            if message.message_id in seen:  # the same message twice in the folder
+                outcome.already.append(name)
+                continue
+            seen.add(message.message_id)
+            before = earlier.get(message.message_id)
+            if before is not None and before.result == SENT:
+                outcome.already.append(name)
+                continue
+            if before is not None and before.result == REFUSED:
+                outcome.refused.append(f"{message.recipient}: eerder geweigerd, {before.detail}")
+                continue
+            if before is not None and before.result in (BUSY, UNCERTAIN) and not resend_uncertain:
+                outcome.uncertain.append(
+                    f"{name} ({message.recipient}): de vorige verzending werd onderbroken"
+                )
+                continue
+            if session is None:
+                outcome.would_send.append(f"{name} -> {message.recipient}")
+                continue
+            if outcome.sent or outcome.refused or outcome.not_sent:
+                time.sleep(pause)  # throttle: most servers limit messages per minute
+            entry = Entry(message.message_id, message.recipient, message.sha256, name, BUSY)
+            data = _read(message.path)
+            if hashlib.sha256(data).hexdigest() != message.sha256:
+                raise OutputError(f"'{name}' is tijdens het versturen veranderd")
+            ledger.record(entry)
+            # --- SMTP exchange (h16s): one deliver, its Result mapped onto the CSV ledger ---
+            try:
+                reply = session.deliver(
+                    message.sender, [message.recipient], data, dt.datetime.now(dt.UTC)
+                )
+            except IntervisieError as exc:  # a setting or connection problem: it did not go
+                ledger.record(_with(entry, FAILED, f"niet verzonden: {exc}"))
+                raise
+            _record(ledger, entry, outcome, reply)
+            if reply.result is Result.SENT and on_sent:
+                on_sent(message)
+            # --- end of the SMTP exchange ---
     return outcome
 
 
@@ -221,12 +169,20 @@ def _with(entry: Entry, result: str, detail: str = "") -> Entry:
     return Entry(entry.message_id, entry.recipient, entry.sha256, entry.filename, result, detail)
 
 
-def _refused(
-    ledger: Ledger, entry: Entry, outcome: SendReport, code: int, text: bytes | str
-) -> None:
-    """A refusal before the message was accepted: it did not go. 5xx is final; 4xx is
-    temporary and tried again by the next run."""
-    reason = _reason(code, text)
-    ledger.record(_with(entry, REFUSED if code >= 500 else FAILED, reason))
-    kind = "geweigerd" if code >= 500 else "tijdelijk geweigerd, volgende keer opnieuw"
-    outcome.refused.append(f"{entry.recipient}: {kind}: {reason} ({entry.filename})")
+def _record(ledger: Ledger, entry: Entry, outcome: SendReport, reply: Reply) -> None:
+    """The reply in the ledger and the outcome: REFUSED is final until the address is
+    fixed; NOT_SENT ('fout') is tried again by the next run; UNCERTAIN is not."""
+    reason = f"{reply.code} {reply.detail}" if reply.code is not None else reply.detail
+    where = f"{entry.recipient}: {reason} ({entry.filename})"
+    if reply.result is Result.SENT:
+        ledger.record(_with(entry, SENT))
+        outcome.sent.append(entry.filename)
+    elif reply.result is Result.REFUSED:
+        ledger.record(_with(entry, REFUSED, reason))
+        outcome.refused.append(f"{entry.recipient}: geweigerd: {reason} ({entry.filename})")
+    elif reply.result is Result.NOT_SENT:
+        ledger.record(_with(entry, FAILED, reason))
+        outcome.not_sent.append(where)
+    else:
+        ledger.record(_with(entry, UNCERTAIN, reason))
+        outcome.uncertain.append(f"{entry.filename} ({entry.recipient}): {reply.detail}")

@@ -28,13 +28,25 @@ from pipeline.documents.plan import (
 )
 from pipeline.documents.sample import sample_cycle
 from pipeline.errors import TemplateProblem, TemplatesInvalid
-from pipeline.render.names import shape_of, unknown_attributes
-from pipeline.render.prepared import PreparedTemplate, make_environment
+from pipeline.model import Cycle
+from pipeline.render.names import closest_name, shape_of, unknown_names
+from pipeline.render.prepared import (
+    PreparedTemplate,
+    make_environment,
+    paragraph_lines,
+    paragraph_text,
+)
 
 
 def _sample_jobs(content: Content) -> dict[Kind, list[DocumentJob]]:
+    return jobs_by_kind(sample_cycle(content), content)
+
+
+def jobs_by_kind(cycle: Cycle, content: Content) -> dict[Kind, list[DocumentJob]]:
+    """Every document of `cycle` by kind, with two cancellation letters (the first
+    session, the first two people: one with a place, one without) for the kind a run only
+    makes after a change."""
     jobs: dict[Kind, list[DocumentJob]] = {kind: [] for kind in Kind}
-    cycle = sample_cycle(content)
     for job in plan_documents(cycle, content).jobs:
         jobs[job.kind].append(job)
     session = cycle.sessions[0]
@@ -46,7 +58,9 @@ def _sample_jobs(content: Content) -> dict[Kind, list[DocumentJob]]:
                 session.sessie, f"Intervisie ({session.sessie})", session.start, session.end, place
             ),
         )
-        for person, place in zip(cycle.people[:2], ("Raadzaal, Markt 1", ""), strict=True)
+        for person, place in zip(
+            cycle.people[:2], (session.locatie or "Raadzaal, Markt 1", ""), strict=True
+        )
     ]
     jobs[Kind.AFZEGGING] = list(iter_cancellations(cycle, content, cancelled))
     return jobs
@@ -92,6 +106,11 @@ def _tags_in_other_parts(path: Path, rendered: set[str]) -> list[TemplateProblem
     return problems
 
 
+def _unknown_message(name: str, suggestion: str | None) -> str:
+    hint = f"; bedoelt u `{suggestion}`?" if suggestion else ""
+    return f"gebruikt de onbekende variabele '{name}'{hint}"
+
+
 def check_template(
     path: Path, contexts: Sequence[Mapping[str, Any]], env: jinja2.Environment
 ) -> tuple[PreparedTemplate | None, list[TemplateProblem]]:
@@ -106,23 +125,29 @@ def check_template(
     problems = _tags_in_other_parts(path, {part.name for part in prepared.parts})
     provided = set(context) | set(env.globals)
     for part in prepared.parts:
-        tree = env.parse(part.source)
+        marked = paragraph_lines(part.source)  # line numbers name the paragraph
+        tree = env.parse(marked)
         # Jinja counts a name set inside an {% if %} as read from outside; every name the
         # template binds itself (set, for, macro arguments) is its own, not unknown.
         bound = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
         for name in sorted(meta.find_undeclared_variables(tree) - provided - bound):
+            lineno = min(n.lineno for n in tree.find_all(nodes.Name) if n.name == name)
             problems.append(
                 TemplateProblem(
-                    f"gebruikt de onbekende variabele '{name}'",
+                    _unknown_message(name, closest_name(name, context)),
                     path.name,
                     f"beschikbaar: {', '.join(sorted(context))}",
                     part=part.name,
+                    paragraph=paragraph_text(marked, lineno),
                 )
             )
-        for dotted in unknown_attributes(tree, shape):
+        for unknown in unknown_names(tree, shape):
             problems.append(
                 TemplateProblem(
-                    f"gebruikt de onbekende variabele '{dotted}'", path.name, part=part.name
+                    _unknown_message(unknown.dotted, unknown.suggestion),
+                    path.name,
+                    part=part.name,
+                    paragraph=paragraph_text(marked, unknown.lineno),
                 )
             )
         for name in _forbidden(tree):

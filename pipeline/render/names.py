@@ -8,11 +8,29 @@ loop variables included, and every attribute the shape does not know is reported
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import nodes
+
+
+def value_kind(value: Any) -> str | None:
+    """What kind of value a context holds (for the field guide); None for None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):  # Markup (a signature) is a str too, but not text
+        return "text" if type(value) is str else "markup"
+    if isinstance(value, Mapping):
+        return "mapping"
+    if isinstance(value, list | tuple):
+        return "list"
+    return type(value).__name__
 
 
 @dataclass
@@ -22,8 +40,12 @@ class Shape:
     keys: dict[str, Shape] | None = None  # a dict
     items: Shape | None = None  # a list (None: never seen non-empty)
     known: bool = True  # False: no claim can be made (loop helpers, filters, sets)
+    kinds: set[str] = field(default_factory=set)  # value_kind of every value seen
 
     def merge(self, value: Any) -> Shape:
+        kind = value_kind(value)
+        if kind is not None:
+            self.kinds.add(kind)
         if isinstance(value, Mapping):
             if self.keys is None:
                 self.keys = {}
@@ -44,6 +66,12 @@ class Shape:
 
     def element(self) -> Shape:
         return self.items if self.known and self.items is not None else UNKNOWN
+
+    def closest(self, name: str) -> str | None:
+        """The known key most like `name` (a misspelling's intended name), if any."""
+        if not self.known or not self.keys:
+            return None
+        return closest_name(name, self.keys)
 
 
 UNKNOWN = Shape(known=False)
@@ -83,10 +111,25 @@ def _bound_names(node: nodes.Macro | nodes.CallBlock | nodes.With) -> list[str]:
     return [*names, "caller", "varargs", "kwargs"]
 
 
+@dataclass(frozen=True)
+class UnknownName:
+    """A dotted name the contexts lack, where it is first used, and the likely intent."""
+
+    dotted: str  # as the template writes it: `d.afdelnig`
+    lineno: int
+    suggestion: str | None  # `d.afdeling`
+
+
+def closest_name(name: str, known: Iterable[str]) -> str | None:
+    """The known name most like `name`, for 'bedoelt u ...?'."""
+    found = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
 class _Walker:
     def __init__(self, root: Shape) -> None:
         self.root = root
-        self.unknown: list[str] = []
+        self.unknown: list[UnknownName] = []
 
     def resolve(self, node: nodes.Node, scope: dict[str, Shape]) -> Shape:
         if isinstance(node, nodes.Name):
@@ -104,7 +147,9 @@ class _Walker:
         owner = self.resolve(owner_node, scope)
         found = owner.attribute(attribute)
         if found is None:
-            self.unknown.append(_text(node))
+            closest = owner.closest(attribute)
+            suggestion = f"{_text(owner_node)}.{closest}" if closest else None
+            self.unknown.append(UnknownName(_text(node), node.lineno, suggestion))
             return UNKNOWN
         return found
 
@@ -141,8 +186,18 @@ class _Walker:
             self.visit(child, scope)
 
 
-def unknown_attributes(tree: nodes.Template, root: Shape) -> list[str]:
-    """Dotted names (`ontvanger.afdelnig`) the template reads but the contexts lack."""
+def unknown_names(tree: nodes.Template, root: Shape) -> list[UnknownName]:
+    """Every dotted name (`ontvanger.afdelnig`) the template reads but the contexts lack,
+    once, at its first use, sorted by name."""
     walker = _Walker(root)
     walker.visit(tree, {})
-    return sorted(set(walker.unknown))
+    first: dict[str, UnknownName] = {}
+    for unknown in walker.unknown:
+        if unknown.dotted not in first or unknown.lineno < first[unknown.dotted].lineno:
+            first[unknown.dotted] = unknown
+    return [first[name] for name in sorted(first)]
+
+
+def unknown_attributes(tree: nodes.Template, root: Shape) -> list[str]:
+    """Dotted names (`ontvanger.afdelnig`) the template reads but the contexts lack."""
+    return [unknown.dotted for unknown in unknown_names(tree, root)]

@@ -102,9 +102,15 @@ def undefined_message(message: str) -> str:
     return f"onbekende variabele ({message})"
 
 
+def paragraph_lines(source: str) -> str:
+    """The source with every paragraph on its own line: a Jinja line number then names
+    the paragraph (see paragraph_text)."""
+    return _PARAGRAPH_START.sub(r"\n<w:p\1", source)
+
+
 def _error_paragraph(env: jinja2.Environment, source: str) -> str:
     """The paragraph holding a syntax error: compile again with one paragraph per line."""
-    marked = _PARAGRAPH_START.sub(r"\n<w:p\1", source)
+    marked = paragraph_lines(source)
     try:
         env.from_string(marked)
     except jinja2.TemplateSyntaxError as exc:
@@ -118,7 +124,7 @@ _LIMIT_SEARCH_SECONDS = 1.0
 def _limit_paragraph(env: jinja2.Environment, source: str, context: Mapping[str, Any]) -> str:
     """Where a template went past a bound: render it again, one paragraph per line and
     with a short budget, and read the line from the traceback Jinja rewrites."""
-    marked = _PARAGRAPH_START.sub(r"\n<w:p\1", source)
+    marked = paragraph_lines(source)
     try:
         with time_budget(_LIMIT_SEARCH_SECONDS, fresh=True):
             render_bounded(env.from_string(marked), dict(context))

@@ -146,3 +146,48 @@ def test_the_cancellation_letter_is_required(tmp_path: Path, content: Content) -
     folder = copy_templates(tmp_path)
     (folder / "afzegging.docx").unlink()
     assert any("afzegging.docx" in str(p) for p in check_templates(folder, content))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "De sessie begint om {{ sessie.begintjd }} uur.",
+            "sjabloon 'draaiboek.docx', in de tekst ('word/document.xml'), in de alinea "
+            "'De sessie begint om {{ sessie.begintjd }} uur.': gebruikt de onbekende "
+            "variabele 'sessie.begintjd'; bedoelt u `sessie.begintijd`?",
+        ),
+        (
+            "{% for d in deelnemers %}{{ d.afdelnig }}{% endfor %}",
+            "sjabloon 'draaiboek.docx', in de tekst ('word/document.xml'), in de alinea "
+            "'{% for d in deelnemers %}{{ d.afdelnig }}{% endfor %}': gebruikt de onbekende "
+            "variabele 'd.afdelnig'; bedoelt u `d.afdeling`?",
+        ),
+        (
+            "{{ sessie.xyz }}",
+            "sjabloon 'draaiboek.docx', in de tekst ('word/document.xml'), in de alinea "
+            "'{{ sessie.xyz }}': gebruikt de onbekende variabele 'sessie.xyz'",
+        ),
+    ],
+    ids=["nested", "loop-variable", "nothing-close"],
+)
+def test_an_unknown_field_names_the_closest_known_one_and_its_paragraph(
+    tmp_path: Path, content: Content, text: str, expected: str
+) -> None:
+    folder = copy_templates(tmp_path)
+    add_paragraph(folder / "draaiboek.docx", "Een gewone alinea ervoor.")
+    add_paragraph(folder / "draaiboek.docx", text)
+    assert [str(p) for p in check_templates(folder, content)] == [expected]
+
+
+def test_an_unknown_top_level_name_names_the_closest_known_one(
+    tmp_path: Path, content: Content
+) -> None:
+    folder = copy_templates(tmp_path)
+    add_paragraph(folder / "syllabus.docx", "Beste {{ lezr.naam }},")
+    (problem,) = check_templates(folder, content)
+    assert str(problem).startswith(
+        "sjabloon 'syllabus.docx', in de tekst ('word/document.xml'), in de alinea "
+        "'Beste {{ lezr.naam }},': gebruikt de onbekende variabele 'lezr'; bedoelt u "
+        "`lezer`? (beschikbaar: algemeen, cyclus, documenttitel, lezer, methode, "
+    )
