@@ -209,6 +209,30 @@ class OutputError(IntervisieError):
     exit_code = 2
 
 
+class TemplateLimit(IntervisieError):
+    """A template went past a bound while it was filled in; the message is Dutch and says
+    which (the renderer turns it into a TemplateProblem naming the template)."""
+
+
+class LibreOfficeMissing(IntervisieError):
+    """--pdf asked for, but soffice is not installed."""
+
+    def __init__(self, install_command: str) -> None:
+        super().__init__(
+            "voor PDF (--pdf) is LibreOffice nodig, maar 'soffice' is niet gevonden. "
+            f"Installeer het met: {install_command} (of maak de documenten zonder --pdf). "
+            "Er is niets geschreven."
+        )
+        self.install_command = install_command
+
+    def __reduce__(self) -> tuple[type[LibreOfficeMissing], tuple[str]]:
+        return (type(self), (self.install_command,))
+
+
+class ConversionFailed(OutputError):
+    """LibreOffice hung, crashed or produced no PDF, also after a retry."""
+
+
 class SendError(IntervisieError):
     """The SMTP server cannot be reached, or the connection cannot be secured."""
 

@@ -108,7 +108,7 @@ class Booking:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SessionOutcome:
     sessie: str
     knelpunten: tuple[str, ...]
     wat_helpt: tuple[str, ...]
@@ -123,7 +123,7 @@ class Cycle:
     sessions: tuple[Session, ...]
     people: tuple[Person, ...]
     bookings: tuple[Booking, ...]
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[SessionOutcome, ...]
 
 
 SIGNATURE_WIDTH_MM = 45

@@ -1,81 +1,55 @@
-"""One batch run: check, plan, render, write (staged), manifest and archive."""
+"""One batch run, as a list of steps, each a function of its stage's module:
+
+check (workbook, templates) -> plan (documents) -> render -> compare (with the register's
+memory of the cycle) -> calendar -> cancel -> bundle -> pdf -> mail -> record (manifest
+files, then the register in one transaction) -> publish -> archive. Everything from render
+on runs while the cycle folder's lock is held.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from pipeline import __version__
-from pipeline.archive.write import ArchiveResult, CycleRecord, archive_syllabi
+from pipeline.archive.mdto import Cycle as ArchivedCycle
+from pipeline.archive.write import ArchiveResult, archive_syllabi
 from pipeline.content.themes import Content, load_content
 from pipeline.documents import dutch
-from pipeline.documents.matters import what_matters
-from pipeline.documents.plan import (
-    ALL_KINDS,
-    DocumentJob,
-    Kind,
-    count_documents,
-    document_date,
-    iter_documents,
-)
+from pipeline.documents.plan import count_documents, document_date, iter_documents
 from pipeline.errors import OutputError, Problem, describe_os_error
-from pipeline.files import inside
 from pipeline.identity import BookingKey, id_key
-from pipeline.mail.calendar import Event
-from pipeline.mail.mailing import (
-    AGENDA_KIND,
-    INVITATION_KINDS,
-    Mailing,
-    letter_paths,
-)
-from pipeline.model import Cycle, Organisation, SignatureImage
-from pipeline.pdf.convert import Bundle, PdfJob, convert_to_pdf, pdf_relpath, pdf_soort
+from pipeline.kinds import AGENDA, ALL_KINDS, Kind
+from pipeline.mail.mailing import Cancellation, Mailing, Planned, letter_paths
+from pipeline.model import Cycle, SignatureImage
+from pipeline.pdf.documents import NO_PDF, PdfOptions, make_pdfs
 from pipeline.pdf.soffice import require_soffice
 from pipeline.publish.folders import ARCHIVE_DIR, cycle_folder
 from pipeline.publish.lock import CycleLock
-from pipeline.publish.manifest import (
-    ManifestRow,
-    manifest_csv,
-    manifest_json,
-    sha256_bytes,
-    sha256_file,
-)
+from pipeline.publish.manifest import ManifestRow, sha256_file
 from pipeline.publish.ownership import ensure_replaceable
+from pipeline.publish.record import RunInputs, carry_over, write_records
 from pipeline.publish.staging import StagedOutput, recover, stop_on_termination
 from pipeline.register import cycles, legacy_log, migrate
 from pipeline.register.changes import (
     Change,
-    ContentHasher,
-    changes_csv,
-    compare,
+    Comparison,
+    Previous,
+    compare_run,
     key,
-    manifest_extra,
+    only_changed,
     read_previous,
 )
-from pipeline.render.batch import Progress, Renderer, Task, default_workers, render_all
-from pipeline.render.bundle import (
-    BUNDLE_FOLDER,
-    BUNDLE_KIND,
-    BY_POST,
-    INTERNAL,
-    LETTERS_KEY,
-    bundle_invitations,
-    letter_routes,
-)
+from pipeline.render.batch import Progress, Renderer, default_workers, render_all
+from pipeline.render.bundle import letter_routes, write_bundles
 from pipeline.render.check import ensure_templates
-from pipeline.render.prepared import CoreProperties
+from pipeline.render.prepared import PreparedTemplate
+from pipeline.render.tasks import PlannedDocuments
+from pipeline.runplan import RunPlan
 from pipeline.workbook.check import CheckResult, check_workbook
-
-MANIFEST_CSV = PurePosixPath("manifest.csv")
-# Manifest order: the four kinds, then the print bundles.
-_ORDER = {**{kind.value: i for i, kind in enumerate(ALL_KINDS)}, BUNDLE_KIND: len(ALL_KINDS)}
-MANIFEST_JSON = PurePosixPath("manifest.json")
-CHANGES_CSV = PurePosixPath("wijzigingen.csv")
 
 
 @dataclass(frozen=True)
@@ -99,209 +73,23 @@ def check(workbook: Path, templates_dir: Path, today: dt.date) -> tuple[Content,
     return content, check_workbook(workbook, content, today)
 
 
-def _properties(job: DocumentJob, organisation: str, cycle: str, created: str) -> CoreProperties:
-    return CoreProperties(
-        job.title,
-        f"{job.kind.value} - {cycle}",
-        organisation,
-        f"intervisie; {job.kind.value}; {cycle}",
-        created,
-    )
-
-
-class _Ledger:
-    """What the run must remember of each document once it is rendered: the manifest row
-    (without its hash yet) and, for letters, whether they go by internal post."""
-
-    def __init__(self) -> None:
-        self.rows: list[ManifestRow] = []  # sha256 filled in once rendered
-        self.props: list[CoreProperties] = []  # for the PDFs' metadata
-        self.internal: list[str] = []
-        self.internal_paths: set[str] = set()
-        self.content_hash = ContentHasher()  # what the reader sees, for changes.py
-
-    def tasks(
-        self, jobs: Iterable[DocumentJob], organisation: str, cycle: str, created: str
-    ) -> Iterator[Task]:
-        for job in jobs:
-            self.rows.append(
-                ManifestRow(
-                    job.kind.value,
-                    job.sessie or "",
-                    job.personeelsnummer or "",
-                    job.relpath.as_posix(),
-                    sha256="",
-                    inhoud=self.content_hash(job.context, what_matters(job.kind)),
-                )
-            )
-            props = _properties(job, organisation, cycle, created)
-            self.props.append(props)
-            if job.kind is Kind.UITNODIGING and not job.context["ontvanger"]["per_post"]:
-                self.internal.append(f"{job.context['ontvanger']['naam']} ({job.sessie})")
-                self.internal_paths.add(job.relpath.as_posix())
-            yield Task(job.kind, job.relpath, job.context, props)
-
-    def manifest_rows(self, digests: Sequence[str]) -> list[ManifestRow]:
-        return [replace(row, sha256=digest) for row, digest in zip(self.rows, digests, strict=True)]
-
-
-def _bundles(
-    staged: StagedOutput,
-    letters: Sequence[ManifestRow],
-    ledger: _Ledger,
-    organisation: Organisation,
-    cycle: Cycle,
-) -> list[ManifestRow]:
-    rows = []
-    for relpath, data in bundle_invitations(
-        staged.staging,
-        letters,
-        ledger.internal_paths,
-        organisation.cyclus,
-        organisation.gemeente,
-        document_date(cycle),
-    ):
-        staged.write(PurePosixPath(relpath), data)
-        rows.append(ManifestRow(BUNDLE_KIND, "", "", relpath, sha256_bytes(data)))
-    return rows
-
-
-def _pdfs(
-    program: str,
-    staged: StagedOutput,
-    written: Sequence[ManifestRow],
-    bundled: Sequence[ManifestRow],
-    ledger: _Ledger,
-    pdf_kinds: Sequence[str],
-    cycle: Cycle,
-    options: PdfOptions,
-) -> list[ManifestRow]:
-    """The PDF of every document of `pdf_kinds` beside it, and of the print bundles (made
-    of the PDFs of `bundled`, the bundles' letters in their order)."""
-    organisation = cycle.organisation
-    created = document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ")
-    props = dict(zip((row.pad for row in ledger.rows), ledger.props, strict=True))
-
-    def properties(row: ManifestRow) -> CoreProperties:
-        if row.pad in props:
-            return props[row.pad]
-        # A cancellation letter, rendered by the mailing step.
-        return CoreProperties(
-            PurePosixPath(row.pad).stem,
-            f"{row.soort} - {organisation.cyclus}",
-            organisation.gemeente,
-            f"intervisie; {row.soort}; {organisation.cyclus}",
-            created,
-        )
-
-    members = {row.pad for row in bundled}
-
-    def group(row: ManifestRow) -> str:  # the letters of one bundle convert together
-        if row.pad not in members:
-            return row.soort
-        return INTERNAL[0] if row.pad in ledger.internal_paths else BY_POST[0]
-
-    wanted = set(pdf_kinds) - {BUNDLE_KIND}  # bundles are made of their letters' PDFs
-    if Kind.UITNODIGING.value in wanted:  # e-mail attaches cancellation letters too
-        wanted.add(Kind.AFZEGGING.value)
-    sources = [
-        row
-        for row in written
-        if row.pad.endswith(".docx") and (row.soort in wanted or row.pad in members)
-    ]
-    letters = {Kind.UITNODIGING.value, Kind.AFZEGGING.value}  # tagged, for screen readers
-    jobs = [
-        PdfJob(PurePosixPath(row.pad), properties(row), group(row), row.soort in letters)
-        for row in sources
-    ]
-    bundles = []
-    if BUNDLE_KIND in pdf_kinds:
-        for stem, route in (BY_POST, INTERNAL):
-            relpath = PurePosixPath(f"{BUNDLE_FOLDER}/{stem}.pdf")
-            in_bundle = [row for row in bundled if group(row) == stem]
-            if in_bundle:
-                title = f"Uitnodigingen {route} - {organisation.cyclus}"
-                bundle_props = CoreProperties(
-                    title,
-                    f"{BUNDLE_KIND} - {organisation.cyclus}",
-                    organisation.gemeente,
-                    f"intervisie; {BUNDLE_KIND}; {organisation.cyclus}",
-                    document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                )
-                bundles.append(Bundle(stem, relpath, bundle_props, options.duplex))
-    if options.on_plan:
-        options.on_plan(len(jobs))
-    digests, bundle_digests = convert_to_pdf(
-        program,
-        staged.staging,
-        jobs,
-        bundles,
-        document_date(cycle),
-        instances=options.instances or default_workers(),
-        timeout=options.timeout,
-        progress=options.progress,
-    )
-    rows = [
-        replace(
-            row,
-            soort=pdf_soort(row.soort),
-            pad=pdf_relpath(PurePosixPath(row.pad)).as_posix(),
-            sha256=digest,
-        )
-        for row, digest in zip(sources, digests, strict=True)
-    ]
-    rows += [
-        ManifestRow(pdf_soort(BUNDLE_KIND), "", "", relpath.as_posix(), digest)
-        for relpath, digest in bundle_digests
-    ]
-    return rows
-
-
 @dataclass(frozen=True)
-class PdfOptions:
-    """How `generate` makes PDFs: which soorten (empty: none) and how."""
+class _Checked:
+    content: Content
+    templates: Mapping[Kind, PreparedTemplate]
+    checked: CheckResult
 
-    kinds: tuple[str, ...] = ()
-    timeout: float | None = None  # per soffice call; None: by the number of documents
-    instances: int | None = None  # soffice processes at once; None: one per core (max 4)
-    on_plan: Callable[[int], None] | None = None
-    progress: Progress | None = None
-    duplex: bool = False  # print bundles for double-sided printing
+    @property
+    def cycle(self) -> Cycle:
+        return self.checked.cycle
 
 
-def _keep_other_kinds(staged: StagedOutput, wanted: Sequence[Kind]) -> list[ManifestRow]:
-    """A run limited with --soort replaces only those kinds: carry the rest over from the
-    previous output, every file its manifest lists that is still there (a file HR edited
-    since is kept as it is now, with its new sha256)."""
-    previous = staged.target / MANIFEST_JSON.name
-    if len(wanted) == len(ALL_KINDS) or not previous.is_file():
-        return []
-    try:
-        listed = json.loads(previous.read_text(encoding="utf-8"))["documenten"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []  # an unreadable old manifest: nothing can be carried over safely
-    names = {k.value for k in wanted}
-    if Kind.UITNODIGING in wanted:  # new letters make the old bundles, mail, calendar stale
-        names.update((BUNDLE_KIND, *INVITATION_KINDS))
-    names |= {pdf_soort(name) for name in names}  # and their PDFs with them
-    kept = []
-    for entry in listed:
-        try:
-            row = ManifestRow(**entry)
-            source = inside(staged.target, PurePosixPath(row.pad))
-        except (TypeError, ValueError, OSError):
-            continue
-        if row.soort in names or not source.is_file():
-            continue
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise OutputError(
-                f"kan '{row.pad}' uit de vorige run niet overnemen: {describe_os_error(exc)}"
-            ) from None
-        staged.write(PurePosixPath(row.pad), data)
-        kept.append(replace(row, sha256=sha256_bytes(data)))
-    return kept
+def _check(workbook: Path, templates_dir: Path, today: dt.date, plan: RunPlan) -> _Checked:
+    """The templates the plan needs, then the workbook: nothing is written unless both
+    are valid."""
+    content = load_content(templates_dir)
+    templates = ensure_templates(templates_dir, content, plan.templates)
+    return _Checked(content, templates, check_workbook(workbook, content, today))
 
 
 @contextmanager
@@ -310,7 +98,7 @@ def _owned_target(
     folder: str,
     cycle: str,
     protected: dict[str, Path],
-    replaced: list[str] | None,
+    replaced: frozenset[str] | None,
     written_by_us: dict[str, set[str]],
 ) -> Iterator[None]:
     """Hold the cycle folder's lock for the run, stop cleanly on SIGTERM/SIGHUP, put
@@ -318,7 +106,13 @@ def _owned_target(
     (before anything is written)."""
     with stop_on_termination(), CycleLock(output_root, folder):
         _recover(output_root, folder)
-        ensure_replaceable(output_root / folder, cycle, protected, replaced, written_by_us)
+        ensure_replaceable(
+            output_root / folder,
+            cycle,
+            protected,
+            None if replaced is None else sorted(replaced),
+            written_by_us,
+        )
         yield
 
 
@@ -347,6 +141,208 @@ def _recover(output_root: Path, folder: str) -> None:
         )
 
 
+def _protected(workbook: Path, templates_dir: Path, cycle: Cycle) -> dict[str, Path]:
+    """What the run reads and must never remove, by its Dutch description."""
+    protected = {"het werkboek": workbook, "de map met sjablonen": templates_dir}
+    if cycle.organisation.handtekening:
+        protected["de handtekening"] = cycle.organisation.handtekening
+    return protected
+
+
+@dataclass
+class _Run:
+    """The state one run carries from step to step inside the staging folder."""
+
+    plan: RunPlan
+    inputs: _Checked
+    staged: StagedOutput
+    planned: PlannedDocuments
+    renderer: Renderer
+    workers: int
+    mailing: Mailing
+    state: cycles.CycleState  # the register's memory of the cycle
+    previous: Previous | None = None  # the previous manifest (what --soort carries over)
+    taken_over: migrate.TakenOver | None = None  # the first run with the register
+    written: list[ManifestRow] = field(default_factory=list)  # this run's files
+    comparison: Comparison = field(default_factory=lambda: Comparison(0, (), ()))
+    events: list[Planned] = field(default_factory=list)  # one per invitation
+    calendar: list[ManifestRow] = field(default_factory=list)  # .ics of the invitations
+    cancelled: list[Cancellation] = field(default_factory=list)
+    bundled: list[ManifestRow] = field(default_factory=list)  # letters in the bundles
+    kept: list[ManifestRow] = field(default_factory=list)  # carried over (--soort)
+    rows: tuple[ManifestRow, ...] = ()  # the manifest: written and kept, in order
+    report: list[Change] = field(default_factory=list)
+    messages: list[cycles.OutboxMessage] = field(default_factory=list)  # the outbox
+
+    def render(self, progress: Progress | None, on_plan: Callable[[int], None] | None) -> None:
+        cycle, kinds = self.inputs.cycle, self.plan.kinds
+        total = count_documents(cycle, kinds)
+        if on_plan:
+            on_plan(total)
+        tasks = self.planned.tasks(iter_documents(cycle, self.inputs.content, kinds))
+        digests = render_all(tasks, total, self.staged, self.renderer, progress, self.workers)
+        self.written = self.planned.manifest_rows(digests)
+
+    def compare(self) -> None:
+        """Versions from the register; the first run with the register takes over the
+        folder's history (its manifest, calendar UIDs, outbox)."""
+        self.previous = read_previous(self.staged.target)
+        if not self.state.known:
+            self.taken_over = migrate.first_use(self.state, self.staged.target, self.previous)
+        before = self.state.previous
+        self.mailing.uids = self.state.uids
+        invitations = [r for r in self.written if r.soort == Kind.UITNODIGING.value]
+        self.events = self.mailing.plan_calendar(invitations)
+        if self.taken_over is not None:
+            before = migrate.adopt_legacy_calendar(
+                before, [(e.row, e.event.fingerprint()) for e in self.events], invitations
+            )
+        self.comparison, self.written = compare_run(
+            before, self.written, [e.row for e in self.events], self.plan.compared
+        )
+
+    def calendar_files(self) -> None:
+        versions = self.comparison.versions
+        self.calendar = self.mailing.write_calendar(self.events, versions, self.workers)
+        self.written += self.calendar
+
+    def cancel(self) -> None:
+        if not self.plan.cancellations:
+            return
+        self.comparison, rows, self.cancelled = self.mailing.cancellations(self.comparison)
+        for _, letter, _ in self.cancelled:
+            if letter is not None:
+                person = self.mailing.by_key[id_key(letter.personeelsnummer)]
+                props = self.mailing.letter_props[letter.pad]
+                self.planned.add_letter(letter, props, person.postadres is not None)
+        self.written += rows
+
+    def _outgoing(self) -> tuple[list[ManifestRow], list[ManifestRow]]:
+        """The invitations and their calendar files that go out: with
+        --alleen-wijzigingen only what changed in this cycle version."""
+        invitations = [r for r in self.written if r.soort == Kind.UITNODIGING.value]
+        if not self.plan.only_changes:
+            return invitations, self.calendar
+        soorten = (Kind.UITNODIGING.value, AGENDA.value)
+        return (
+            only_changed(self.comparison, invitations, soorten),
+            only_changed(self.comparison, self.calendar, soorten),
+        )
+
+    def bundle(self) -> None:
+        if not self.plan.bundles:
+            return
+        invitations, _ = self._outgoing()
+        letters = invitations + [letter for _, letter, _ in self.cancelled if letter is not None]
+        if letters:
+            self.written += write_bundles(self.staged, letters, self.planned)
+            self.bundled = letters
+
+    def pdf(self, program: str | None, options: PdfOptions) -> None:
+        if program is None:  # before the e-mails: they attach the letters' PDFs
+            return
+        self.written += make_pdfs(
+            program,
+            self.staged.staging,
+            self.written,
+            self.bundled,
+            self.planned,
+            self.plan,
+            options,
+        )
+
+    def mail(self) -> None:
+        if not self.plan.mails:
+            return
+        _, calendar = self._outgoing()
+        invitations = self.mailing.invitation_mails(calendar, letter_paths(self.written))
+        cancellations = self.mailing.cancellation_mails(self.cancelled)
+        self.written += invitations + cancellations
+        self.messages = cycles.run_messages(
+            self.staged.staging,
+            list(zip(invitations, calendar, strict=True)),
+            [(m, ics) for m, (ics, _, _) in zip(cancellations, self.cancelled, strict=True)],
+        )
+
+    def record(self, workbook: Path, templates_dir: Path) -> None:
+        self.kept = carry_over(self.staged, self.previous.rows if self.previous else (), self.plan)
+        cycle, content = self.inputs.cycle, self.inputs.content
+        inputs = RunInputs(
+            cycle.organisation.cyclus,
+            workbook,
+            templates_dir,
+            [templates_dir / k.template for k in self.plan.kinds] + list(content.files),
+            [str(w) for w in self.inputs.checked.warnings if not w.depends_on_today],
+        )
+        names = {p.personeelsnummer: dutch.full_name(p) for p in cycle.people}
+        routes = letter_routes(self.written, self.planned.internal_paths, self.bundled)
+        self.rows, self.report = write_records(
+            self.staged, self.written + self.kept, self.comparison, names, inputs, routes
+        )
+
+    def register(self, output_root: Path, workbook: Path) -> int:
+        """Record the run in the register, in one transaction, just before publishing;
+        the number of unchanged invitations that get a new letter date."""
+        letter_date = self.planned.created  # as recorded before: the documents' date
+        redated = cycles.redated_letters(
+            self.state, self.comparison, letter_date, Kind.UITNODIGING.value
+        )
+        versions = self.comparison.versions
+        taken_over = self.taken_over
+        org = self.inputs.cycle.organisation
+        cycles.record_run(
+            output_root,
+            self.state,
+            cycles.RunRecord(
+                org.cyclus,
+                self.staged.folder,
+                letter_date,
+                sha256_file(workbook),
+                self.comparison,
+                frozenset(self.plan.compared),
+                (taken_over.written if taken_over else []) + self.written,
+                {
+                    BookingKey.of(e.row.sessie, e.row.personeelsnummer): (
+                        e.event.uid,
+                        versions[key(e.row)].versie,
+                    )
+                    for e in self.events
+                },
+                (taken_over.messages if taken_over else []) + self.messages,
+                legacy_log.old_ledger(output_root, self.staged.folder) if taken_over else None,
+            ),
+        )
+        return redated
+
+    def archive(self, output_root: Path) -> ArchiveResult | None:
+        org = self.inputs.cycle.organisation
+        record = ArchivedCycle(org.cyclus, self.staged.folder, org.gemeente)
+        return archive_syllabi(
+            self.staged.target,
+            output_root,
+            self.staged.folder,
+            self.rows,
+            record,
+            with_docx=self.plan.archive_docx,
+        )
+
+    def result(self, archive: ArchiveResult | None, redated: int) -> RunResult:
+        return RunResult(
+            self.staged.target,
+            dict(Counter(row.soort for row in self.written)),
+            dict(Counter(row.soort for row in self.kept)),
+            self.inputs.checked.warnings,
+            tuple(self.planned.internal),
+            archive,
+            self.rows,
+            tuple(self.report),
+            self.comparison.version,
+            tuple(self.mailing.warnings),
+            redated,
+            self.planned.created,
+        )
+
+
 def generate(
     workbook: Path,
     output_root: Path,
@@ -360,7 +356,7 @@ def generate(
     print_bundles: bool = False,
     mail: bool = False,
     only_changes: bool = False,
-    pdf: PdfOptions = PdfOptions(),
+    pdf: PdfOptions = NO_PDF,
     archive_docx: bool = False,
     duplex: bool = False,
 ) -> RunResult:
@@ -369,165 +365,48 @@ def generate(
     for and LibreOffice is missing. `archive_docx` archives the syllabi's .docx next to
     their PDF/A. `duplex` makes the print bundles' PDFs for double-sided printing (every
     letter starts on a front page), so it makes those PDFs."""
-    if duplex:
-        kinds_of_pdf = pdf.kinds if BUNDLE_KIND in pdf.kinds else (*pdf.kinds, BUNDLE_KIND)
-        pdf = replace(pdf, kinds=kinds_of_pdf, duplex=True)
-    program = require_soffice() if pdf.kinds else None
-    if BUNDLE_KIND in pdf.kinds:
-        print_bundles = True
-    content = load_content(templates_dir)
-    wanted = tuple(k for k in ALL_KINDS if k in kinds)
-    letters_too = (Kind.AFZEGGING,) if Kind.UITNODIGING in wanted else ()
-    templates = ensure_templates(templates_dir, content, wanted + letters_too)
-    checked = check_workbook(workbook, content, today)
-    cycle = checked.cycle
-    organisation = cycle.organisation
-    total = count_documents(cycle, wanted)
-    signature = SignatureImage(organisation.handtekening) if organisation.handtekening else None
-    created = document_date(cycle).strftime("%Y-%m-%dT%H:%M:%SZ")
-    ledger = _Ledger()
-    tasks = ledger.tasks(
-        iter_documents(cycle, content, wanted), organisation.gemeente, organisation.cyclus, created
+    plan = RunPlan.from_options(
+        kinds,
+        print_bundles=print_bundles,
+        mail=mail,
+        only_changes=only_changes,
+        pdf_kinds=pdf.kinds,
+        archive_docx=archive_docx,
+        duplex=duplex,
     )
-    folder = cycle_folder(organisation.cyclus)
-    replaced = None if len(wanted) == len(ALL_KINDS) else [k.value for k in wanted]
-    if replaced is not None and Kind.UITNODIGING in wanted:
-        replaced.append(BUNDLE_KIND)  # new letters make the old print bundles stale
-    if replaced is not None:
-        replaced += [pdf_soort(name) for name in replaced]  # and their PDFs with them
-    protected = {"het werkboek": workbook, "de map met sjablonen": templates_dir}
-    if organisation.handtekening:
-        protected["de handtekening"] = organisation.handtekening
-    state = cycles.read(output_root, organisation.cyclus)
-    guard = _owned_target(
-        output_root, folder, organisation.cyclus, protected, replaced, state.written
-    )
+    program = require_soffice() if plan.pdf_kinds else None
+    inputs = _check(workbook, templates_dir, today, plan)
+    cycle = inputs.cycle
+    org = cycle.organisation
+    folder = cycle_folder(org.cyclus)
+    signature = SignatureImage(org.handtekening) if org.handtekening else None
+    protected = _protected(workbook, templates_dir, cycle)
+    state = cycles.read(output_root, org.cyclus)
+    guard = _owned_target(output_root, folder, org.cyclus, protected, plan.replaced, state.written)
     with guard, StagedOutput(output_root, folder) as staged:
-        if on_plan:
-            on_plan(total)
-        renderer = Renderer(templates, signature)
-        pool_size = workers if workers is not None else default_workers()
-        digests = render_all(tasks, total, staged, renderer, progress, pool_size)
-        written = ledger.manifest_rows(digests)
-        taken_over = None
-        if not state.known:  # first run with the register: take over the folder's history
-            taken_over = migrate.first_use(
-                state, staged.target, read_previous(staged.target / MANIFEST_JSON.name)
-            )
-        previous = state.previous
-        mailing = Mailing(cycle, content, staged, renderer)
-        mailing.uids = state.uids
-        planned = mailing.plan_calendar(r for r in written if r.soort == Kind.UITNODIGING.value)
-        if taken_over is not None:
-            previous = migrate.adopt_legacy_calendar(
-                previous,
-                [(p.row, p.event.fingerprint()) for p in planned],
-                [r for r in written if r.soort == Kind.UITNODIGING.value],
-            )
-        kinds_made = {k.value for k in wanted} | ({AGENDA_KIND} if letters_too else set())
-        comparison = compare(previous, written + [p.row for p in planned], kinds_made)
-        versions = {key(r): r for r in comparison.rows}
-        written = [versions[key(r)] for r in written]
-        calendar_rows = mailing.write_calendar(planned, versions, pool_size)
-        cancel_rows: list[ManifestRow] = []
-        cancelled: list[tuple[ManifestRow, ManifestRow | None, Event]] = []
-        if letters_too:  # a --soort run without invitations cancels nothing
-            comparison, cancel_rows, cancelled = mailing.cancellations(comparison)
-        written += calendar_rows + cancel_rows
-        invitations = [r for r in written if r.soort == Kind.UITNODIGING.value]
-        cancel_letters = [r for r in cancel_rows if r.soort == Kind.AFZEGGING.value]
-        if only_changes:  # only what must go out again: changed, new and cancelled
-            fresh = {(s, n) for (_, s, n) in comparison.changed(Kind.UITNODIGING.value)}
-            fresh |= {(s, n) for (_, s, n) in comparison.changed(AGENDA_KIND)}
-            invitations = [r for r in invitations if key(r)[1:] in fresh]
-            calendar_rows = [r for r in calendar_rows if key(r)[1:] in fresh]
-        for row in cancel_letters:  # the invitations' routes are known since rendering
-            if mailing.by_key[id_key(row.personeelsnummer)].postadres is None:
-                ledger.internal_paths.add(row.pad)
-        bundled: list[ManifestRow] = []  # the letters in the print bundles, in order
-        if print_bundles and Kind.UITNODIGING in wanted:
-            letters = invitations + cancel_letters
-            if letters:
-                written += _bundles(staged, letters, ledger, organisation, cycle)
-                bundled = letters
-        if program is not None:  # before the e-mails: they attach the letters' PDFs
-            written += _pdfs(program, staged, written, bundled, ledger, pdf.kinds, cycle, pdf)
-        messages: list[cycles.OutboxMessage] = []
-        if mail and Kind.UITNODIGING in wanted:
-            invitation_mails = mailing.invitation_mails(calendar_rows, letter_paths(written))
-            cancel_mails = mailing.cancellation_mails(cancelled)
-            written += invitation_mails + cancel_mails
-            messages = cycles.run_messages(
-                staged.staging,
-                list(zip(invitation_mails, calendar_rows, strict=True)),
-                [(m, ics) for m, (ics, _, _) in zip(cancel_mails, cancelled, strict=True)],
-            )
-        kept = _keep_other_kinds(staged, wanted)
-        rows = tuple(sorted(written + kept, key=lambda r: _ORDER.get(r.soort, len(_ORDER))))
-        used = [templates_dir / k.template for k in wanted] + list(content.files)
-        staged.write(MANIFEST_CSV, manifest_csv(rows))
-        names = {p.personeelsnummer: dutch.full_name(p) for p in cycle.people}
-        report = comparison.changes_among(rows)
-        staged.write(CHANGES_CSV, changes_csv(report, names))
-        staged.write(
-            MANIFEST_JSON,
-            manifest_json(
-                version=__version__,
-                cycle=organisation.cyclus,
-                workbook=workbook,
-                workbook_sha256=sha256_file(workbook),
-                templates=[(p.relative_to(templates_dir).as_posix(), sha256_file(p)) for p in used],
-                warnings=[str(w) for w in checked.warnings if not w.depends_on_today],
-                counts=dict(Counter(row.soort for row in rows)),
-                rows=rows,
-                extra=manifest_extra(comparison)
-                | {LETTERS_KEY: letter_routes(written, ledger.internal_paths, bundled)},
-            ),
-        )
-        redated = cycles.redated_letters(
-            state, comparison, document_date(cycle), Kind.UITNODIGING.value
-        )
-        cycles.record_run(
-            output_root,
+        renderer = Renderer(inputs.templates, signature)
+        run = _Run(
+            plan,
+            inputs,
+            staged,
+            PlannedDocuments(org.cyclus, org.gemeente, document_date(cycle)),
+            renderer,
+            workers if workers is not None else default_workers(),
+            Mailing(cycle, inputs.content, staged, renderer),
             state,
-            cycles.RunRecord(
-                organisation.cyclus,
-                folder,
-                document_date(cycle),
-                sha256_file(workbook),
-                comparison,
-                frozenset(kinds_made),
-                (taken_over.written if taken_over else []) + written,
-                {
-                    BookingKey.of(p.row.sessie, p.row.personeelsnummer): (
-                        p.event.uid,
-                        versions[key(p.row)].versie,
-                    )
-                    for p in planned
-                },
-                (taken_over.messages if taken_over else []) + messages,
-                legacy_log.old_ledger(output_root, folder) if taken_over else None,
-            ),
         )
+        run.render(progress, on_plan)
+        run.compare()
+        run.calendar_files()
+        run.cancel()
+        run.bundle()
+        run.pdf(program, pdf)
+        run.mail()
+        run.record(workbook, templates_dir)
+        redated = run.register(output_root, workbook)
         staged.publish()
-    record = CycleRecord(organisation.cyclus, folder, organisation.gemeente)
-    archive = archive_syllabi(
-        staged.target, output_root, folder, rows, record, with_docx=archive_docx
-    )
-    return RunResult(
-        staged.target,
-        dict(Counter(row.soort for row in written)),
-        dict(Counter(row.soort for row in kept)),
-        checked.warnings,
-        tuple(ledger.internal),
-        archive,
-        rows,
-        tuple(report),
-        comparison.version,
-        tuple(mailing.warnings),
-        redated,
-        document_date(cycle),
-    )
+        archive = run.archive(output_root)
+    return run.result(archive, redated)
 
 
 __all__ = ["PdfOptions", "RunResult", "check", "generate", "restore_after_killed_runs"]

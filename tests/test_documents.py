@@ -593,7 +593,8 @@ def test_documents_carry_honest_metadata_and_no_blank_thumbnail(example_run: Run
 
 def test_every_document_is_dated_the_letter_date_at_nine(example_run: RunResult) -> None:
     """The example's letter date is 16-02-2027 (before every session), so every document
-    is created and last modified then, at 09:00: from the data, never the clock."""
+    is created and last modified then, at 09:00 in Amsterdam (08:00 UTC, winter time):
+    from the data, never the clock."""
     import zipfile
 
     from lxml import etree
@@ -605,7 +606,7 @@ def test_every_document_is_dated_the_letter_date_at_nine(example_run: RunResult)
         with zipfile.ZipFile(path) as package:
             core = etree.fromstring(package.read("docProps/core.xml"))
         dates = [core.findtext(f"{terms}created"), core.findtext(f"{terms}modified")]
-        assert dates == ["2027-02-16T09:00:00Z"] * 2, path.name
+        assert dates == ["2027-02-16T08:00:00Z"] * 2, path.name
 
 
 def test_three_rounds_in_90_minutes_give_a_draaiboek_of_rounds_and_a_warning(

@@ -1,4 +1,4 @@
-"""Build the four .docx templates under templates/ with python-docx.
+"""Build the five .docx templates under templates/ with python-docx.
 
 The templates are committed and are the source HR edits in Word; this script documents
 how they were made and rebuilds them (`make templates`). It never overwrites a template
@@ -454,7 +454,7 @@ def frame(paragraph: Paragraph, x_mm: float, y_mm: float, w_mm: float, h_mm: flo
     paragraph.paragraph_format.line_spacing = 1.0
 
 
-# --- the four documents -------------------------------------------------------------
+# --- the five documents -------------------------------------------------------------
 
 SU = "{% if lezer.formeel %}"  # the syllabus follows its reader's register too
 SJE = "{% else %}"

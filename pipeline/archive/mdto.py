@@ -115,7 +115,7 @@ class Cycle:
     name: str
     identifier: str
     source: str  # who assigned the identifier, and who forms the archive: the municipality
-    description: str
+    description: str = ""  # empty: the archive writes what the files are
     level: str = DOSSIER
     part_of: Reference | None = None
 

@@ -21,7 +21,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from pipeline.archive.mdto import (
@@ -37,6 +37,7 @@ from pipeline.archive.mdto import (
 )
 from pipeline.errors import OutputError, describe_os_error
 from pipeline.files import DIR_MODE, make_private_dirs, write_file
+from pipeline.kinds import Kind, pdf_soort
 from pipeline.publish.folders import ARCHIVE_DIR
 from pipeline.publish.manifest import ManifestRow, sha256_file
 from pipeline.publish.staging import alive
@@ -44,8 +45,8 @@ from pipeline.publish.staging import alive
 CHECKSUMS = "sha256sums.txt"
 MDTO_SUFFIX = ".mdto.xml"
 CYCLE_RECORD = f"cyclus{MDTO_SUFFIX}"  # the MDTO informatieobject of the cycle
-SYLLABUS = "syllabus"
-SYLLABUS_PDF = "syllabus-pdf"
+SYLLABUS = Kind.SYLLABUS.value
+SYLLABUS_PDF = pdf_soort(SYLLABUS)
 _TEMPORARY = ".tmp-"
 
 
@@ -55,15 +56,6 @@ class ArchiveResult:
     added: bool  # False: this content was archived before
     pdf: bool  # True: PDF/A-2b; False: .docx (PDF/A needs --pdf)
     docx: bool  # the .docx are in it (always without PDF/A; with it on request)
-
-
-@dataclass(frozen=True)
-class CycleRecord:
-    """The informatieobject the archived files represent: the cycle."""
-
-    name: str
-    identifier: str
-    source: str  # the organisation that assigned the identifier
 
 
 def remove_leftovers(folder: Path) -> None:
@@ -109,18 +101,18 @@ def _fill(
     temporary: Path,
     source_folder: Path,
     rows: Sequence[ManifestRow],
-    cycle: CycleRecord,
+    cycle: Cycle,
     now: dt.datetime,
     version: str,
 ) -> None:
     """Write the archive `version` (its folder's name: every version's records have
     identifiers of their own, so an e-depot never sees one twice)."""
-    description = (
+    description = cycle.description or (
         f"De syllabi van de deelnemers aan {cycle.name}, zoals intervisie-docs ze maakte."
     )
     dossier = Reference(cycle.name, f"{cycle.identifier}/{version}", cycle.source)
     record = informatieobject_xml(
-        Cycle(dossier.name, dossier.identifier, cycle.source, description)
+        replace(cycle, identifier=dossier.identifier, description=description)
     )
     target = write_file(temporary, PurePosixPath(CYCLE_RECORD), record)
     sums: list[tuple[str, str]] = [(sha256_file(target), CYCLE_RECORD)]
@@ -164,7 +156,7 @@ def archive_syllabi(
     root: Path,
     cycle_folder: str,
     rows: Sequence[ManifestRow],
-    cycle: CycleRecord,
+    cycle: Cycle,
     now: dt.datetime | None = None,
     *,
     with_docx: bool = False,

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import click
 
-from pipeline.errors import IntervisieError, plural
-from pipeline.mail.mailing import MAIL_FOLDER, MAIL_KIND
+from pipeline.cli.common import CONTEXT, OPTIONS, errors
+from pipeline.errors import plural
+from pipeline.kinds import MAIL
 from pipeline.mail.send import (
     LOCAL_HOSTS,
-    Outcome,
+    SendReport,
     default_register,
     export_log,
     read_outbox,
@@ -27,7 +28,6 @@ ENV_SERVER = "INTERVISIE_SMTP_SERVER"
 ENV_PORT = "INTERVISIE_SMTP_POORT"
 ENV_USER = "INTERVISIE_SMTP_GEBRUIKER"
 ENV_PASSWORD = "INTERVISIE_SMTP_WACHTWOORD"
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 _PORTS = {"starttls": 587, "smtps": 465, "geen": 25}
 
 
@@ -51,14 +51,14 @@ def report_changes(result: RunResult) -> None:
         )
     for note in result.notes:
         click.echo(f"WAARSCHUWING: {note}", err=True)
-    mails = [row for row in result.rows if row.soort == MAIL_KIND]
+    mails = [row for row in result.rows if row.soort == MAIL.value]
     if mails:
-        outbox = result.target / MAIL_FOLDER
+        outbox = result.target / MAIL.folder
         click.echo(f"E-mail: {plural(len(mails), 'bericht', 'berichten')} in {outbox}")
         click.echo(f"  versturen (eerst een proefrun): intervisie verstuur {outbox}")
 
 
-@click.command("verstuur", context_settings=CONTEXT, options_metavar="[OPTIES]")
+@click.command("verstuur", context_settings=CONTEXT, options_metavar=OPTIONS)
 @click.argument(
     "map_", metavar="MAP", type=click.Path(file_okay=False, exists=True, path_type=Path)
 )
@@ -135,11 +135,8 @@ def verstuur(
         session = SmtpSession(settings)
     where = register or default_register(map_)
     if where is None:
-        try:  # a message that is none of ours says so first
+        with errors():  # a message that is none of ours says so first
             list(read_outbox(map_))
-        except IntervisieError as exc:
-            click.echo(f"FOUT: {exc}", err=True)
-            sys.exit(exc.exit_code)
         click.echo(
             f"FOUT: '{map_}' staat niet in de map van een cyclus, dus het register is niet te "
             "vinden; geef met --register het register van de uitvoermap waarin `genereer "
@@ -147,7 +144,7 @@ def verstuur(
             err=True,
         )
         sys.exit(2)
-    try:
+    with errors():
         outcome = send_outbox(
             map_,
             where,
@@ -156,23 +153,17 @@ def verstuur(
             resend_uncertain=resend_uncertain,
             on_sent=lambda m: click.echo(f"verstuurd: {m.path.name} -> {m.recipient}"),
         )
-    except IntervisieError as exc:
-        click.echo(f"FOUT: {exc}", err=True)
-        sys.exit(exc.exit_code)
     _report(outcome, echt)
     click.echo(f"Register: {where}")
     if log is not None:
-        try:
+        with errors():
             count = export_log(where, log)
-        except IntervisieError as exc:
-            click.echo(f"FOUT: {exc}", err=True)
-            sys.exit(exc.exit_code)
         click.echo(f"Verzendlog: {plural(count, 'poging', 'pogingen')} in {log}")
     if outcome.refused or outcome.uncertain or outcome.not_sent:
         sys.exit(1)
 
 
-def _report(outcome: Outcome, echt: bool) -> None:
+def _report(outcome: SendReport, echt: bool) -> None:
     for line in outcome.would_send:
         click.echo(f"zou versturen: {line}")
     for line in outcome.refused:

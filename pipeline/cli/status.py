@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import click
 
-from pipeline.errors import IntervisieError
+from pipeline.cli.common import CONTEXT, OPTIONS, errors
 from pipeline.identity import BookingKey, cycle_key
-from pipeline.publish.manifest import neutralise
+from pipeline.kinds import Kind
+from pipeline.publish.manifest import neutralise, read_manifest
 from pipeline.register.db import register_path
 from pipeline.register.status import (
     Attempt,
@@ -34,9 +35,7 @@ from pipeline.register.status import (
     outbox_messages,
 )
 from pipeline.render.bundle import LETTERS_KEY
-from pipeline.run import MANIFEST_JSON
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 HEADER = ("sessie", "personeelsnummer", "versie", "afgezegd", "bericht", "brief", "e-mail")
 CSV_HEADER = ("cyclus", *HEADER)
 # The register's delivery results, as the user reads them.
@@ -57,10 +56,10 @@ def letters(folder: Path | None) -> dict[tuple[str, BookingKey], str]:
     manifest.json; empty when the folder or that record is missing or unreadable (an
     older run): the column then says NO_LETTER."""
     try:
-        record = json.loads((folder / MANIFEST_JSON.name).read_bytes()) if folder else {}
-        routes = record.get(LETTERS_KEY, {})
+        record = (read_manifest(folder) if folder else None) or {}
+        routes: Any = record.get(LETTERS_KEY, {})
         found = {}
-        for row in record.get("documenten", []):
+        for row in cast(list[dict[str, str]], record.get("documenten", [])):
             route = routes.get(row["pad"])
             if route is not None:
                 how = str(route["bezorging"])
@@ -98,7 +97,7 @@ def mail_state(
 ) -> tuple[str, str]:
     """(kind of the latest message, what became of it by e-mail)."""
     method = "CANCEL" if status.cancelled else "REQUEST"
-    kind = "afzegging" if status.cancelled else "uitnodiging"
+    kind = (Kind.AFZEGGING if status.cancelled else Kind.UITNODIGING).value
     if (status.booking, status.sequence, method) not in messages:
         return kind, NO_MAIL
     tries: list[Attempt] = [
@@ -163,7 +162,7 @@ def _chosen(output: Path, cyclus: str | None) -> list[str]:
     return chosen
 
 
-@click.command("status", context_settings=CONTEXT, options_metavar="[OPTIES]")
+@click.command("status", context_settings=CONTEXT, options_metavar=OPTIONS)
 @click.argument("uitvoer", type=click.Path(file_okay=False, path_type=Path), default=Path("output"))
 @click.option("--cyclus", metavar="NAAM", help="Alleen deze cyclus (hoofdletters tellen niet).")
 @click.option(
@@ -186,12 +185,9 @@ def status(uitvoer: Path, cyclus: str | None, as_csv: bool) -> None:
             "Maak eerst documenten met 'intervisie genereer'."
         )
         return
-    try:
+    with errors():
         chosen = _chosen(uitvoer, cyclus)
         per_cycle = [(name, lines(uitvoer, name)) for name in chosen]
-    except IntervisieError as exc:
-        click.echo(f"FOUT: {exc}", err=True)
-        sys.exit(exc.exit_code)
     if as_csv:
         # BOM: Excel then reads the text as UTF-8 (as manifest.csv).
         text = "\ufeff" + to_csv(line for _, found in per_cycle for line in found)

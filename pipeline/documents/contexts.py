@@ -15,7 +15,7 @@ from typing import Any
 from pipeline.content.agenda import AgendaItem, flexible_minutes
 from pipeline.content.themes import Content, General, Theme
 from pipeline.documents import dutch
-from pipeline.model import Aanhef, Begeleiding, Cycle, Outcome, Person, Session, Vorm
+from pipeline.model import Aanhef, Begeleiding, Cycle, Person, Session, SessionOutcome, Vorm
 
 
 def one_line(text: str | None) -> str:
@@ -295,7 +295,7 @@ def _quotes(
     return matching, quoted
 
 
-def advice(outcome: Outcome | None, theme: Theme) -> dict[str, Any]:
+def advice(outcome: SessionOutcome | None, theme: Theme) -> dict[str, Any]:
     """The follow-up advice: a draft before the session has outcomes; with outcomes the
     theme's suggestions are chosen and ordered by what the group reported, each with the
     reported point that led to it where one does, and the agreements become an action

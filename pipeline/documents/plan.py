@@ -10,7 +10,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -18,35 +17,9 @@ from pipeline.content.agenda import build_agenda
 from pipeline.content.themes import Content, Theme
 from pipeline.documents import contexts, dutch
 from pipeline.documents.filenames import UniquePaths, safe_part
+from pipeline.kinds import ALL_KINDS as ALL_KINDS  # re-exported: the planned kinds
+from pipeline.kinds import Kind as Kind
 from pipeline.model import Aanhef, Booking, Cycle, Person, Rol, Session, SignatureImage
-
-
-class Kind(Enum):
-    UITNODIGING = "uitnodiging"
-    DRAAIBOEK = "draaiboek"
-    SYLLABUS = "syllabus"
-    VERVOLGADVIES = "vervolgadvies"
-    # Made only for bookings that disappeared since the previous run (register/changes.py).
-    AFZEGGING = "afzegging"
-
-    @property
-    def template(self) -> str:
-        return f"{self.value}.docx"
-
-    @property
-    def folder(self) -> str:
-        return _FOLDERS[self]
-
-
-_FOLDERS = {
-    Kind.UITNODIGING: "uitnodigingen",
-    Kind.DRAAIBOEK: "draaiboeken",
-    Kind.SYLLABUS: "syllabi",
-    Kind.VERVOLGADVIES: "vervolgadviezen",
-    Kind.AFZEGGING: "afzeggingen",
-}
-# The kinds a run plans from the workbook (and --soort chooses from).
-ALL_KINDS = (Kind.UITNODIGING, Kind.DRAAIBOEK, Kind.SYLLABUS, Kind.VERVOLGADVIES)
 
 
 @dataclass(frozen=True)
@@ -150,7 +123,7 @@ class _Planner:
         nummer: str | None,
         context: dict[str, Any],
     ) -> DocumentJob:
-        relpath = self.paths.claim(kind.folder, f"{kind.value}-{stem}", ".docx")
+        relpath = self.paths.claim(kind.folder, f"{kind.value}-{stem}", kind.spec.suffix)
         context.setdefault("algemeen", self.general)
         context.update(organisatie=self.organisation, documenttitel=title)
         return DocumentJob(kind, relpath, title, sessie, nummer, context)

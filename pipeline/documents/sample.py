@@ -11,11 +11,11 @@ from pipeline.model import (
     Booking,
     Cycle,
     Organisation,
-    Outcome,
     Person,
     PostalAddress,
     Rol,
     Session,
+    SessionOutcome,
     Vorm,
 )
 
@@ -87,5 +87,5 @@ def sample_cycle(content: Content) -> Cycle:
         plaats="Voorbeeld",
         briefdatum=dt.date(2030, 2, 1),
     )
-    outcomes = (Outcome(sessions[0].sessie, ("Tijd",), ("Ruimte",), ("Vervolg",)),)
+    outcomes = (SessionOutcome(sessions[0].sessie, ("Tijd",), ("Ruimte",), ("Vervolg",)),)
     return Cycle(organisation, tuple(sessions), people, tuple(bookings), outcomes)

@@ -1,1 +1,1 @@
-"""Stage after documents/: calendar events, e-mails, cancellation letters, sending."""
+"""Stage 5: calendar events, cancellation letters, e-mails, and sending them over SMTP."""

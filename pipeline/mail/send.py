@@ -41,7 +41,7 @@ def default_register(outbox: Path) -> Path | None:
 
 
 @dataclass
-class Outcome:
+class SendReport:
     """What one run of `verstuur` did, per category the file names or details."""
 
     sent: list[str] = field(default_factory=list)
@@ -145,7 +145,7 @@ def _skip(
     message: Message,
     entry: Known,
     resend_uncertain: bool,
-    outcome: Outcome,
+    outcome: SendReport,
 ) -> bool:
     """Whether the register says this message must not go now (and why, in `outcome`)."""
     name = message.path.name
@@ -176,10 +176,10 @@ def send_outbox(
     pause: float = 1.0,
     resend_uncertain: bool = False,
     on_sent: Callable[[Message], None] | None = None,
-) -> Outcome:
+) -> SendReport:
     """Send every message of `folder` the register says is due; `session` None is a dry
     run. `register` is the register file of the output folder that made the outbox."""
-    outcome = Outcome()
+    outcome = SendReport()
     connection = db.connect(register, create=False)
     with closing(connection), session or contextlib.nullcontext():
         seen: set[sends.Delivery] = set()
@@ -206,7 +206,7 @@ def _send(
     session: SmtpSession,
     message: Message,
     entry: Known,
-    outcome: Outcome,
+    outcome: SendReport,
     resend_uncertain: bool,
 ) -> None:
     """One delivery: 'bezig' committed, the exchange, the result committed."""
@@ -234,7 +234,11 @@ _RESULTS = {
 
 
 def _record(
-    connection: sqlite3.Connection, attempt: int, message: Message, outcome: Outcome, reply: Reply
+    connection: sqlite3.Connection,
+    attempt: int,
+    message: Message,
+    outcome: SendReport,
+    reply: Reply,
 ) -> None:
     """The reply in the register and the outcome: REFUSED is final until the address is
     fixed; NOT_SENT is tried again by the next run; UNCERTAIN is not."""

@@ -50,13 +50,6 @@ TIMEOUT_PER_DOCUMENT = 3.0
 Progress = Callable[[int], None]
 
 
-PDF_SUFFIX = "-pdf"  # manifest soort of a PDF: its document's soort plus this
-
-
-def pdf_soort(soort: str) -> str:
-    return f"{soort}{PDF_SUFFIX}"
-
-
 def pdf_relpath(docx: PurePosixPath) -> PurePosixPath:
     """The PDF sits next to its .docx under the same name (e-mail finds it there)."""
     return docx.with_suffix(".pdf")
@@ -372,5 +365,4 @@ __all__ = [
     "PdfJob",
     "convert_to_pdf",
     "pdf_relpath",
-    "pdf_soort",
 ]

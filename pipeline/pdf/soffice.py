@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import IntervisieError, OutputError
+from pipeline.errors import ConversionFailed, LibreOfficeMissing
 
 INSTALL_COMMAND = (
     "sudo apt-get install libreoffice-writer-nogui fonts-crosextra-carlito fonts-liberation2"
@@ -38,21 +38,6 @@ TAGGED_FILTER = PDFA_FILTER[:-1] + ',"UseTaggedPDF":{"type":"boolean","value":"t
 
 
 
-class LibreOfficeMissing(IntervisieError):
-    """--pdf asked for, but soffice is not installed."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "voor PDF (--pdf) is LibreOffice nodig, maar 'soffice' is niet gevonden. "
-            f"Installeer het met: {INSTALL_COMMAND} (of maak de documenten zonder --pdf). "
-            "Er is niets geschreven."
-        )
-
-
-class ConversionFailed(OutputError):
-    """LibreOffice hung, crashed or produced no PDF, also after a retry."""
-
-
 def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -60,12 +45,12 @@ def find_soffice() -> str | None:
 def require_soffice() -> str:
     program = find_soffice()
     if program is None:
-        raise LibreOfficeMissing()
+        raise LibreOfficeMissing(INSTALL_COMMAND)
     return program
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SofficeRun:
     returncode: int
     timed_out: bool
     stderr: str
@@ -120,7 +105,7 @@ class Soffice:
         running: Running | None = None,
         *,
         tagged: bool = False,
-    ) -> Outcome:
+    ) -> SofficeRun:
         """Convert `sources` into `outdir` as PDF/A-2b (`tagged`: as tagged PDF); the
         soffice process group is gone when this returns or raises."""
         command = [
@@ -166,16 +151,16 @@ class Soffice:
             stderr.seek(0)
             message = stderr.read(4000).decode("utf-8", "replace")
         log.unlink(missing_ok=True)
-        return Outcome(returncode, timed_out, message)
+        return SofficeRun(returncode, timed_out, message)
 
 
 __all__ = [
     "INSTALL_COMMAND",
     "ConversionFailed",
     "LibreOfficeMissing",
-    "Outcome",
     "Running",
     "Soffice",
+    "SofficeRun",
     "find_soffice",
     "kill_group",
     "require_soffice",

@@ -1,1 +1,1 @@
-"""Stage 6: staged atomic publishing, the cycle lock, ownership checks, folders, manifest."""
+"""Stage 6: staging and atomic publishing, the cycle lock, ownership, folders, the records."""

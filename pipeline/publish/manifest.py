@@ -7,10 +7,12 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+MANIFEST_JSON = "manifest.json"
+PROGRAM = "intervisie-docs"
 CSV_HEADER = ("soort", "sessie", "personeelsnummer", "pad", "sha256")
 # A cell starting with one of these is a formula to Excel or LibreOffice Calc.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,7 +75,7 @@ def manifest_json(
     extra: dict[str, Any] | None = None,
 ) -> bytes:
     record: dict[str, Any] = {
-        "programma": "intervisie-docs",
+        "programma": PROGRAM,
         "versie": version,
         "cyclus": cycle,
         "werkboek": {"naam": workbook.name, "sha256": workbook_sha256},
@@ -84,3 +86,34 @@ def manifest_json(
         **(extra or {}),
     }
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def read_manifest(folder: Path) -> dict[str, object] | None:
+    """Our manifest.json in `folder`, or None when there is none we can read: the one
+    place the previous run's record is parsed (ownership, changes, carry-over)."""
+    path = folder / MANIFEST_JSON
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("programma") != PROGRAM:
+        return None
+    return record
+
+
+_ROW_FIELDS = {f.name for f in fields(ManifestRow)}
+
+
+def manifest_rows(entries: object) -> tuple[ManifestRow, ...]:
+    """The rows of a manifest list (documenten, vervallen); entries that are not rows
+    are left out."""
+    rows = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            try:
+                rows.append(ManifestRow(**{k: v for k, v in entry.items() if k in _ROW_FIELDS}))
+            except TypeError:
+                continue
+    return tuple(rows)

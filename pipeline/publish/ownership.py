@@ -9,17 +9,16 @@ program never deletes or overwrites what it did not write.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence, Set
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import OutputError
 from pipeline.identity import same_cycle
-from pipeline.publish.manifest import sha256_file
+from pipeline.publish.manifest import MANIFEST_JSON, read_manifest, sha256_file
 
 # Files every run writes beside the documents; the manifest does not list them.
-MANIFEST_NAMES = ("manifest.json", "manifest.csv", "wijzigingen.csv")
+MANIFEST_NAMES = (MANIFEST_JSON, "manifest.csv", "wijzigingen.csv")
 # What file managers leave in a folder someone merely looked at: no one's data, made
 # again when needed; these do not stop a run and go with the old folder.
 DISPOSABLE = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
@@ -43,20 +42,6 @@ def _listing(names: Sequence[str]) -> str:
     shown = ", ".join(f"'{n}'" for n in names[:_SHOWN])
     rest = len(names) - _SHOWN
     return shown + (f" en nog {rest} andere" if rest > 0 else "")
-
-
-def read_manifest(folder: Path) -> dict[str, object] | None:
-    """Our manifest.json in `folder`, or None when there is none we can read."""
-    path = folder / "manifest.json"
-    try:
-        if path.is_symlink() or not path.is_file():
-            return None
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("programma") != "intervisie-docs":
-        return None
-    return record
 
 
 def _rows(record: object) -> list[dict[str, object]]:
@@ -160,7 +145,7 @@ def ensure_replaceable(
             for row in _rows(record)
             if row.get("soort") in replaced_kinds
         }
-    written = (target / "manifest.json").stat().st_ctime_ns  # the run's last file
+    written = (target / MANIFEST_JSON).stat().st_ctime_ns  # the run's last file
     foreign: list[str] = []
     edited: list[str] = []
     for name, path in _entries(target):

@@ -23,14 +23,14 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.documents.matters import WHOLE, Part
 from pipeline.identity import id_key
 from pipeline.model import SignatureImage
-from pipeline.publish.manifest import ManifestRow, neutralise
+from pipeline.publish.manifest import ManifestRow, manifest_rows, neutralise, read_manifest
 
 NEW = "nieuw"
 CHANGED = "gewijzigd"
@@ -137,34 +137,17 @@ class Previous:
     gone: tuple[ManifestRow, ...]
 
 
-_ROW_FIELDS = {f.name for f in fields(ManifestRow)}
-
-
-def _rows(entries: Any) -> tuple[ManifestRow, ...]:
-    rows = []
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict):
-            try:
-                rows.append(ManifestRow(**{k: v for k, v in entry.items() if k in _ROW_FIELDS}))
-            except TypeError:
-                continue
-    return tuple(rows)
-
-
-def read_previous(manifest: Path) -> Previous | None:
+def read_previous(folder: Path) -> Previous | None:
     """None when there was no previous run (or its manifest cannot be read: then every
     document counts as new, which sends too much rather than too little)."""
-    try:
-        record = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict):
+    record = read_manifest(folder)
+    if record is None:
         return None
     version = record.get(VERSION_KEY, 0)
     return Previous(
         version if isinstance(version, int) else 0,
-        _rows(record.get("documenten")),
-        _rows(record.get(GONE_KEY)),
+        manifest_rows(record.get("documenten")),
+        manifest_rows(record.get(GONE_KEY)),
     )
 
 
@@ -194,6 +177,10 @@ class Comparison:
             if row.inhoud and row.gewijzigd_in == self.version
         ]
         return found + [Change(GONE, row) for row in self.gone if row.gewijzigd_in == self.version]
+
+    @property
+    def versions(self) -> dict[Key, ManifestRow]:
+        return {key(row): row for row in self.rows}
 
     def changed(self, soort: str) -> set[Key]:
         return {key(c.row) for c in self.changes if c.status != GONE and c.row.soort == soort}
@@ -234,6 +221,28 @@ def compare(
         return Comparison(last, tuple(rows), tuple(history.values()))
     # A version where nothing moved keeps its number; the rows were stamped `current`.
     return Comparison(current, tuple(rows), tuple(history.values()))
+
+
+def compare_run(
+    previous: Previous | None,
+    written: Sequence[ManifestRow],
+    events: Sequence[ManifestRow],
+    kinds: set[str],
+) -> tuple[Comparison, list[ManifestRow]]:
+    """The run's compare step: the documents written and the calendar events planned,
+    compared with the previous run; the comparison and `written` with their versions."""
+    comparison = compare(previous, [*written, *events], kinds)
+    versions = comparison.versions
+    return comparison, [versions[key(row)] for row in written]
+
+
+def only_changed(
+    comparison: Comparison, rows: Iterable[ManifestRow], soorten: Iterable[str]
+) -> list[ManifestRow]:
+    """The rows of a booking (session, person) that changed in this cycle version in any
+    of `soorten`: what --alleen-wijzigingen sends again."""
+    fresh = {(s, n) for soort in soorten for (_, s, n) in comparison.changed(soort)}
+    return [row for row in rows if key(row)[1:] in fresh]
 
 
 def changes_csv(changes: Iterable[Change], names: Mapping[str, str]) -> bytes:

@@ -21,13 +21,13 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from pipeline.identity import BookingKey, address_key, cycle_key, id_key
+from pipeline.kinds import AGENDA as AGENDA_KIND
 from pipeline.mail import calendar
 from pipeline.publish.manifest import ManifestRow
 from pipeline.register.changes import Comparison, Previous
 from pipeline.register.db import connect, register_path, transaction
 from pipeline.register.legacy_log import import_ledger
 
-AGENDA = "agenda"  # output.mailing.AGENDA_KIND (mailing imports the register)
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 
@@ -285,7 +285,7 @@ def uids_from_folder(target: Path, previous: Previous | None) -> dict[BookingKey
     events already in people's calendars keep theirs."""
     found: dict[BookingKey, str] = {}
     for row in previous.rows if previous else ():
-        if row.soort != AGENDA:
+        if row.soort != AGENDA_KIND.value:
             continue
         try:
             event, _ = calendar.parse((target / row.pad).read_bytes())

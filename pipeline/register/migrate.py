@@ -15,6 +15,7 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+from pipeline import kinds
 from pipeline.identity import BookingKey, address_key
 from pipeline.mail import calendar
 from pipeline.publish.manifest import ManifestRow
@@ -28,8 +29,8 @@ from pipeline.register.cycles import (
     uids_from_folder,
 )
 
-AGENDA = "agenda"
-INVITATION = "uitnodiging"
+AGENDA = kinds.AGENDA.value
+INVITATION = kinds.Kind.UITNODIGING.value
 
 
 def _message(data: bytes, row: ManifestRow) -> OutboxMessage | None:
@@ -58,7 +59,7 @@ def old_messages(target: Path, previous: Previous | None) -> list[OutboxMessage]
     """The outbox of the last run before the register, as far as it can be read."""
     found = []
     for row in previous.rows if previous else ():
-        if row.soort != "e-mail":
+        if row.soort != kinds.MAIL.value:
             continue
         try:
             data = (target / row.pad).read_bytes()

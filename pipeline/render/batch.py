@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from pipeline.documents.plan import Kind
 from pipeline.errors import OutputError, describe_os_error
 from pipeline.files import write_file
+from pipeline.kinds import SIGNED, Kind
 from pipeline.model import SignatureImage
 from pipeline.publish.manifest import sha256_bytes
 from pipeline.publish.staging import StagedOutput, verify_docx
@@ -55,7 +55,7 @@ class Renderer:
         self, templates: Mapping[Kind, PreparedTemplate], signature: SignatureImage | None
     ) -> None:
         self.templates = dict(templates)
-        for signed in (Kind.UITNODIGING, Kind.AFZEGGING):  # letters signed for the secretary
+        for signed in SIGNED:  # letters signed for the secretary
             if signature is not None and signed in self.templates:
                 self.templates[signed] = self.templates[signed].with_signature(signature)
         self.signature = signature

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -23,17 +23,16 @@ from lxml import etree
 
 from pipeline.errors import OutputError
 from pipeline.files import zip_with
-from pipeline.publish.manifest import ManifestRow
+from pipeline.kinds import BUNDLE, BY_POST, INTERNAL, Kind, core_properties
+from pipeline.publish.manifest import ManifestRow, sha256_bytes
+from pipeline.publish.staging import StagedOutput
 from pipeline.render.prepared import CORE_PART, CoreProperties, core_xml
+from pipeline.render.tasks import PlannedDocuments
 
-BUNDLE_KIND = "afdrukbestand"  # manifest kind; belongs with the invitations
-BUNDLE_FOLDER = "afdrukken"
-BY_POST = ("uitnodigingen-per-post", "per post")
 _DOCUMENT = "word/document.xml"
 _DOCUMENT_RELS = "word/_rels/document.xml.rels"
 _CONTENT_TYPES = "[Content_Types].xml"
 _OFFICE_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-INTERNAL = ("uitnodigingen-interne-post", "interne post")
 
 
 def _restart_page_numbers(section_properties: etree._Element) -> None:
@@ -222,7 +221,7 @@ def combine_letters(letters: Sequence[Path], props: CoreProperties) -> bytes:
 
 
 LETTERS_KEY = "brieven"  # manifest.json: per letter its route and whether it was bundled
-LETTER_KINDS = ("uitnodiging", "afzegging")
+LETTER_KINDS = tuple(kind.value for kind in Kind if kind.spec.routed)
 
 
 def letter_routes(
@@ -233,7 +232,7 @@ def letter_routes(
     members = {row.pad for row in bundled}
     return {
         row.pad: {
-            "bezorging": INTERNAL[1] if row.pad in internal else BY_POST[1],
+            "bezorging": (INTERNAL if row.pad in internal else BY_POST).label,
             "afdrukbestand": row.pad in members,
         }
         for row in written
@@ -255,17 +254,29 @@ def bundle_invitations(
         INTERNAL: [row for row in letters if row.pad in internal],
     }
     bundles = []
-    for (stem, route), rows in routes.items():
+    for route, rows in routes.items():
         if not rows:
             continue
-        title = f"Uitnodigingen {route} - {cycle}"
-        props = CoreProperties(
-            title,
-            f"afdrukbestand - {cycle}",
-            author,
-            f"intervisie; afdrukbestand; {cycle}",
-            created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        )
+        title = f"Uitnodigingen {route.label} - {cycle}"
+        props = core_properties(BUNDLE.value, title, cycle, author, created)
         data = combine_letters([staging / row.pad for row in rows], props)
-        bundles.append((f"{BUNDLE_FOLDER}/{stem}.docx", data))
+        bundles.append((f"{BUNDLE.folder}/{route.stem}{BUNDLE.suffix}", data))
     return bundles
+
+
+def write_bundles(
+    staged: StagedOutput, letters: Sequence[ManifestRow], planned: PlannedDocuments
+) -> list[ManifestRow]:
+    """The run's bundle step: write the print bundles of `letters`; their manifest rows."""
+    rows = []
+    for relpath, data in bundle_invitations(
+        staged.staging,
+        letters,
+        {row.pad for row in letters if planned.route(row) == INTERNAL},
+        planned.cycle,
+        planned.organisation,
+        planned.created,
+    ):
+        staged.write(PurePosixPath(relpath), data)
+        rows.append(ManifestRow(BUNDLE.value, "", "", relpath, sha256_bytes(data)))
+    return rows

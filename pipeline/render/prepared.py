@@ -22,15 +22,15 @@ from xml.sax.saxutils import escape
 
 import jinja2
 from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
 from lxml import etree
 from markupsafe import Markup
 
-from pipeline.errors import TemplateProblem, describe_os_error
+from pipeline.errors import TemplateLimit, TemplateProblem, describe_os_error
 from pipeline.files import zip_with
 from pipeline.model import SignatureImage
-from pipeline.render.sandbox import BoundedSandbox, TemplateLimit, render_bounded, time_budget
+from pipeline.render.sandbox import BoundedSandbox, render_bounded, time_budget
 from pipeline.render.word_settings import make_dutch
 
 # Parts rendered per document are compressed fast: a few percent larger, much quicker.
@@ -327,17 +327,3 @@ def _literal_delimiters(source: str) -> str:
 def _with_declaration(xml: str) -> bytes:
     """A rendered part as bytes, with the XML declaration Word expects."""
     return (xml if xml.startswith("<?xml") else XML_DECLARATION + xml).encode("utf-8")
-
-
-def render_with_docxtpl(path: Path, context: Mapping[str, Any], out: Path) -> None:
-    """The plain docxtpl way (load, render, save per document): the benchmark's baseline
-    and the reference the fast path is tested against."""
-    tpl = DocxTemplate(str(path))
-    values = dict(context)
-    signature = values.get("handtekening")
-    if isinstance(signature, SignatureImage):
-        values["handtekening"] = InlineImage(tpl, str(signature.path), width=Mm(signature.width_mm))
-    elif "handtekening" in values:
-        values["handtekening"] = ""
-    tpl.render(values, jinja_env=make_environment(), autoescape=True)
-    tpl.save(str(out))

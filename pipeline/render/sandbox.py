@@ -24,15 +24,13 @@ from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import generate_lorem_ipsum
 
+from pipeline.errors import TemplateLimit
+
 MAX_RANGE = 10_000  # items of one range()
 MAX_SIZE = 1_000_000  # characters of one string, items of one list, a width
 MAX_OUTPUT = 8_000_000  # characters of one rendered part of a document
 SECONDS_PER_DOCUMENT = 5.0  # a real document renders in milliseconds
 _BIG_NUMBER = re.compile(r"\d{7,}")  # a width of a million or more in a format string
-
-
-class TemplateLimit(Exception):
-    """A template went past a bound; the message is Dutch and says which."""
 
 
 _deadline: float | None = None

@@ -23,11 +23,11 @@ from pipeline.model import (
     Begeleiding,
     Booking,
     Organisation,
-    Outcome,
     Person,
     PostalAddress,
     Rol,
     Session,
+    SessionOutcome,
     Vorm,
     session_end,
     session_start,
@@ -317,7 +317,9 @@ def _read_booking(
 # --- Uitkomsten ------------------------------------------------------------------------
 
 
-def read_outcomes(sheet: RawSheet | None, sessions: Ids | None, report: Report) -> list[Outcome]:
+def read_outcomes(
+    sheet: RawSheet | None, sessions: Ids | None, report: Report
+) -> list[SessionOutcome]:
     if sheet is None:
         return []
     seen: dict[str, int] = {}
@@ -336,7 +338,7 @@ def read_outcomes(sheet: RawSheet | None, sessions: Ids | None, report: Report) 
             )
             continue
         seen[id_key(sessie)] = row.row
-        outcomes.append(Outcome(sessie, *texts))
+        outcomes.append(SessionOutcome(sessie, *texts))
     return outcomes
 
 

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from lxml import etree
 
 from pipeline.archive.check import check_archive, pdf_problems
-from pipeline.archive.mdto import NAMESPACE, read_bestand, read_informatieobject
-from pipeline.archive.write import CycleRecord, archive_syllabi
+from pipeline.archive.mdto import NAMESPACE, Cycle, read_bestand, read_informatieobject
+from pipeline.archive.write import archive_syllabi
 from pipeline.cli import main
 from pipeline.errors import OutputError
 from pipeline.publish.manifest import ManifestRow
@@ -183,7 +183,7 @@ def test_a_run_killed_while_archiving_leaves_nothing_the_next_run_keeps(tmp_path
     assert folder.parent == parent
 
 
-RECORD = CycleRecord("Cyclus", "cyclus", "Gemeente")
+RECORD = Cycle("Cyclus", "cyclus", "Gemeente")
 
 
 def _syllabi(folder: Path, texts: dict[str, bytes]) -> list[ManifestRow]:
@@ -446,7 +446,7 @@ def test_genereer_passes_archief_docx_to_the_run(
         seen.append(archive_docx)
         raise OutputError("gestopt na het doorgeven van de opties")
 
-    monkeypatch.setattr(pipeline.cli, "generate", fake_generate)
+    monkeypatch.setattr(pipeline.cli.documents, "generate", fake_generate)
     workbook = Book.valid().save(tmp_path / "werkboek.xlsx")
     for extra, expected in (([], False), (["--archief-docx"], True)):
         result = CliRunner().invoke(main, ["genereer", str(workbook), *extra])

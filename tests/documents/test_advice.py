@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pipeline.content.themes import Content
 from pipeline.documents.contexts import advice
-from pipeline.model import Outcome
+from pipeline.model import SessionOutcome
 
-IV_01 = Outcome(
+IV_01 = SessionOutcome(
     "IV-01",
     ("Een medewerker aanspreken op afspraken zonder de samenwerking te schaden.",),
     (
@@ -40,7 +40,7 @@ def test_a_suggestion_whose_points_are_all_taken_has_no_quote(content: Content) 
     theme = content.themes["intervisie"]
     # One point that fits two suggestions: the stronger match gets it.
     point = "Vertellen in de volgende intervisie wat we hebben geleerd en hoe het ging."
-    reasons = _reasons(advice(Outcome("IV-01", (point,), (), ()), theme))
+    reasons = _reasons(advice(SessionOutcome("IV-01", (point,), (), ()), theme))
     assert list(reasons.values()).count(point) == 1
     assert set(reasons) == {"Plan regelmatige sessies", "Leg de lessen vast"}
     assert "" in reasons.values()

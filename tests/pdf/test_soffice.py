@@ -18,8 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.errors import ConversionFailed
 from pipeline.pdf.pdfa import NotPdfA
-from pipeline.pdf.soffice import ConversionFailed, Running
+from pipeline.pdf.soffice import Running
 from pipeline.register.db import REGISTER_NAME
 from pipeline.run import PdfOptions
 from tests.conftest import EXAMPLE

@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.documents.filenames import MAX_PART_LENGTH
 from pipeline.publish.folders import ARCHIVE_DIR, cycle_folder
+from pipeline.publish.ownership import same_cycle
 
 
 @pytest.mark.parametrize(
@@ -51,3 +52,17 @@ def test_the_same_cycle_retyped_keeps_its_folder(first: str, second: str) -> Non
 def test_the_archive_folder_is_never_a_cycle_folder(name: str) -> None:
     assert cycle_folder(name) != ARCHIVE_DIR
     assert cycle_folder(name).startswith(ARCHIVE_DIR + "-")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("team A+B", "Team a+b"),
+        ("Intervisie 😀", "intervisie  😀"),
+        ("Archief", "ARCHIEF"),
+        ("Intervisie " + "x" * 60 + " Café", "intervisie " + "X" * 60 + " cafe"),
+    ],
+)
+def test_names_of_the_same_cycle_share_a_folder_with_a_suffix_too(first: str, second: str) -> None:
+    assert same_cycle(first, second)
+    assert cycle_folder(first) == cycle_folder(second) != cycle_folder(first + " 2")

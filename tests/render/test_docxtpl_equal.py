@@ -22,16 +22,16 @@ from docx.document import Document
 from lxml import etree
 
 from pipeline.content.themes import Content
-from pipeline.documents.plan import ALL_KINDS, Kind, plan_documents
-from pipeline.documents.sample import sample_cycle
+from pipeline.documents.plan import ALL_KINDS, Kind
 from pipeline.model import SignatureImage
 from pipeline.render.prepared import (
     CoreProperties,
     PreparedTemplate,
     make_environment,
-    render_with_docxtpl,
 )
 from tests.conftest import ROOT, TEMPLATES
+from tests.samples import sample_contexts
+from tools.plain_docxtpl import render_with_docxtpl
 
 PROPS = CoreProperties("Titel", "Onderwerp", "Gemeente", "k", "2030-01-01T09:00:00Z")
 SIGNATURE = SignatureImage(ROOT / "inputs" / "handtekening.png")
@@ -184,17 +184,10 @@ def test_tab_in_a_value_is_a_word_tab(tmp_path: Path) -> None:
     assert "\t" not in body and "a\tb" not in body
 
 
-def _contexts(content: Content) -> dict[Kind, list[dict[str, Any]]]:
-    found: dict[Kind, list[dict[str, Any]]] = {k: [] for k in ALL_KINDS}
-    for job in plan_documents(sample_cycle(content), content).jobs:
-        found[job.kind].append(dict(job.context))
-    return found
-
-
 @pytest.mark.parametrize("kind", ALL_KINDS, ids=lambda k: k.value)
 def test_project_templates_give_docxtpls_xml(content: Content, kind: Kind, tmp_path: Path) -> None:
     signature = SIGNATURE if kind is Kind.UITNODIGING else None
-    for context in _contexts(content)[kind][:2]:
+    for context in sample_contexts(content)[kind][:2]:
         if signature is not None:
             context["handtekening"] = signature
         assert_same_as_docxtpl(TEMPLATES / kind.template, context, tmp_path, signature)

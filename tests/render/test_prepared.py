@@ -5,33 +5,25 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from pipeline.content.themes import Content
-from pipeline.documents.plan import ALL_KINDS, Kind, plan_documents
-from pipeline.documents.sample import sample_cycle
+from pipeline.documents.plan import ALL_KINDS, Kind
 from pipeline.errors import TemplateProblem
 from pipeline.model import SignatureImage
 from pipeline.render.prepared import (
     CoreProperties,
     PreparedTemplate,
     make_environment,
-    render_with_docxtpl,
 )
 from tests.conftest import ROOT, TEMPLATES
 from tests.docx_text import body_lines, header_footer_text
+from tests.samples import sample_contexts
+from tools.plain_docxtpl import render_with_docxtpl
 
 PROPS = CoreProperties("Titel", "Onderwerp", "Gemeente Voorbeeld", "k", "2030-01-01T09:00:00Z")
 SIGNATURE = ROOT / "inputs" / "handtekening.png"
-
-
-def sample_contexts(content: Content) -> dict[Kind, list[dict[str, Any]]]:
-    found: dict[Kind, list[dict[str, Any]]] = {k: [] for k in ALL_KINDS}
-    for job in plan_documents(sample_cycle(content), content).jobs:
-        found[job.kind].append(dict(job.context))
-    return found
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS, ids=lambda k: k.value)

@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.errors import TemplateLimit
 from pipeline.render import sandbox
 from pipeline.render.prepared import make_environment
-from pipeline.render.sandbox import TemplateLimit, render_bounded, time_budget
+from pipeline.render.sandbox import render_bounded, time_budget
 from tests.conftest import EXAMPLE, TEMPLATES
 
 HOSTILE = [

@@ -78,7 +78,8 @@ def test_escapes_typed_in_a_template_still_give_literal_delimiters(tmp_path: Pat
 def test_the_console_cuts_very_long_names_and_drops_controls(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from pipeline.cli import NAME_LIMIT, _console, main
+    from pipeline.cli import main
+    from pipeline.cli.common import NAME_LIMIT, console
 
     book = Book.valid().set("Deelnemers", 13, "achternaam", "Lang" + "x" * 10_000)
     path = book.save(tmp_path / "werkboek.xlsx")
@@ -90,4 +91,4 @@ def test_the_console_cuts_very_long_names_and_drops_controls(tmp_path: Path) -> 
     named = [line for line in lines if "Langxxx" in line]
     assert len(named) == 1 and named[0].endswith("…")
     assert len(named[0]) < NAME_LIMIT + 10
-    assert _console("a\x1b[31mb\x9b2Jc\nd") == "a[31mb2Jc\nd"
+    assert console("a\x1b[31mb\x9b2Jc\nd") == "a[31mb2Jc\nd"

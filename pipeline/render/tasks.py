@@ -1,0 +1,68 @@
+"""The render tasks of a run's planned documents, and what the run keeps of each.
+
+Documents are planned one at a time (a run of 100,000 never holds every context); while
+they stream to the renderer, `PlannedDocuments` keeps per document what later steps
+need: its manifest row (hash of what the reader sees, file hash once rendered), its core
+properties (the PDF carries the same) and, for letters, their delivery route.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+
+from pipeline.documents.matters import what_matters
+from pipeline.documents.plan import DocumentJob
+from pipeline.kinds import BY_POST, INTERNAL, Route, core_properties
+from pipeline.publish.manifest import ManifestRow
+from pipeline.register.changes import ContentHasher
+from pipeline.render.batch import Task
+from pipeline.render.prepared import CoreProperties
+
+
+class PlannedDocuments:
+    """The manifest row, core properties and route of every planned document."""
+
+    def __init__(self, cycle: str, organisation: str, created: dt.datetime) -> None:
+        self.cycle, self.organisation, self.created = cycle, organisation, created
+        self.rows: list[ManifestRow] = []  # sha256 filled in once rendered
+        self.props: dict[str, CoreProperties] = {}  # by path, for the PDFs' metadata
+        self.internal: list[str] = []  # "name (sessie)" of letters by internal post
+        self.internal_paths: set[str] = set()
+        self.content_hash = ContentHasher()  # what the reader sees, for changes.py
+
+    def properties(self, soort: str, title: str) -> CoreProperties:
+        return core_properties(soort, title, self.cycle, self.organisation, self.created)
+
+    def tasks(self, jobs: Iterable[DocumentJob]) -> Iterator[Task]:
+        for job in jobs:
+            row = ManifestRow(
+                job.kind.value,
+                job.sessie or "",
+                job.personeelsnummer or "",
+                job.relpath.as_posix(),
+                sha256="",
+                inhoud=self.content_hash(job.context, what_matters(job.kind)),
+            )
+            self.rows.append(row)
+            props = self.properties(job.kind.value, job.title)
+            self.props[row.pad] = props
+            if job.kind.spec.routed and not job.context["ontvanger"]["per_post"]:
+                self.internal.append(f"{job.context['ontvanger']['naam']} ({job.sessie})")
+                self.internal_paths.add(row.pad)
+            yield Task(job.kind, job.relpath, job.context, props)
+
+    def route(self, row: ManifestRow) -> Route:
+        return INTERNAL if row.pad in self.internal_paths else BY_POST
+
+    def add_letter(
+        self, row: ManifestRow, props: CoreProperties, has_postal_address: bool
+    ) -> None:
+        """A letter rendered outside the plan (a cancellation): its properties, route."""
+        self.props[row.pad] = props
+        if not has_postal_address:
+            self.internal_paths.add(row.pad)
+
+    def manifest_rows(self, digests: Sequence[str]) -> list[ManifestRow]:
+        return [replace(row, sha256=digest) for row, digest in zip(self.rows, digests, strict=True)]
