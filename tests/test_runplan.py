@@ -63,3 +63,24 @@ def test_mail_and_bundles_go_with_the_invitations() -> None:
     assert RunPlan.from_options((U,), mail=True).mails
     assert RunPlan.from_options((U,)).compared == {"uitnodiging", "agenda"}
     assert RunPlan.from_options((S,)).compared == {"syllabus"}
+
+
+@pytest.mark.parametrize(
+    ("kinds", "asked", "pdf_kinds", "duplex"),
+    [
+        ((U,), (), ("afdrukbestand",), True),
+        ((U, S), ("syllabus",), ("syllabus", "afdrukbestand"), True),
+        ((U, S), DEFAULT, DEFAULT, True),
+        ((D,), (), (), False),  # no invitations: no bundles to print double-sided
+    ],
+)
+def test_duplex_makes_the_bundles_pdf(
+    kinds: tuple[Kind, ...], asked: tuple[str, ...], pdf_kinds: tuple[str, ...], duplex: bool
+) -> None:
+    plan = RunPlan.from_options(kinds, pdf_kinds=asked, duplex=True)
+    assert plan.pdf_kinds == pdf_kinds
+    assert plan.duplex is duplex and plan.bundles is duplex
+
+
+def test_letters_are_tagged_pdf() -> None:
+    assert RunPlan.from_options().tagged == {"uitnodiging", "afzegging"}
