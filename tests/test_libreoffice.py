@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from tests.docx_text import open_docx
 from tests.soffice_plain import convert_plain
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents.matters import NOT_COUNTED, what_matters
 from pipeline.documents.plan import Kind
 from pipeline.register.changes import ContentHasher

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents import contexts
 from pipeline.documents.plan import Cancelled, Kind, iter_cancellations, plan_documents
 from pipeline.render import meanings
