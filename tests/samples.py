@@ -1,4 +1,4 @@
-"""Sample contexts for the render tests: the ones `sjablonen controleer` checks templates
+"""Sample contexts for the tests (render, change detection, LibreOffice): the ones `sjablonen
 against (pipeline.render.guide), each a dict of its own that a test may change."""
 
 from __future__ import annotations
