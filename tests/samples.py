@@ -1,5 +1,6 @@
-"""Sample contexts for the tests (render, change detection, LibreOffice): the ones `sjablonen
-against (pipeline.render.guide), each a dict of its own that a test may change."""
+"""Sample contexts for the tests (render, change detection, LibreOffice): the ones
+`sjablonen controleer` checks templates against (pipeline.render.guide), each a dict of its
+own that a test may change."""
 
 from __future__ import annotations
 
