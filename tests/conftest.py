@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from pipeline.content.themes import Content, load_content
+from pipeline.content.model import Content
+from pipeline.content.themes import load_content
 from pipeline.pdf.soffice import find_soffice
 
 ROOT = Path(__file__).resolve().parent.parent

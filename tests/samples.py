@@ -1,11 +1,12 @@
-"""Sample contexts for the render tests: the ones `sjablonen controleer` checks templates
-against (pipeline.render.guide), each a dict of its own that a test may change."""
+"""Sample contexts for the tests (render, change detection, LibreOffice): the ones
+`sjablonen controleer` checks templates against (pipeline.render.guide), each a dict of its
+own that a test may change."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents.plan import Kind
 from pipeline.render.guide import sample_contexts as checked_contexts
 

@@ -11,8 +11,12 @@ from pathlib import Path
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_plain(sources: Sequence[Path], folder: Path) -> list[Path]:
-    """Convert `sources` to PDF in `folder`; the PDFs, in the order of `sources`."""
+def convert_plain(
+    sources: Sequence[Path], folder: Path, to: str = "pdf", timeout: int = 300
+) -> list[Path]:
+    """Convert `sources` in `folder` (`to`: a --convert-to target, 'pdf' or for example
+    'csv:Text - txt - csv (StarCalc):44,34,76'); the converted files, in the order of
+    `sources`."""
     assert SOFFICE is not None, "soffice (LibreOffice) ontbreekt"
     result = subprocess.run(
         [
@@ -21,18 +25,19 @@ def convert_plain(sources: Sequence[Path], folder: Path) -> list[Path]:
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            to,
             "--outdir",
             str(folder),
             *map(str, sources),
         ],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    pdfs = [folder / f"{source.stem}.pdf" for source in sources]
-    for pdf in pdfs:
-        assert pdf.exists(), f"{pdf.name} ontbreekt: {result.stdout} {result.stderr}"
-    return pdfs
+    suffix = to.split(":", 1)[0]
+    converted = [folder / f"{source.stem}.{suffix}" for source in sources]
+    for path in converted:
+        assert path.exists(), f"{path.name} ontbreekt: {result.stdout} {result.stderr}"
+    return converted

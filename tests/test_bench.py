@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents.plan import plan_documents
 from pipeline.workbook.check import check_workbook
 from tools.bench import sample_indices, write_synthetic_workbook

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.run import RunResult
 from tests.docx_text import body_lines, header_footer_text, open_docx
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from tests.docx_text import open_docx
 from tests.soffice_plain import convert_plain
 
@@ -266,24 +266,22 @@ def test_a_letter_too_long_for_one_page_breaks_before_its_last_paragraphs(
     """Ever longer own questions push the letter onto a second page at every point of
     its end: the closing and the signature always stay together, with the paragraphs
     before them, never alone on a page."""
-    from pipeline.documents.plan import Kind, plan_documents
-    from pipeline.documents.sample import sample_cycle
+    from pipeline.documents.plan import Kind
     from pipeline.render.prepared import CoreProperties, PreparedTemplate, make_environment
     from tests.conftest import TEMPLATES
+    from tests.samples import sample_contexts
 
-    job = next(
-        j for j in plan_documents(sample_cycle(content), content).jobs if j.kind is Kind.UITNODIGING
-    )
+    invitation = sample_contexts(content)[Kind.UITNODIGING][0]
     template = PreparedTemplate(TEMPLATES / "uitnodiging.docx", make_environment())
     props = CoreProperties("t", "s", "a", "k", "2030-01-01T09:00:00Z")
     sentence = "Wat doet u als het werk anders loopt dan gepland?"
     letters = []
     for length in range(2, 30, 2):
-        context = dict(job.context)
+        context = dict(invitation)
         context["prikkelende_vraag"] = " ".join([sentence] * length)
         letters.append(tmp_path / f"lang-{length:02d}.docx")
         letters[-1].write_bytes(template.render(context, props))
-    signer = job.context["organisatie"]["functie_ondertekenaar"]
+    signer = invitation["organisatie"]["functie_ondertekenaar"]
     two_pages = 0
     for letter, (_, lines) in convert(letters, tmp_path).items():
         closing = next(line for line in lines if line.text == "Met vriendelijke groet,")

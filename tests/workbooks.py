@@ -16,7 +16,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from pipeline.content.themes import Content, General, RoundStep, Step, Suggestion, Theme
+from pipeline.content.model import Content, General, RoundStep, Step, Suggestion, Theme
 from pipeline.workbook import schema
 
 TODAY = dt.date(2027, 1, 15)

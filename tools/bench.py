@@ -3,7 +3,8 @@
 Run from the project root:  .venv/bin/python -m tools.bench   (or `make bench`)
 
 For every size N the tool builds a synthetic, valid workbook of its own (about N
-documents over the four kinds), then measures, each in a fresh subprocess:
+documents over the four planned kinds; a first run cancels nothing), then measures, each
+in a fresh subprocess:
 
 - the pipeline: `intervisie genereer WERKBOEK --uitvoer MAP` as a whole process (reading,
   validation, planning, rendering, manifest, archive), timed wall-clock;

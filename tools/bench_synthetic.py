@@ -206,7 +206,7 @@ def _person(index: int) -> dict[str, Any]:
 
 
 def synthetic_cycle(documents: int, templates_dir: Path = TEMPLATES) -> Synthetic:
-    """A valid cycle of about `documents` documents over the four kinds.
+    """A valid cycle of about `documents` documents over the four planned kinds.
 
     Every person attends two sessions, one in each of two rounds; the second round
     starts after the first has ended, so nobody is booked into overlapping sessions.

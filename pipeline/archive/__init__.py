@@ -1,1 +1,2 @@
-"""The syllabus archive: writing it, its MDTO metadata, and its integrity check."""
+"""Stage 7: the syllabus archive: writing it (write.py), its MDTO metadata (mdto.py), and
+its integrity check (check.py, pdf_check.py)."""

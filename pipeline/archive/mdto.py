@@ -57,13 +57,15 @@ DOCX = FileFormat("Microsoft Word for Windows, versie 2007 en later (OOXML)", "f
 
 @dataclass(frozen=True)
 class ArchivedFile:
-    identifier: str  # unique within the archive: the file's path in it
+    # identificatieKenmerk: the file's path under the archive folder (<cycle folder>/
+    # <archived version>/<path>), so each archived version's files have their own.
+    identifier: str
     name: str
     size: int
     file_format: FileFormat
     sha256: str
     checked_at: dt.datetime
-    represents: Reference  # the informatieobject: the syllabus
+    represents: Reference  # isRepresentatieVan: the syllabus's informatieobject, not the cycle
 
 
 def _element(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pipeline.archive.check import check_archive
-from pipeline.cli.common import CONTEXT, OPTIONS, SUBCOMMANDS, errors
+from pipeline.cli.common import CONTEXT, OPTIONS, SUBCOMMANDS, errors, folder_argument
 from pipeline.errors import plural
 from pipeline.publish.folders import ARCHIVE_DIR
 
@@ -26,9 +26,7 @@ def archief() -> None:
     options_metavar=OPTIONS,
     short_help="Controleer of het archief ongeschonden is.",
 )
-@click.argument(
-    "map_", metavar="[MAP]", required=False, type=click.Path(file_okay=False, path_type=Path)
-)
+@folder_argument()
 def archief_controleer(map_: Path | None) -> None:
     """Controleer het archief in MAP (standaard output/archief).
 

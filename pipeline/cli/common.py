@@ -43,6 +43,25 @@ def workbook_argument() -> Callable[[F], F]:
     return click.argument("werkboek", type=click.Path(path_type=Path, dir_okay=True))
 
 
+def folder_argument() -> Callable[[F], F]:
+    """An optional folder, MAP; the command names its default."""
+    return click.argument(
+        "map_", metavar="[MAP]", required=False, type=click.Path(file_okay=False, path_type=Path)
+    )
+
+
+def output_option(help_text: str) -> Callable[[F], F]:
+    """--uitvoer: the output folder that holds the cycle folders (default output/)."""
+    return click.option(
+        "--uitvoer",
+        "output",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 # Control characters (C0 but tab and newline, DEL, C1) steer a terminal; never print them.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MESSAGE_LIMIT = 1000  # characters of one message on the console

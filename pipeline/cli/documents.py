@@ -15,6 +15,7 @@ from pipeline.cli.common import (
     OPTIONS,
     console,
     errors,
+    output_option,
     report,
     templates_option,
     workbook_argument,
@@ -71,14 +72,7 @@ def _parse_pdf(
     short_help="Controleer een werkboek en maak de documenten.",
 )
 @workbook_argument()
-@click.option(
-    "--uitvoer",
-    "output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Map waarin de map van de cyclus komt.",
-)
+@output_option("Map waarin de map van de cyclus komt.")
 @click.option(
     "--soort",
     "kinds",

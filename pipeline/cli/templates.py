@@ -15,6 +15,7 @@ from pipeline.cli.common import (
     SUBCOMMANDS,
     TEMPLATES_ENV,
     errors,
+    folder_argument,
     templates_option,
 )
 from pipeline.content.themes import load_content
@@ -37,9 +38,7 @@ def sjablonen() -> None:
     options_metavar=OPTIONS,
     short_help="Controleer de Word-sjablonen.",
 )
-@click.argument(
-    "map_", metavar="[MAP]", required=False, type=click.Path(file_okay=False, path_type=Path)
-)
+@folder_argument()
 def sjablonen_controleer(map_: Path | None) -> None:
     """Controleer de sjablonen in MAP (standaard templates/ van het project).
 

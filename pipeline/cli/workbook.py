@@ -14,6 +14,7 @@ from pipeline.cli.common import (
     OPTIONS,
     console,
     errors,
+    output_option,
     report,
     report_invalid,
     templates_option,
@@ -40,14 +41,9 @@ from pipeline.workbook.markup import write_marked_copy
     short_help="Controleer een werkboek en meld alle problemen.",
 )
 @workbook_argument()
-@click.option(
-    "--uitvoer",
-    "output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Uitvoermap van genereer: een map die een afgebroken run liet ontbreken, wordt "
-    "eerst teruggezet.",
+@output_option(
+    "Uitvoermap van genereer: een map die een afgebroken run liet ontbreken, wordt "
+    "eerst teruggezet."
 )
 @click.option(
     "--markeer",

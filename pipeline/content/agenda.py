@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pipeline.content.themes import REPEAT_PER_INBRENGER, RoundStep, Step, Theme
+from pipeline.content.model import REPEAT_PER_INBRENGER, RoundStep, Step, Theme
 
 
 @dataclass(frozen=True)

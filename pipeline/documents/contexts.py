@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.content.agenda import AgendaItem, flexible_minutes
-from pipeline.content.themes import Content, General, Theme
+from pipeline.content.model import Content, General, Theme
 from pipeline.documents import dutch
 from pipeline.model import Aanhef, Begeleiding, Cycle, Person, Session, SessionOutcome, Vorm
 

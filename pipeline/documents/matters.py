@@ -1,6 +1,6 @@
 """What counts as a change to the reader of a document.
 
-Change detection (output/changes.py) hashes only this view of a document's context, so
+Change detection (register/changes.py) hashes only this view of a document's context, so
 a letter goes out again only when something its recipient must act on has changed:
 the date, the time, the place or link, the facilitator, the recipient's role or the
 recipient's own data. The size of the group does not count: removing one booking must

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.content.agenda import build_agenda
-from pipeline.content.themes import Content, Theme
+from pipeline.content.model import Content, Theme
 from pipeline.documents import contexts, dutch
 from pipeline.documents.filenames import UniquePaths, safe_part
 from pipeline.kinds import ALL_KINDS as ALL_KINDS  # re-exported: the planned kinds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.model import (
     Aanhef,
     Begeleiding,

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents import dutch
 from pipeline.documents.contexts import cancelled_session
 from pipeline.documents.plan import Cancelled, Kind, letter_moment

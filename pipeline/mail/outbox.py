@@ -188,11 +188,3 @@ def build(mail: Mail) -> bytes:
     message["Message-ID"] = f"<{digest}@{message_id_domain(mail.sender_email)}>"
     return message.as_bytes()
 
-
-def for_sending(data: bytes) -> bytes:
-    """The outbox file as it goes over SMTP: without the draft marker for Outlook."""
-    head, separator, body = data.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    marker = UNSENT_HEADER.lower().encode() + b":"
-    kept = [line for line in lines if not line.lower().startswith(marker)]
-    return b"\r\n".join(kept) + separator + body

@@ -1,1 +1,3 @@
-"""PDF/A with LibreOffice: conversion, joined letters, page splitting, the soffice guard."""
+"""Stage 5: PDF/A with LibreOffice: which documents (documents.py), conversion
+(convert.py), joined letters (join.py), metadata and page splitting (pages.py), the PDF/A
+validator (pdfa.py), soffice and its guard process (soffice.py, guard.py)."""

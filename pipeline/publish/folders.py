@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 from pipeline.documents.filenames import MAX_PART_LENGTH, fold_to_ascii, safe_part
+from pipeline.identity import cycle_key
 
 ARCHIVE_DIR = "archief"
 _SPACES = re.compile(r"[\s-]+")
-
-
-def cycle_key(cycle_name: str) -> str:
-    """What names a cycle to a person: the name without case, accents or extra spacing."""
-    decomposed = unicodedata.normalize("NFKD", cycle_name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 def cycle_folder(cycle_name: str) -> str:
@@ -24,9 +17,12 @@ def cycle_folder(cycle_name: str) -> str:
     something (dropped characters, a cut, the archive's name) by a short hash of the name.
 
     'Intervisie voorjaar 2027' -> 'intervisie-voorjaar-2027'; 'team A+B' and 'team A/B'
-    both slug to 'team-a-b' and so each gets its own suffix. Names that differ only in
-    case, accents or spacing share a folder, suffix or not: they name the same cycle to a
-    person (cycle_key, which ownership.same_cycle compares too).
+    both slug to 'team-a-b' and so each gets its own suffix. The suffix hashes the name as
+    identity.cycle_key gives it, so every name identity.same_cycle counts as the same
+    cycle (case, accents, spacing: 'Team A+B' and 'team  a+b') gets the same folder, with
+    a suffix or without. Two different cycles whose slugs still meet (a name that only
+    loses a ligature, 'Œuvre' and 'oeuvre') share a folder name; ownership then refuses
+    to let the one replace the other.
     """
     slug = safe_part(cycle_name)
     readable = _SPACES.sub("-", fold_to_ascii(cycle_name).strip()).strip("-")

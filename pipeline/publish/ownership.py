@@ -90,6 +90,9 @@ def _changed(path: Path, listed: str, own: Set[str], written: int) -> bool:
     return sha256_file(path) not in own
 
 
+_ELSEWHERE = "of kies met --uitvoer een andere uitvoermap"
+
+
 def ensure_replaceable(
     target: Path,
     cycle: str,
@@ -103,40 +106,71 @@ def ensure_replaceable(
     a description ('het werkboek') to a path the run reads and must never remove.
     `written_by_us` is the register's record of the bytes the program wrote per file;
     a file it does not know is judged by the manifest alone."""
-    own = written_by_us or {}
-    elsewhere = "of kies met --uitvoer een andere uitvoermap"
+    _refuse_protected_or_link(target, protected)
+    if not target.exists():
+        return
+    record = _our_manifest(target, cycle)
+    foreign, edited = _foreign_and_edited(target, record, replaced_kinds, written_by_us or {})
+    if foreign:
+        raise _refuse_foreign(target, foreign)
+    if edited:
+        raise _refuse(
+            f"in de map '{target}' zijn documenten gewijzigd sinds de vorige run: "
+            f"{_listing(edited)}. De run zou ze vervangen; bewaar de gewijzigde versie "
+            f"buiten de map (of verwijder ze als u ze niet meer nodig hebt) en start de "
+            f"run opnieuw"
+        )
+
+
+def _refuse_protected_or_link(target: Path, protected: Mapping[str, Path]) -> None:
+    """A file the run reads must not stand in the folder it replaces, and the folder
+    must be a real one, not a symlink."""
     for what, path in protected.items():
         if _is_within(path, target):
             raise _refuse(
                 f"{what} '{path}' staat in de map '{target}', die het programma bij elke "
                 f"run vervangt; zet {what} buiten die map (bijvoorbeeld naast de "
-                f"uitvoermap) {elsewhere}"
+                f"uitvoermap) {_ELSEWHERE}"
             )
     if target.is_symlink():
         raise _refuse(
             f"'{target}' is een snelkoppeling (symbolische link) en geen gewone map; het "
             f"programma vervangt alleen een map die het zelf heeft gemaakt. Verwijder of "
-            f"hernoem de snelkoppeling {elsewhere}"
+            f"hernoem de snelkoppeling {_ELSEWHERE}"
         )
-    if not target.exists():
-        return
+
+
+def _our_manifest(target: Path, cycle: str) -> Mapping[str, object]:
+    """The manifest of an existing `target`, when it is a folder this program wrote for
+    the same cycle (identity.same_cycle); refuse otherwise."""
     if not target.is_dir():
         raise _refuse(
-            f"'{target}' is een bestand en geen map; hernoem of verplaats het {elsewhere}"
+            f"'{target}' is een bestand en geen map; hernoem of verplaats het {_ELSEWHERE}"
         )
     record = read_manifest(target)
     if record is None:
         raise _refuse(
             f"de map '{target}' is niet door dit programma gemaakt (er staat geen "
             f"leesbaar manifest.json van intervisie-docs in) en wordt dus niet vervangen; "
-            f"hernoem of verplaats die map {elsewhere}"
+            f"hernoem of verplaats die map {_ELSEWHERE}"
         )
     other = record.get("cyclus")
     if not isinstance(other, str) or not same_cycle(other, cycle):
         raise _refuse(
             f"de map '{target}' bevat de documenten van een andere cyclus ('{other}') en "
-            f"wordt niet vervangen; hernoem of verplaats die map {elsewhere}"
+            f"wordt niet vervangen; hernoem of verplaats die map {_ELSEWHERE}"
         )
+    return record
+
+
+def _foreign_and_edited(
+    target: Path,
+    record: Mapping[str, object],
+    replaced_kinds: Sequence[str] | None,
+    own: Mapping[str, Set[str]],
+) -> tuple[list[str], list[str]]:
+    """The files in `target` the manifest does not list (or that are no plain file), and
+    the listed files of the replaced kinds that changed since the program wrote them."""
     listed = _listed_files(record)
     replaced = set(listed)
     if replaced_kinds is not None:
@@ -159,25 +193,21 @@ def ensure_replaceable(
             path, listed[name], own.get(name) or {listed[name]}, written
         ):
             edited.append(name)
-    if foreign:
-        open_hint = ""
-        if any(PurePosixPath(name).name.startswith(_OPEN_DOCUMENT) for name in foreign):
-            open_hint = (
-                " (een naam die met '~$' of '.~lock.' begint: er staat nog een document "
-                "open in Word of LibreOffice; sluit het eerst)"
-            )
-        raise _refuse(
-            f"in de map '{target}' staan bestanden die het programma niet heeft gemaakt: "
-            f"{_listing(foreign)}{open_hint}. Het programma verwijdert die niet; verplaats "
-            f"ze naar een andere map en start de run opnieuw"
+    return foreign, edited
+
+
+def _refuse_foreign(target: Path, foreign: Sequence[str]) -> OutputError:
+    open_hint = ""
+    if any(PurePosixPath(name).name.startswith(_OPEN_DOCUMENT) for name in foreign):
+        open_hint = (
+            " (een naam die met '~$' of '.~lock.' begint: er staat nog een document "
+            "open in Word of LibreOffice; sluit het eerst)"
         )
-    if edited:
-        raise _refuse(
-            f"in de map '{target}' zijn documenten gewijzigd sinds de vorige run: "
-            f"{_listing(edited)}. De run zou ze vervangen; bewaar de gewijzigde versie "
-            f"buiten de map (of verwijder ze als u ze niet meer nodig hebt) en start de "
-            f"run opnieuw"
-        )
+    return _refuse(
+        f"in de map '{target}' staan bestanden die het programma niet heeft gemaakt: "
+        f"{_listing(foreign)}{open_hint}. Het programma verwijdert die niet; verplaats "
+        f"ze naar een andere map en start de run opnieuw"
+    )
 
 
 __all__ = ["MANIFEST_NAMES", "ensure_replaceable", "read_manifest", "same_cycle"]

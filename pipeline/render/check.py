@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents.contexts import cancelled_session
 from pipeline.documents.plan import (
     Cancelled,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents.dutch import ZERO_WIDTH_SPACE
 from pipeline.documents.plan import Kind
 from pipeline.documents.sample import sample_cycle

@@ -2,10 +2,10 @@
 
 Word spell-checks text in the language of the document defaults (`w:docDefaults`) unless
 a style or run says otherwise, and opens a file whose `compatibilityMode` is below 15 in
-Compatibility Mode. Both are set on every template as it is built (tools/build_templates)
-and again on every template as it is prepared for rendering, so a template HR made
-elsewhere still gives documents in Dutch, opened as current Word documents. LibreOffice
-takes the PDF's /Lang from the same default.
+Compatibility Mode. Both are set on every template as it is built (`make templates`,
+tools/template_builder/package.py) and again on every template as it is prepared for
+rendering, so a template HR made elsewhere still gives documents in Dutch, opened as
+current Word documents. LibreOffice takes the PDF's /Lang from the same default.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.errors import Location, Problem, Severity, WorkbookInvalid
 from pipeline.model import Cycle
 from pipeline.workbook import schema

@@ -1,9 +1,10 @@
 """An empty, self-explaining input workbook, built from the contract in `schema`.
 
 Every sheet of `schema.SHEETS` gets its headers (styled, frozen, filterable), the
-number formats and dropdowns its column value types call for, and a `Toelichting` sheet
-explains every sheet and column in Dutch. Nothing here restates a column: names,
-value types, choices, descriptions and examples all come from `schema`.
+number formats and dropdowns its column value types call for (cell_style.py), and a
+`Toelichting` sheet (toelichting.py) explains every sheet and column in Dutch. Nothing
+here restates a column: names, value types, choices, descriptions and examples all come
+from `schema`.
 
 `build_empty_workbook` returns the openpyxl workbook so that a caller (the example
 generator) can fill rows before saving it with `save_workbook`, which writes
@@ -17,21 +18,27 @@ import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from pipeline.errors import IntervisieError
 from pipeline.files import write_atomic
 from pipeline.workbook import schema
-from pipeline.workbook.schema import Column, Sheet, ValueType
-from pipeline.workbook.values import and_list
+from pipeline.workbook.cell_style import (
+    BOLD,
+    DATE_FORMAT,
+    TEXT_FORMAT,
+    TIME_FORMAT,
+    WRAP_TOP,
+    style_header,
+)
+from pipeline.workbook.schema import Column, Sheet, ValueType, choices_of, requirement
+from pipeline.workbook.toelichting import write_toelichting
 
 TOELICHTING = "Toelichting"
 CREATOR = "intervisie-docs"
@@ -41,24 +48,9 @@ DEFAULT_TIMESTAMP = dt.datetime(2027, 1, 4, 9, 0, 0)
 FIRST_DATA_ROW = 2
 LAST_FORMATTED_ROW = 1000  # formats and dropdowns are applied to rows 2..1000
 
-DATE_FORMAT = "dd-mm-yyyy"
-TIME_FORMAT = "hh:mm"
-TEXT_FORMAT = "@"
 # Identifiers that look like numbers but must keep their leading zeros. Postcodes
 # are covered by their value type.
 _KEEP_AS_TEXT = frozenset({"personeelsnummer"})
-
-_REQUIRED_FILL = PatternFill("solid", fgColor="1F4E79")
-_OPTIONAL_FILL = PatternFill("solid", fgColor="5B9BD5")
-_SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_BOLD = Font(bold=True)
-_TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
-_SECTION_FONT = Font(bold=True, size=12, color="1F4E79")
-_THIN = Side(style="thin", color="A6A6A6")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_HEADER_ALIGN = Alignment(vertical="center")
 
 _MIN_WIDTH = 12
 _MAX_WIDTH = 50
@@ -79,7 +71,7 @@ def build_empty_workbook(themes: Sequence[str]) -> Workbook:
     workbook = Workbook()
     toelichting = workbook.active
     toelichting.title = TOELICHTING
-    _write_toelichting(toelichting, theme_names)
+    write_toelichting(toelichting, theme_names)
     for sheet in schema.SHEETS:
         worksheet = workbook.create_sheet(sheet.name)
         if sheet is schema.ORGANISATIE:
@@ -141,22 +133,6 @@ def header_columns(worksheet: Worksheet) -> dict[str, int]:
     return found
 
 
-def requirement(column: Column) -> str:
-    """'ja', 'nee' or the condition under which the column is required ('bij online')."""
-    if column.required:
-        return "ja"
-    if column.required_when is not None:
-        return f"bij {column.required_when.value}"
-    return "nee"
-
-
-def choices_of(column: Column, themes: Sequence[str]) -> tuple[str, ...]:
-    """The allowed values of a CHOICE column; `thema` takes the configured themes."""
-    if column.value_type is not ValueType.CHOICE:
-        return ()
-    return column.choices or tuple(themes)
-
-
 # ------------------------------------------------------------------------ data sheets
 
 
@@ -179,12 +155,12 @@ def _check_themes(themes: Sequence[str]) -> tuple[str, ...]:
 def _write_organisatie(worksheet: Worksheet, sheet: Sheet) -> None:
     headers = (schema.ORGANISATIE_KEY, schema.ORGANISATIE_VALUE)
     for number, name in enumerate(headers, start=1):
-        _style_header(worksheet.cell(row=1, column=number, value=name), required=True)
+        style_header(worksheet.cell(row=1, column=number, value=name), required=True)
     for row, veld in enumerate(sheet.columns, start=FIRST_DATA_ROW):
         key = worksheet.cell(row=row, column=1, value=veld.name)
-        key.font = _BOLD if veld.required else Font()
+        key.font = BOLD if veld.required else Font()
         value = worksheet.cell(row=row, column=2)
-        value.alignment = _WRAP_TOP
+        value.alignment = WRAP_TOP
         value.number_format = DATE_FORMAT if veld.value_type is ValueType.DATE else TEXT_FORMAT
         # An input message per value cell explains the field where it is filled in.
         prompt = DataValidation(
@@ -206,7 +182,7 @@ def _write_table_sheet(worksheet: Worksheet, sheet: Sheet, themes: Sequence[str]
     last_row = LAST_FORMATTED_ROW
     for number, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(number)
-        _style_header(worksheet.cell(row=1, column=number, value=column.name), column.required)
+        style_header(worksheet.cell(row=1, column=number, value=column.name), column.required)
         worksheet.column_dimensions[letter].width = _width(column, themes)
         number_format = _number_format(column)
         wrap = column.value_type is ValueType.MULTILINE
@@ -216,20 +192,13 @@ def _write_table_sheet(worksheet: Worksheet, sheet: Sheet, themes: Sequence[str]
                 if number_format:
                     cell.number_format = number_format
                 if wrap:
-                    cell.alignment = _WRAP_TOP
+                    cell.alignment = WRAP_TOP
         validation = _validation(column, themes)
         validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
         worksheet.add_data_validation(validation)
     last_letter = get_column_letter(len(sheet.columns))
     worksheet.freeze_panes = "A2"
     worksheet.auto_filter.ref = f"A1:{last_letter}{last_row}"
-
-
-def _style_header(cell: Any, required: bool) -> None:
-    cell.font = _HEADER_FONT
-    cell.fill = _REQUIRED_FILL if required else _OPTIONAL_FILL
-    cell.alignment = _HEADER_ALIGN
-    cell.border = _BOX
 
 
 def _number_format(column: Column) -> str | None:
@@ -299,116 +268,6 @@ def _verplicht_zin(column: Column) -> str:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# ------------------------------------------------------------------------- Toelichting
-
-
-def _conditions_text() -> str:
-    """What 'bij ...' in the Verplicht column means, for every condition in the contract."""
-    by_column: dict[str, list[str]] = {}
-    for sheet in schema.SHEETS:
-        for column in sheet.columns:
-            if column.required_when is not None:
-                condition = column.required_when
-                by_column.setdefault(condition.column, []).append(f"'bij {condition.value}'")
-    return "; ".join(
-        f"{and_list(values)} {'betekent' if len(values) == 1 else 'betekenen'} dat de cel "
-        f"verplicht is als de kolom {column} die waarde heeft"
-        for column, values in by_column.items()
-    )
-
-
-_INTRO = (
-    "Dit werkboek is de enige bron voor een cyclus intervisiesessies. Vul de bladen "
-    "Organisatie, Sessies, Deelnemers en Indeling in; Uitkomsten vult u na afloop van "
-    "een sessie in. Daarna maakt het programma er de uitnodigingen, draaiboeken, "
-    "syllabi en vervolgadviezen van.",
-    "Kolomkoppen: laat ze staan zoals ze zijn. De volgorde mag anders, hoofdletters "
-    "maken niet uit en een spatie telt als een liggend streepje (Duur minuten = "
-    "duur_minuten). Extra kolommen en lege rijen worden overgeslagen.",
-    "Donkerblauwe kolomkoppen zijn verplichte kolommen, lichtblauwe zijn optioneel. "
-    f"Elke verplichte cel moet gevuld zijn; {_conditions_text()}.",
-    "Datums: een datumcel of tekst dd-mm-jjjj. Tijden: een tijdcel of tekst uu:mm. "
-    "Keuzekolommen hebben een keuzelijst; andere waarden worden geweigerd.",
-    "Personeelsnummers en postcodes staan als tekst opgemaakt, zodat voorloopnullen blijven staan.",
-    "Regels bij de controle: elke sessie heeft 3 tot en met 10 deelnemers, niemand "
-    "staat in twee sessies die tegelijk plaatsvinden, codes en personeelsnummers zijn "
-    "uniek en elke rij in Indeling verwijst naar een bestaande sessie en persoon. Alle "
-    "fouten worden samen gemeld; bij een fout worden geen documenten gemaakt.",
-    "Dit blad (Toelichting) wordt door het programma niet gelezen.",
-)
-
-_TABLE_HEADERS = ("Kolom", "Verplicht", "Soort", "Keuzes", "Uitleg", "Voorbeeld")
-_TOELICHTING_WIDTHS = (24, 16, 24, 34, 70, 40)
-
-
-def _write_toelichting(worksheet: Worksheet, themes: Sequence[str]) -> None:
-    width = len(_TABLE_HEADERS)
-    last_letter = get_column_letter(width)
-    for number, size in enumerate(_TOELICHTING_WIDTHS, start=1):
-        worksheet.column_dimensions[get_column_letter(number)].width = size
-
-    row = 1
-    worksheet.cell(
-        row=row, column=1, value="Toelichting bij het intervisie-werkboek"
-    ).font = _TITLE_FONT
-    row += 2
-    for paragraph in _INTRO:
-        cell = worksheet.cell(row=row, column=1, value=paragraph)
-        cell.alignment = _WRAP_TOP
-        worksheet.merge_cells(f"A{row}:{last_letter}{row}")
-        worksheet.row_dimensions[row].height = 15 * _lines(paragraph, 200)
-        row += 1
-
-    for sheet in schema.SHEETS:
-        row += 1
-        verplicht = "verplicht blad" if sheet.required else "optioneel blad"
-        title = worksheet.cell(row=row, column=1, value=f"Blad {sheet.name} ({verplicht})")
-        title.font = _SECTION_FONT
-        for number in range(1, width + 1):
-            worksheet.cell(row=row, column=number).fill = _SECTION_FILL
-        row += 1
-        description = sheet.description
-        if sheet is schema.ORGANISATIE:
-            description += (
-                f" Zet de naam van het veld in kolom {schema.ORGANISATIE_KEY} en de inhoud "
-                f"in kolom {schema.ORGANISATIE_VALUE}; de velden staan er al."
-            )
-        cell = worksheet.cell(row=row, column=1, value=description)
-        cell.alignment = _WRAP_TOP
-        worksheet.merge_cells(f"A{row}:{last_letter}{row}")
-        row += 1
-        headers = ("Veld", *_TABLE_HEADERS[1:]) if sheet is schema.ORGANISATIE else _TABLE_HEADERS
-        for number, header in enumerate(headers, start=1):
-            _style_header(worksheet.cell(row=row, column=number, value=header), required=True)
-        row += 1
-        for column in sheet.columns:
-            values = (
-                column.name,
-                requirement(column),
-                column.value_type.value,
-                ", ".join(choices_of(column, themes)),
-                column.description,
-                column.example,
-            )
-            for number, value in enumerate(values, start=1):
-                cell = worksheet.cell(row=row, column=number, value=value)
-                cell.alignment = _WRAP_TOP
-                cell.border = _BOX
-                cell.number_format = TEXT_FORMAT
-            worksheet.cell(row=row, column=1).font = _BOLD
-            row += 1
-    worksheet.freeze_panes = "A2"
-    worksheet.sheet_view.showGridLines = False
-    worksheet.page_setup.orientation = "landscape"
-    worksheet.page_setup.fitToWidth = 1
-    worksheet.page_setup.fitToHeight = 0
-    worksheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-
-
-def _lines(text: str, per_line: int) -> int:
-    return max(1, -(-len(text) // per_line))
 
 
 def fill_workbook(

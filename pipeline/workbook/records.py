@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.content.themes import Content, Theme
+from pipeline.content.model import Content, Theme
 from pipeline.errors import Location
 from pipeline.identity import id_key
 from pipeline.model import (

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from pipeline.content.themes import Theme
+from pipeline.content.model import Theme
 from pipeline.identity import id_key
 from pipeline.model import Booking, Person, Rol
 from pipeline.workbook.fields import Report, locate

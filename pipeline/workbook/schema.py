@@ -7,6 +7,7 @@ choice column are the values of the matching enum in pipeline.model.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -65,6 +66,22 @@ class Sheet:
             if column.name == name:
                 return column
         raise KeyError(name)
+
+
+def requirement(column: Column) -> str:
+    """'ja', 'nee' or the condition under which the column is required ('bij online')."""
+    if column.required:
+        return "ja"
+    if column.required_when is not None:
+        return f"bij {column.required_when.value}"
+    return "nee"
+
+
+def choices_of(column: Column, themes: Sequence[str]) -> tuple[str, ...]:
+    """The allowed values of a CHOICE column; `thema` takes the configured themes."""
+    if column.value_type is not ValueType.CHOICE:
+        return ()
+    return column.choices or tuple(themes)
 
 
 ORGANISATIE = Sheet(

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.content.agenda import build_agenda
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 
 START = dt.datetime(2027, 3, 9, 14, 0)
 

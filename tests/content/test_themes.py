@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.content.themes import Content, load_content
+from pipeline.content.model import Content
+from pipeline.content.themes import load_content
 from pipeline.errors import ContentProblem, TemplateProblem
 from tests.conftest import TEMPLATES
 

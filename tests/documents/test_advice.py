@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents.contexts import advice
 from pipeline.model import SessionOutcome
 

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents.matters import NOT_COUNTED, what_matters
 from pipeline.documents.plan import Kind
 from pipeline.register.changes import ContentHasher
-from pipeline.render.check import _sample_jobs
 from pipeline.run import generate
 from tests.conftest import TEMPLATES
+from tests.samples import sample_contexts
 from tests.workbooks import TODAY, Book
 
 
@@ -24,17 +24,16 @@ from tests.workbooks import TODAY, Book
 def test_every_context_key_is_counted_or_named_as_not_counting(
     content: Content, kind: Kind
 ) -> None:
-    jobs = _sample_jobs(content)[kind]
-    assert jobs
+    contexts = sample_contexts(content)[kind]
+    assert contexts
     counted = set(what_matters(kind))
     assert not counted & NOT_COUNTED[kind]
-    for job in jobs:
-        assert set(job.context) == counted | NOT_COUNTED[kind]
+    for context in contexts:
+        assert set(context) == counted | NOT_COUNTED[kind]
 
 
 def _invitation(content: Content) -> dict[str, Any]:
-    job = _sample_jobs(content)[Kind.UITNODIGING][0]
-    return copy.deepcopy(dict(job.context))
+    return copy.deepcopy(sample_contexts(content)[Kind.UITNODIGING][0])
 
 
 def _hash(context: dict[str, Any], kind: Kind = Kind.UITNODIGING) -> str:
@@ -93,14 +92,14 @@ def test_the_group_size_and_shared_texts_do_not_change_the_invitation(
 def test_the_group_size_is_no_change_to_a_syllabus_but_is_to_the_draaiboek(
     content: Content,
 ) -> None:
-    syllabus = copy.deepcopy(dict(_sample_jobs(content)[Kind.SYLLABUS][0].context))
+    syllabus = copy.deepcopy(sample_contexts(content)[Kind.SYLLABUS][0])
     grown = copy.deepcopy(syllabus)
     grown["sessies"][0]["groepsgrootte"] += 1
     grown["cyclus"]["groep"] = "99"
     assert _hash(syllabus, Kind.SYLLABUS) == _hash(grown, Kind.SYLLABUS)
     grown["sessies"][0]["tijd"] = "08:00 - 09:00"
     assert _hash(syllabus, Kind.SYLLABUS) != _hash(grown, Kind.SYLLABUS)
-    draaiboek = copy.deepcopy(dict(_sample_jobs(content)[Kind.DRAAIBOEK][0].context))
+    draaiboek = copy.deepcopy(sample_contexts(content)[Kind.DRAAIBOEK][0])
     bigger = copy.deepcopy(draaiboek)
     bigger["sessie"]["groepsgrootte"] += 1
     assert _hash(draaiboek, Kind.DRAAIBOEK) != _hash(bigger, Kind.DRAAIBOEK)

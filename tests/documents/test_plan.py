@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents.plan import document_date
 from pipeline.documents.sample import sample_cycle
 

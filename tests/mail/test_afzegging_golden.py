@@ -10,10 +10,9 @@ from typing import cast
 
 import pytest
 
-from pipeline.run import RunResult, generate
-from tests.conftest import TEMPLATES
+from pipeline.run import RunResult
 from tests.docx_text import body_lines
-from tests.workbooks import TODAY, Book
+from tests.mail.conftest import run_cancelling
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 CASES = {
@@ -28,15 +27,12 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def cancelled(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
-    folder = tmp_path_factory.mktemp("afzegging")
-    book = Book.valid()
-    workbook = book.save(folder / "werkboek.xlsx")
-    generate(workbook, folder / "uit", TEMPLATES, today=TODAY, workers=1, mail=True)
-    book.delete_rows("Indeling", sessie="AU-01", personeelsnummer=10007)
-    book.delete_rows("Indeling", sessie="IV-01", personeelsnummer=10012)
-    book.delete_rows("Indeling", sessie="IV-01", personeelsnummer=10001)
-    book.save(workbook)
-    return generate(workbook, folder / "uit", TEMPLATES, today=TODAY, workers=1, mail=True)
+    return run_cancelling(
+        tmp_path_factory.mktemp("afzegging"),
+        ("AU-01", 10007),
+        ("IV-01", 10012),
+        ("IV-01", 10001),
+    )
 
 
 def _text(result: RunResult, fragment: str) -> str:

@@ -6,22 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import generate
-from tests.conftest import TEMPLATES
+from tests.mail.conftest import run_cancelling
 from tests.soffice_plain import convert_plain
 from tests.test_libreoffice import WINDOW, pdf_lines, pdf_pages
-from tests.workbooks import TODAY, Book
 
 pytestmark = pytest.mark.libreoffice
 
 
 def test_the_cancellation_letter_converts_to_a_one_page_pdf(tmp_path: Path) -> None:
-    book = Book.valid()
-    workbook = book.save(tmp_path / "werkboek.xlsx")
-    generate(workbook, tmp_path / "uit", TEMPLATES, today=TODAY, workers=1)
-    book.delete_rows("Indeling", sessie="LR-01", personeelsnummer=10002)
-    book.save(workbook)
-    result = generate(workbook, tmp_path / "uit", TEMPLATES, today=TODAY, workers=1)
+    result = run_cancelling(tmp_path, ("LR-01", 10002), mail=False)
     (letter,) = (result.target / "afzeggingen").glob("*.docx")
     (pdf,) = convert_plain([letter], tmp_path)
     assert pdf_pages(pdf) == 1

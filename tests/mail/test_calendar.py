@@ -8,7 +8,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.identity import event_uid
 from pipeline.run import generate
 from tests.conftest import TEMPLATES

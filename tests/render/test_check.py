@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.render.check import check_templates
 from tests.conftest import TEMPLATES
 

@@ -21,7 +21,7 @@ import pytest
 from docx.document import Document
 from lxml import etree
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents.plan import ALL_KINDS, Kind
 from pipeline.model import SignatureImage
 from pipeline.render.prepared import (

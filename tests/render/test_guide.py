@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents import contexts
-from pipeline.documents.plan import Cancelled, Kind, iter_cancellations, plan_documents
+from pipeline.documents.plan import Kind
 from pipeline.render import meanings
 from pipeline.render.guide import (
     UNDESCRIBED,
@@ -46,22 +46,9 @@ def paths(value: Any, prefix: str = "") -> Iterator[str]:
 
 
 def planner_contexts(content: Content) -> dict[Kind, list[Mapping[str, Any]]]:
-    """What a run of the example workbook builds, and two cancellation letters."""
-    cycle = check_workbook(EXAMPLE, content, TODAY).cycle
-    found: dict[Kind, list[Mapping[str, Any]]] = {kind: [] for kind in Kind}
-    for job in plan_documents(cycle, content).jobs:
-        found[job.kind].append(job.context)
-    session = cycle.sessions[0]
-    gone = [
-        Cancelled(
-            session.sessie,
-            person,
-            contexts.cancelled_session(session.sessie, "x", session.start, session.end, place),
-        )
-        for person, place in zip(cycle.people[:2], ("Zaal 1", ""), strict=True)
-    ]
-    found[Kind.AFZEGGING] = [job.context for job in iter_cancellations(cycle, content, gone)]
-    return found
+    """What a run of the example workbook builds, and two cancellation letters (the
+    planner's own contexts, render.check.jobs_by_kind)."""
+    return example_contexts(EXAMPLE, content, TODAY)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.render.check import check_templates
 from pipeline.run import generate
 from tests.conftest import EXAMPLE, TEMPLATES

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.documents.plan import ALL_KINDS, Kind
 from pipeline.errors import TemplateProblem
 from pipeline.model import SignatureImage

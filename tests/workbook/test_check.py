@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.errors import IntervisieError, Location, Problem, Severity, WorkbookInvalid
 from pipeline.model import Aanhef, Begeleiding, PostalAddress, Rol, Vorm
 from pipeline.workbook import schema

@@ -19,19 +19,15 @@ from openpyxl.utils import get_column_letter
 from pipeline.errors import IntervisieError
 from pipeline.model import Aanhef, Rol
 from pipeline.workbook import schema
+from pipeline.workbook.cell_style import DATE_FORMAT, TEXT_FORMAT, TIME_FORMAT
 from pipeline.workbook.empty import (
-    DATE_FORMAT,
     LAST_FORMATTED_ROW,
-    TEXT_FORMAT,
-    TIME_FORMAT,
     TOELICHTING,
     build_empty_workbook,
-    choices_of,
-    requirement,
     save_workbook,
     write_empty_workbook,
 )
-from pipeline.workbook.schema import ValueType
+from pipeline.workbook.schema import ValueType, choices_of, requirement
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "inputs" / "voorbeeld.xlsx"

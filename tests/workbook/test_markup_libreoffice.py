@@ -4,21 +4,18 @@
 from __future__ import annotations
 
 import csv
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from pipeline.pdf.soffice import find_soffice
 from pipeline.workbook.markup import write_marked_copy
+from tests.soffice_plain import convert_plain
 from tests.workbook.test_markup import CASES, broken_workbook, problems_of
 
 pytestmark = [pytest.mark.libreoffice]
 
 
 def test_libreoffice_reads_every_marked_copy(tmp_path: Path) -> None:
-    soffice = find_soffice()
-    assert soffice is not None
     copies: dict[Path, list[str]] = {}
     for name, mutate in CASES:
         folder = tmp_path / name
@@ -31,29 +28,11 @@ def test_libreoffice_reads_every_marked_copy(tmp_path: Path) -> None:
         target.parent.mkdir(exist_ok=True)
         target.write_bytes(copy.read_bytes())
         copies[target] = [p.message for p in problems]
-    out = tmp_path / "csv"
-    result = subprocess.run(
-        [
-            str(soffice),
-            f"-env:UserInstallation=file://{tmp_path / 'profiel'}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",
-            "--outdir",
-            str(out),
-            *map(str, copies),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    converted = convert_plain(
+        list(copies), tmp_path / "csv", "csv:Text - txt - csv (StarCalc):44,34,76", timeout=600
     )
-    assert result.returncode == 0, result.stderr
-    for source, messages in copies.items():
-        converted = out / f"{source.stem}.csv"
-        assert converted.exists(), f"{converted.name} ontbreekt: {result.stdout} {result.stderr}"
-        with converted.open(encoding="utf-8", newline="") as handle:
+    for (source, messages), csv_file in zip(copies.items(), converted, strict=True):
+        with csv_file.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
         assert rows[0][0].startswith("Controle van het werkboek 'werkboek.xlsx'")
         assert [row[4] for row in rows[5:] if len(row) > 4] == messages, source.name

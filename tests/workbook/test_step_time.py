@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.content.themes import Content
+from pipeline.content.model import Content
 from pipeline.errors import Location, Severity
 from pipeline.workbook.check import check_workbook
 from tests.workbooks import TODAY, Book
