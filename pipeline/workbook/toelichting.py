@@ -43,7 +43,8 @@ _INTRO = (
     "Dit werkboek is de enige bron voor een cyclus intervisiesessies. Vul de bladen "
     "Organisatie, Sessies, Deelnemers en Indeling in; Uitkomsten vult u na afloop van "
     "een sessie in. Daarna maakt het programma er de uitnodigingen, draaiboeken, "
-    "syllabi en vervolgadviezen van.",
+    "syllabi en vervolgadviezen van, en een afzegging voor wie sinds de vorige keer uit "
+    "een sessie is gehaald.",
     "Kolomkoppen: laat ze staan zoals ze zijn. De volgorde mag anders, hoofdletters "
     "maken niet uit en een spatie telt als een liggend streepje (Duur minuten = "
     "duur_minuten). Extra kolommen en lege rijen worden overgeslagen.",
