@@ -5,8 +5,8 @@ Run from the project root:  .venv/bin/python tools/make_example.py   (or `make e
 The rows go into the empty workbook `nieuw-werkboek` writes (same headers, formats and
 dropdowns), the file is saved deterministically (the same data gives the same bytes),
 and the real workbook check then reads it back: the example must pass without errors, or
-nothing is kept (its warnings are printed: some sessions are too short on purpose). The signature inputs/handtekening.png is a committed
-file, not generated.
+nothing is kept (its warnings are printed: some sessions are too short on purpose). The
+signature inputs/handtekening.png is a committed file, not generated.
 """
 
 from __future__ import annotations
