@@ -17,6 +17,9 @@ from pipeline.content.themes import Content, General, Theme
 from pipeline.documents import dutch
 from pipeline.model import Aanhef, Begeleiding, Cycle, Person, Session, SessionOutcome, Vorm
 
+# An invitation that replaces none (documents/facts.py fills a re-sent one's).
+NO_CHANGE: dict[str, Any] = {"vervangt": False, "eerdere_datum": "", "wat": [], "samenvatting": ""}
+
 
 def one_line(text: str | None) -> str:
     """Collapse line breaks: a value is one paragraph; multi-line data arrives as lists."""

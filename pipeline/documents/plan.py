@@ -122,10 +122,16 @@ class _Planner:
         sessie: str | None,
         nummer: str | None,
         context: dict[str, Any],
+        letter_date: dt.date | None = None,
     ) -> DocumentJob:
+        """`letter_date`: a letter dated for its own version of the cycle (else the
+        workbook's briefdatum)."""
         relpath = self.paths.claim(kind.folder, f"{kind.value}-{stem}", kind.spec.suffix)
         context.setdefault("algemeen", self.general)
-        context.update(organisatie=self.organisation, documenttitel=title)
+        organisation = self.organisation
+        if letter_date is not None:
+            organisation = {**organisation, "briefdatum": dutch.plain_date(letter_date)}
+        context.update(organisatie=organisation, documenttitel=title)
         return DocumentJob(kind, relpath, title, sessie, nummer, context)
 
     def standing(self, person: Person, cancelled: str) -> list[dict[str, Any]]:
@@ -155,8 +161,9 @@ class _Planner:
                         else self.index.question
                     )[session.sessie],
                     "inbrenger": booking.rol is Rol.INBRENGER,
-                    # Room for a re-sent invitation that says what changed (not yet made).
-                    "wijziging": {"vervangt": False, "wat": []},
+                    # A first invitation; the run says what a re-sent one replaces
+                    # (register/letters.py), once it knows the content hash.
+                    "wijziging": contexts.NO_CHANGE,
                     "kenmerk": f"{session.sessie}/{person.personeelsnummer}",
                     "handtekening": self.signature,
                 },
@@ -250,6 +257,7 @@ class Cancelled:
     sessie: str
     person: Person
     session: Mapping[str, Any]  # contexts.cancelled_session(...)
+    briefdatum: dt.date | None = None  # the date of the version that cancels it
 
 
 def iter_cancellations(
@@ -272,6 +280,7 @@ def iter_cancellations(
                 "kenmerk": f"{item.sessie}/{person.personeelsnummer}",
                 "handtekening": planner.signature,
             },
+            item.briefdatum,
         )
 
 

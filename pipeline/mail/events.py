@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.content.themes import Content
 from pipeline.documents import dutch
@@ -30,6 +30,9 @@ from pipeline.publish.staging import StagedOutput
 from pipeline.register.changes import Comparison, key
 from pipeline.render.batch import Renderer, map_chunks, write_staged
 from pipeline.render.prepared import CoreProperties
+
+if TYPE_CHECKING:
+    from pipeline.register.letters import LetterDates
 
 
 def _path(kind: FileKind, stem: str) -> str:
@@ -109,6 +112,8 @@ class MailingBase:
         self.roles = {(b.sessie, b.personeelsnummer): b.rol for b in cycle.bookings}
         self.warnings: list[str] = []
         self.letter_props: dict[str, CoreProperties] = {}  # of the cancellation letters
+        # The letter date of each cycle version and what each invitation replaces.
+        self.letter_dates: LetterDates | None = None
 
 
 class Events(MailingBase):
@@ -252,6 +257,7 @@ class Events(MailingBase):
             facts = cancelled_session(
                 gone.sessie, event.summary, event.start, event.end, event.location
             )
-            letters.append((row, Cancelled(gone.sessie, person, facts)))
+            dated = self.letter_dates.date_of(gone.gewijzigd_in) if self.letter_dates else None
+            letters.append((row, Cancelled(gone.sessie, person, facts, dated)))
         gone_rows = tuple(moved.get(key(g), g) for g in comparison.gone)
         return CancelPlan(replace(comparison, gone=gone_rows), rows, done, letters)

@@ -8,8 +8,9 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.documents import dutch
+from pipeline.documents.contexts import NO_CHANGE
 from pipeline.documents.plan import Cancelled, iter_cancellations
-from pipeline.identity import id_key
+from pipeline.identity import BookingKey, id_key
 from pipeline.kinds import AGENDA, MAIL, Kind, core_properties
 from pipeline.mail import calendar, outbox
 from pipeline.mail.events import Cancellation, Events, _path, _summary, _you
@@ -81,8 +82,17 @@ class Messages(Events):
                 if session.vorm is Vorm.ONLINE
                 else f"in {session.locatie}"
             )
+            # A re-sent invitation says first what it replaces and what changed, as its
+            # letter does (register/letters.py).
+            dated = (
+                self.letter_dates.dated.get(BookingKey.of(row.sessie, row.personeelsnummer))
+                if self.letter_dates
+                else None
+            )
+            change = dated.wijziging if dated else NO_CHANGE
             paragraphs = (
                 dutch.salutation(person),
+                *((str(change["samenvatting"]),) if change["vervangt"] else ()),
                 f"{_you(person, 'Graag nodig ik u', 'Graag nodig ik je')} uit voor de "
                 f"intervisiesessie{named} ({session.sessie}) op {dutch.long_date(start.date())}"
                 f" van {dutch.clock_range(start, end)} uur, {where}.",
@@ -98,7 +108,8 @@ class Messages(Events):
                 sender_email=self.organizer.email,
                 recipient_name=dutch.full_name(person),
                 recipient_email=person.email,
-                subject=f"Uitnodiging intervisie{named} op {dutch.long_date(start.date())}",
+                subject=f"{'Gewijzigde uitnodiging' if change['vervangt'] else 'Uitnodiging'}"
+                f" intervisie{named} op {dutch.long_date(start.date())}",
                 paragraphs=paragraphs,
                 letter=self._letter(letters[key(row)]),
                 calendar=(self.staged.staging / row.pad).read_bytes(),

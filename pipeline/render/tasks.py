@@ -9,7 +9,7 @@ properties (the PDF carries the same) and, for letters, their delivery route.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from pipeline.documents.matters import what_matters
@@ -31,19 +31,25 @@ class PlannedDocuments:
         self.internal: list[str] = []  # "name (sessie)" of letters by internal post
         self.internal_paths: set[str] = set()
         self.content_hash = ContentHasher()  # what the reader sees, for changes.py
+        # Gives a letter its date and says what it replaces, from its content hash
+        # (register/letters.py); neither changes the hash.
+        self.dating: Callable[[DocumentJob, str], DocumentJob] | None = None
 
     def properties(self, soort: str, title: str) -> CoreProperties:
         return core_properties(soort, title, self.cycle, self.organisation, self.created)
 
     def tasks(self, jobs: Iterable[DocumentJob]) -> Iterator[Task]:
         for job in jobs:
+            inhoud = self.content_hash(job.context, what_matters(job.kind))
+            if self.dating is not None:
+                job = self.dating(job, inhoud)
             row = ManifestRow(
                 job.kind.value,
                 job.sessie or "",
                 job.personeelsnummer or "",
                 job.relpath.as_posix(),
                 sha256="",
-                inhoud=self.content_hash(job.context, what_matters(job.kind)),
+                inhoud=inhoud,
             )
             self.rows.append(row)
             props = self.properties(job.kind.value, job.title)

@@ -1,0 +1,159 @@
+"""What an invitation told its reader, and how a later version says what changed.
+
+The register keeps, per booking, the facts of the invitation's last version (when and
+where, who leads it, the reader's role, the letter's date) and of the version that one
+replaced. A changed invitation compares them and says, in the letter's register (u or
+je), what is different: the same sentence opens the letter and the e-mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.documents import dutch
+from pipeline.documents.contexts import NO_CHANGE
+from pipeline.model import Begeleiding, Rol, Session, Vorm
+
+
+@dataclass(frozen=True)
+class Facts:
+    """One invitation version, as its reader read it."""
+
+    start: dt.datetime
+    end: dt.datetime
+    vorm: str  # Vorm value: 'online' or 'op locatie'
+    locatie: str
+    link: str
+    begeleider: str
+    begeleiding: str  # Begeleiding value: 'HR' or 'extern'
+    rol: str  # Rol value: 'deelnemer' or 'inbrenger'
+    briefdatum: dt.date  # the date the letter carried
+
+    @classmethod
+    def of(cls, session: Session, rol: Rol, briefdatum: dt.date) -> Facts:
+        return cls(
+            session.start,
+            session.end,
+            session.vorm.value,
+            session.locatie or "",
+            session.link or "",
+            session.begeleider,
+            session.begeleiding.value,
+            rol.value,
+            briefdatum,
+        )
+
+    def to_json(self) -> str:
+        values: dict[str, Any] = dict(self.__dict__)
+        for name in ("start", "end", "briefdatum"):
+            values[name] = values[name].isoformat()
+        return json.dumps(values, sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Facts | None:
+        """The facts as recorded; None when there are none or they cannot be read (a
+        changed letter then says only that it replaces the earlier one)."""
+        if not text:
+            return None
+        try:
+            values = json.loads(text)
+            return cls(
+                dt.datetime.fromisoformat(values["start"]),
+                dt.datetime.fromisoformat(values["end"]),
+                str(values["vorm"]),
+                str(values["locatie"]),
+                str(values["link"]),
+                str(values["begeleider"]),
+                str(values["begeleiding"]),
+                str(values["rol"]),
+                dt.date.fromisoformat(values["briefdatum"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def same_letter(self, other: Facts) -> bool:
+        """Whether two versions tell the reader the same (the letter's date aside)."""
+        return self.__dict__ | {"briefdatum": None} == other.__dict__ | {"briefdatum": None}
+
+
+def _day(facts: Facts) -> str:
+    return dutch.long_date(facts.start.date())
+
+
+def _hours(facts: Facts) -> str:
+    return f"{dutch.clock_range(facts.start, facts.end)} uur"
+
+
+def _guidance(facts: Facts) -> str:
+    return f"{facts.begeleider}, {'HR' if facts.begeleiding == Begeleiding.HR.value else 'extern'}"
+
+
+def what_changed(before: Facts, now: Facts, formal: bool) -> list[str]:
+    """What differs for the reader, one phrase each, in the order of the letter."""
+    found = []
+    new_day = before.start.date() != now.start.date()
+    new_hours = (before.start.time(), before.end.time()) != (now.start.time(), now.end.time())
+    if new_day and new_hours:
+        found.append(
+            f"de datum en tijd: nu {_day(now)}, {_hours(now)} (was {_day(before)}, "
+            f"{_hours(before)})"
+        )
+    elif new_day:
+        found.append(f"de datum: nu {_day(now)} (was {_day(before)})")
+    elif new_hours:
+        found.append(f"de tijd: nu {_hours(now)} (was {_hours(before)})")
+    online = Vorm.ONLINE.value
+    if before.vorm != now.vorm:
+        found.append(
+            "de sessie is nu online (was op locatie)"
+            if now.vorm == online
+            else f"de sessie is nu op locatie: {now.locatie} (was online)"
+        )
+    elif now.vorm == online and before.link != now.link:
+        found.append("de link voor de online sessie is nieuw")
+    elif now.vorm != online and before.locatie != now.locatie:
+        found.append(f"de locatie: nu {now.locatie} (was {before.locatie})")
+    if before.begeleiding != now.begeleiding:
+        found.append(f"de begeleiding: nu {_guidance(now)} (was {_guidance(before)})")
+    elif before.begeleider != now.begeleider:
+        found.append(f"de begeleider: nu {now.begeleider} (was {before.begeleider})")
+    if before.rol != now.rol:
+        you = "u bent" if formal else "je bent"
+        found.append(
+            f"{you} nu inbrenger (was deelnemer)"
+            if now.rol == Rol.INBRENGER.value
+            else f"{you} nu deelnemer (niet langer inbrenger)"
+        )
+    return found
+
+
+def change_context(
+    before: Facts | None, replaced: bool, now: Facts, formal: bool
+) -> dict[str, Any]:
+    """The invitation's `wijziging`: whether it replaces an earlier invitation, the date
+    of that one, what changed, and one sentence that says it (letter and e-mail)."""
+    if not replaced:
+        return dict(NO_CHANGE)
+    your = "uw" if formal else "je"
+    earlier = dutch.plain_date(before.briefdatum) if before else ""
+    opening = (
+        f"Deze uitnodiging vervangt {your} uitnodiging van {earlier} voor deze sessie."
+        if before
+        else f"Deze uitnodiging vervangt {your} eerdere uitnodiging voor deze sessie."
+    )
+    wat = what_changed(before, now, formal) if before else []
+    if wat:
+        told = f"Gewijzigd: {'; '.join(wat)}."
+    elif before:
+        told = f"Datum, tijd, plaats, begeleiding en {your} rol zijn niet veranderd."
+    else:
+        told = "Lees de gegevens hieronder goed na."
+    return {
+        "vervangt": True,
+        "eerdere_datum": earlier,
+        "wat": wat,
+        "samenvatting": f"{opening} {told}",
+    }
