@@ -194,6 +194,28 @@ class Role:
 
 
 @dataclass(frozen=True)
+class Board:
+    """Where a group writes its ideas down, by the session's form: a text of the method
+    names it `{bord}` (BOARD), and each document says the one that fits its session."""
+
+    op_locatie: str = "een flip-over"
+    online: str = "een gedeeld digitaal bord"
+    # For a reader of no one session (the syllabus, the theme's own description).
+    beide: str = "een flip-over of, bij een online sessie, op een gedeeld digitaal bord"
+
+    def fill(self, text: str, online: bool | None) -> str:
+        """`text` with `{bord}` filled in for an online session (True), a session on site
+        (False), or no session in particular (None)."""
+        if BOARD not in text:
+            return text
+        wording = self.beide if online is None else self.online if online else self.op_locatie
+        return text.replace(BOARD, wording)
+
+
+BOARD = "{bord}"
+
+
+@dataclass(frozen=True)
 class General:
     """Content shared by every document: what intervisie is, rules, roles, skills."""
 
@@ -216,6 +238,7 @@ class General:
     # The texts that address the reader, for a reader addressed with 'u' ([voor_u]);
     # a text not given there is the same for both.
     voor_u: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
+    bord: Board = field(default_factory=Board)
 
     def for_reader(self, formal: bool) -> General:
         """These texts as a reader addressed with 'u' (formal) or 'je' reads them."""
@@ -442,6 +465,17 @@ def _check_theme(theme: Theme) -> None:
         )
     if theme.heeft_rondes and not theme.ronde:
         raise ContentProblem("stappen herhalen per inbrenger maar [[ronde]] ontbreekt", path_name)
+    # Only {bord} is filled in (Board.fill); another {name} would reach the reader as is.
+    step_texts = [(s.titel, t) for s in theme.stappen for t in (s.begeleider, s.begeleider_kort)]
+    step_texts += [(s.titel, s.begeleider_ruim) for s in theme.stappen]
+    step_texts += [(r.titel, t) for r in theme.ronde for t in (r.eigenaar, r.groep)]
+    for titel, text in step_texts:
+        if "{" in text.replace(BOARD, "") or "}" in text.replace(BOARD, ""):
+            raise ContentProblem(
+                f"stap '{titel}': alleen {BOARD} wordt ingevuld (de vorm van de sessie); "
+                "andere accolades horen niet in de tekst",
+                path_name,
+            )
     for step in theme.stappen:
         if (step.kort_tot is None) != (not step.begeleider_kort) or (step.ruim_vanaf is None) != (
             not step.begeleider_ruim
@@ -488,9 +522,22 @@ def _general(path: Path) -> General:
         programma=doc.text("programma"),
         spelregels_probleemronde=doc.texts("spelregels_probleemronde", allow_empty=True),
         voor_u=_formal_texts(doc),
+        bord=_board(doc),
     )
     doc.ensure_all_read()
     return general
+
+
+def _board(doc: _Reader) -> Board:
+    """[bord]: the words for `{bord}` on site, online and for both (all three given)."""
+    table = doc.get("bord", {})
+    if not isinstance(table, dict):
+        raise ContentProblem("moet een tabel ([bord]) zijn", doc.source, "bord")
+    if not table:
+        return Board()
+    reader = _Reader(table, doc.source, "bord")
+    doc.children.append(reader)
+    return Board(reader.text("op_locatie"), reader.text("online"), reader.text("beide"))
 
 
 # The general texts that speak to the reader and may have a 'u' form in [voor_u].

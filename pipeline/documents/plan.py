@@ -19,7 +19,16 @@ from pipeline.documents import contexts, dutch
 from pipeline.documents.filenames import UniquePaths, safe_part
 from pipeline.kinds import ALL_KINDS as ALL_KINDS  # re-exported: the planned kinds
 from pipeline.kinds import Kind as Kind
-from pipeline.model import Aanhef, Booking, Cycle, Person, Rol, Session, SignatureImage
+from pipeline.model import (
+    Aanhef,
+    Booking,
+    Cycle,
+    Person,
+    Rol,
+    Session,
+    SignatureImage,
+    Vorm,
+)
 
 
 @dataclass(frozen=True)
@@ -189,7 +198,9 @@ class _Planner:
                 ],
                 "inbrengers": inbrengers,
                 "agenda": contexts.agenda_rows(agenda),
-                "stappen": contexts.agenda_steps(agenda),
+                "stappen": contexts.agenda_steps(
+                    agenda, self.content.general.bord, session.vorm is Vorm.ONLINE
+                ),
                 "prikkelende_vraag": self.index.question[session.sessie],
             },
         )
