@@ -23,7 +23,7 @@ from pipeline.documents import dutch
 from pipeline.documents.plan import count_documents, document_date, iter_documents
 from pipeline.errors import OutputError, Problem, describe_os_error
 from pipeline.identity import BookingKey, id_key
-from pipeline.kinds import AGENDA, ALL_KINDS, Kind
+from pipeline.kinds import AGENDA, ALL_KINDS, Kind, w3cdtf
 from pipeline.mail.mailing import Cancellation, Mailing, Planned, letter_paths
 from pipeline.model import Cycle, SignatureImage
 from pipeline.pdf.documents import NO_PDF, PdfOptions, make_pdfs
@@ -239,7 +239,11 @@ class _Run:
             job = LetterDates.with_date(job, dated)
             row = self.written[rows[booking]]
             relpath = PurePosixPath(row.pad)
-            task = Task(job.kind, relpath, job.context, self.planned.props[row.pad])
+            props = replace(
+                self.planned.props[row.pad], created=w3cdtf(self.dates.moment(dated.version))
+            )
+            self.planned.props[row.pad] = props
+            task = Task(job.kind, relpath, job.context, props)
             data = self.renderer.render(task)
             self.staged.write(relpath, data)
             self.written[rows[booking]] = replace(row, sha256=sha256_bytes(data))

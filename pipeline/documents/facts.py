@@ -130,18 +130,40 @@ def what_changed(before: Facts, now: Facts, formal: bool) -> list[str]:
     return found
 
 
+def earlier_date(text: str | None) -> dt.date | None:
+    """The letter date recorded with a version (also when its other facts are unknown)."""
+    facts = Facts.from_json(text)
+    if facts is not None:
+        return facts.briefdatum
+    try:
+        return dt.date.fromisoformat(json.loads(text or "{}")["briefdatum"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def unknown_facts(briefdatum: dt.date) -> str:
+    """What the register keeps of a replaced version it knows only the date of."""
+    return json.dumps({"briefdatum": briefdatum.isoformat()})
+
+
 def change_context(
-    before: Facts | None, replaced: bool, now: Facts, formal: bool
+    before: Facts | None,
+    replaced: bool,
+    now: Facts,
+    formal: bool,
+    earlier: dt.date | None = None,
 ) -> dict[str, Any]:
     """The invitation's `wijziging`: whether it replaces an earlier invitation, the date
-    of that one, what changed, and one sentence that says it (letter and e-mail)."""
+    of that one (`earlier`, else the one of `before`), what changed, and one sentence that
+    says it (letter and e-mail)."""
     if not replaced:
         return dict(NO_CHANGE)
     your = "uw" if formal else "je"
-    earlier = dutch.plain_date(before.briefdatum) if before else ""
+    day = before.briefdatum if before else earlier
+    earlier_text = dutch.plain_date(day) if day else ""
     opening = (
-        f"Deze uitnodiging vervangt {your} uitnodiging van {earlier} voor deze sessie."
-        if before
+        f"Deze uitnodiging vervangt {your} uitnodiging van {earlier_text} voor deze sessie."
+        if day
         else f"Deze uitnodiging vervangt {your} eerdere uitnodiging voor deze sessie."
     )
     wat = what_changed(before, now, formal) if before else []
@@ -153,7 +175,7 @@ def change_context(
         told = "Lees de gegevens hieronder goed na."
     return {
         "vervangt": True,
-        "eerdere_datum": earlier,
+        "eerdere_datum": earlier_text,
         "wat": wat,
         "samenvatting": f"{opening} {told}",
     }

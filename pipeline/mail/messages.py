@@ -31,9 +31,8 @@ class Messages(Events):
         jobs = iter_cancellations(self.cycle, self.content, [c for _, c in letters])
         org = self.cycle.organisation
         for (ics_row, _), job in zip(letters, jobs, strict=True):
-            props = core_properties(
-                job.kind.value, job.title, org.cyclus, org.gemeente, self.moment
-            )
+            moment = self.cancel_moments.get(ics_row.pad, self.moment)
+            props = core_properties(job.kind.value, job.title, org.cyclus, org.gemeente, moment)
             self.letter_props[job.relpath.as_posix()] = props
             data = self.renderer.render(Task(job.kind, job.relpath, job.context, props))
             self.staged.write(job.relpath, data)
@@ -114,7 +113,7 @@ class Messages(Events):
                 letter=self._letter(letters[key(row)]),
                 calendar=(self.staged.staging / row.pad).read_bytes(),
                 calendar_method="REQUEST",
-                date=self.moment,
+                date=self.moment_of(dated.version) if dated else self.moment,
                 key=f"{org.cyclus}\x1f{row.sessie}\x1f{row.personeelsnummer}\x1fuitnodiging",
             )
             stem = PurePosixPath(row.pad).stem
@@ -180,7 +179,7 @@ class Messages(Events):
                 letter=self._letter(letter.pad) if letter else None,
                 calendar=(self.staged.staging / ics_row.pad).read_bytes(),
                 calendar_method="CANCEL",
-                date=self.moment,
+                date=self.cancel_moments.get(ics_row.pad, self.moment),
                 key=f"{org.cyclus}\x1f{ics_row.sessie}\x1f{ics_row.personeelsnummer}\x1fafzegging",
             )
             stem = f"afzegging-{PurePosixPath(ics_row.pad).stem}"

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipeline.documents import dutch
-from pipeline.documents.facts import Facts, change_context
+from pipeline.documents.facts import Facts, change_context, earlier_date, unknown_facts
 from pipeline.documents.plan import DocumentJob
 from pipeline.identity import BookingKey
 from pipeline.kinds import Kind
@@ -37,9 +37,6 @@ from pipeline.register.cycles import CycleState
 from pipeline.workbook.records import LETTER_LEAD_DAYS
 
 INVITATION = Kind.UITNODIGING.value
-# bookings.replaced of a version that replaced one whose facts are unknown (a register
-# of before schema 2): the letter still says that it replaces the earlier one.
-UNKNOWN = "{}"
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ class Dated:
     date: dt.date
     wijziging: dict[str, Any]
     facts: str  # JSON of its facts, to record
-    replaced: str | None  # JSON of the facts it replaced (UNKNOWN), None: none
+    replaced: str | None  # JSON of the facts it replaced (or only their date), None: none
 
 
 @dataclass
@@ -110,9 +107,7 @@ class LetterDates:
             return "niet eerder dan de brieven van de vorige versie"
         return ""
 
-    def invitation(
-        self, session: Session, booking: Booking, inhoud: str, formal: bool
-    ) -> Dated:
+    def invitation(self, session: Session, booking: Booking, inhoud: str, formal: bool) -> Dated:
         """Date the invitation of `booking` whose content hash is `inhoud`."""
         booking_key = BookingKey.of(booking.sessie, booking.personeelsnummer)
         old = self.before.get(key_of(INVITATION, booking.sessie, booking.personeelsnummer))
@@ -123,15 +118,17 @@ class LetterDates:
         else:
             version = self.last + 1
             # A version that follows one of this booking replaces it; a booking that is new,
-            # or comes back after a cancellation, gets a first invitation.
-            replaced_json = (recorded_facts or UNKNOWN) if old is not None else None
+            # or comes back after a cancellation, gets a first invitation. Of a version a
+            # register before schema 2 made, only its date is known.
+            replaced_json = None
+            if old is not None:
+                replaced_json = recorded_facts or unknown_facts(self.date_of(old.gewijzigd_in))
         date = self.date_of(version)
         now = Facts.of(session, booking.rol, date)
-        before = Facts.from_json(replaced_json)
         dated = Dated(
             version,
             date,
-            change_context(before, replaced_json is not None, now, formal),
+            self._change(replaced_json, now, formal),
             now.to_json(),
             replaced_json,
         )
@@ -154,7 +151,6 @@ class LetterDates:
     def redate(self, booking_key: BookingKey, formal: bool) -> Dated:
         """The invitation of `booking_key` dated again after `settle`."""
         dated = self.dated[booking_key]
-        before = Facts.from_json(dated.replaced)
         now = Facts.from_json(dated.facts)
         if now is None:  # written by Facts.to_json above
             raise ValueError(dated.facts)
@@ -162,22 +158,34 @@ class LetterDates:
         fresh = Dated(
             dated.version,
             now.briefdatum,
-            change_context(before, dated.replaced is not None, now, formal),
+            self._change(dated.replaced, now, formal),
             now.to_json(),
             dated.replaced,
         )
         self.dated[booking_key] = fresh
         return fresh
 
-    def dated_job(self, job: DocumentJob, inhoud: str) -> DocumentJob:
-        """An invitation's job with its letter date and `wijziging` (any other job as
-        it is); `inhoud` is its content hash, which neither of them changes."""
+    @staticmethod
+    def _change(replaced: str | None, now: Facts, formal: bool) -> dict[str, Any]:
+        before = Facts.from_json(replaced)
+        return change_context(before, replaced is not None, now, formal, earlier_date(replaced))
+
+    def moment(self, version: int) -> dt.datetime:
+        """When the letters, calendar files and e-mails of a version are dated: its letter
+        date at 09:00 (from the data, never the clock)."""
+        return dt.datetime.combine(self.date_of(version), dt.time(9, 0))
+
+    def dated_job(self, job: DocumentJob, inhoud: str) -> tuple[DocumentJob, dt.datetime | None]:
+        """An invitation's job with its letter date and `wijziging`, and the moment its
+        file is dated (any other job as it is, None); `inhoud` is its content hash, which
+        neither changes."""
         if job.kind is not Kind.UITNODIGING:
-            return job
+            return job, None
         booking = self.bookings[(job.sessie or "", job.personeelsnummer or "")]
         session = self.sessions[booking.sessie]
         formal = bool(job.context["ontvanger"]["formeel"])
-        return self.with_date(job, self.invitation(session, booking, inhoud, formal))
+        dated = self.invitation(session, booking, inhoud, formal)
+        return self.with_date(job, dated), self.moment(dated.version)
 
     @staticmethod
     def with_date(job: DocumentJob, dated: Dated) -> DocumentJob:
@@ -194,4 +202,4 @@ class LetterDates:
         return {k: (d.facts, d.replaced) for k, d in self.dated.items()}
 
 
-__all__ = ["UNKNOWN", "Dated", "LetterDates"]
+__all__ = ["Dated", "LetterDates"]

@@ -33,16 +33,24 @@ class PlannedDocuments:
         self.content_hash = ContentHasher()  # what the reader sees, for changes.py
         # Gives a letter its date and says what it replaces, from its content hash
         # (register/letters.py); neither changes the hash.
-        self.dating: Callable[[DocumentJob, str], DocumentJob] | None = None
+        # A letter's own date is also its files' date (None: `created`).
+        self.dating: (
+            Callable[[DocumentJob, str], tuple[DocumentJob, dt.datetime | None]] | None
+        ) = None
 
-    def properties(self, soort: str, title: str) -> CoreProperties:
-        return core_properties(soort, title, self.cycle, self.organisation, self.created)
+    def properties(
+        self, soort: str, title: str, created: dt.datetime | None = None
+    ) -> CoreProperties:
+        return core_properties(
+            soort, title, self.cycle, self.organisation, created or self.created
+        )
 
     def tasks(self, jobs: Iterable[DocumentJob]) -> Iterator[Task]:
         for job in jobs:
             inhoud = self.content_hash(job.context, what_matters(job.kind))
+            created = None
             if self.dating is not None:
-                job = self.dating(job, inhoud)
+                job, created = self.dating(job, inhoud)
             row = ManifestRow(
                 job.kind.value,
                 job.sessie or "",
@@ -52,7 +60,7 @@ class PlannedDocuments:
                 inhoud=inhoud,
             )
             self.rows.append(row)
-            props = self.properties(job.kind.value, job.title)
+            props = self.properties(job.kind.value, job.title, created)
             self.props[row.pad] = props
             if job.kind.spec.routed and not job.context["ontvanger"]["per_post"]:
                 self.internal.append(f"{job.context['ontvanger']['naam']} ({job.sessie})")
