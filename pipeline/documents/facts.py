@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.documents import dutch
 from pipeline.documents.contexts import NO_CHANGE
-from pipeline.model import Begeleiding, Rol, Session, Vorm
+from pipeline.model import Rol, Session, Vorm
 
 
 @dataclass(frozen=True)
@@ -87,46 +87,33 @@ def _hours(facts: Facts) -> str:
     return f"{dutch.clock_range(facts.start, facts.end)} uur"
 
 
-def _guidance(facts: Facts) -> str:
-    return f"{facts.begeleider}, {'HR' if facts.begeleiding == Begeleiding.HR.value else 'extern'}"
-
-
 def what_changed(before: Facts, now: Facts, formal: bool) -> list[str]:
-    """What differs for the reader, one phrase each, in the order of the letter."""
+    """What differs for the reader, one phrase each in the order of the letter. The new
+    values stand in the letter's facts (and in the e-mail's next paragraph); the old date
+    and time are named too, the one thing a reader must not go by any more. Short, so a
+    changed letter stays one page."""
     found = []
     new_day = before.start.date() != now.start.date()
     new_hours = (before.start.time(), before.end.time()) != (now.start.time(), now.end.time())
     if new_day and new_hours:
-        found.append(
-            f"de datum en tijd: nu {_day(now)}, {_hours(now)} (was {_day(before)}, "
-            f"{_hours(before)})"
-        )
+        found.append(f"de datum en tijd (was {_day(before)}, {_hours(before)})")
     elif new_day:
-        found.append(f"de datum: nu {_day(now)} (was {_day(before)})")
+        found.append(f"de datum (was {_day(before)})")
     elif new_hours:
-        found.append(f"de tijd: nu {_hours(now)} (was {_hours(before)})")
+        found.append(f"de tijd (was {_hours(before)})")
     online = Vorm.ONLINE.value
     if before.vorm != now.vorm:
-        found.append(
-            "de sessie is nu online (was op locatie)"
-            if now.vorm == online
-            else f"de sessie is nu op locatie: {now.locatie} (was online)"
-        )
+        found.append("de vorm (nu online)" if now.vorm == online else "de vorm (nu op locatie)")
     elif now.vorm == online and before.link != now.link:
-        found.append("de link voor de online sessie is nieuw")
+        found.append("de link")
     elif now.vorm != online and before.locatie != now.locatie:
-        found.append(f"de locatie: nu {now.locatie} (was {before.locatie})")
-    if before.begeleiding != now.begeleiding:
-        found.append(f"de begeleiding: nu {_guidance(now)} (was {_guidance(before)})")
-    elif before.begeleider != now.begeleider:
-        found.append(f"de begeleider: nu {now.begeleider} (was {before.begeleider})")
+        found.append("de locatie")
+    if (before.begeleider, before.begeleiding) != (now.begeleider, now.begeleiding):
+        found.append("de begeleiding")
     if before.rol != now.rol:
-        you = "u bent" if formal else "je bent"
-        found.append(
-            f"{you} nu inbrenger (was deelnemer)"
-            if now.rol == Rol.INBRENGER.value
-            else f"{you} nu deelnemer (niet langer inbrenger)"
-        )
+        your, you = ("uw", "u bent") if formal else ("je", "je bent")
+        role = "inbrenger" if now.rol == Rol.INBRENGER.value else "deelnemer"
+        found.append(f"{your} rol ({you} nu {role})")
     return found
 
 
@@ -162,13 +149,13 @@ def change_context(
     day = before.briefdatum if before else earlier
     earlier_text = dutch.plain_date(day) if day else ""
     opening = (
-        f"Deze uitnodiging vervangt {your} uitnodiging van {earlier_text} voor deze sessie."
+        f"Deze uitnodiging vervangt {your} uitnodiging van {earlier_text}."
         if day
         else f"Deze uitnodiging vervangt {your} eerdere uitnodiging voor deze sessie."
     )
     wat = what_changed(before, now, formal) if before else []
     if wat:
-        told = f"Gewijzigd: {'; '.join(wat)}."
+        told = f"Gewijzigd: {dutch.enumeration(wat)}."
     elif before:
         told = f"Datum, tijd, plaats, begeleiding en {your} rol zijn niet veranderd."
     else:

@@ -34,22 +34,25 @@ BEFORE = Facts(
         (
             {"start": dt.datetime(2027, 3, 10, 9, 0), "end": dt.datetime(2027, 3, 10, 10, 0)},
             True,
-            [
-                "de datum en tijd: nu woensdag 10 maart 2027, 09:00 - 10:00 uur "
-                "(was dinsdag 9 maart 2027, 14:00 - 15:00 uur)"
-            ],
+            ["de datum en tijd (was dinsdag 9 maart 2027, 14:00 - 15:00 uur)"],
         ),
         (
             {"vorm": "online", "locatie": "", "link": "https://teams.example.nl/x"},
             True,
-            ["de sessie is nu online (was op locatie)"],
+            ["de vorm (nu online)"],
         ),
         (
             {"begeleider": "Piet de Vries", "begeleiding": "extern"},
             False,
-            ["de begeleiding: nu Piet de Vries, extern (was Karin Bakker, HR)"],
+            ["de begeleiding"],
         ),
-        ({"rol": "inbrenger"}, False, ["je bent nu inbrenger (was deelnemer)"]),
+        ({"rol": "inbrenger"}, False, ["je rol (je bent nu inbrenger)"]),
+        (
+            {"start": dt.datetime(2027, 3, 9, 15, 0), "end": dt.datetime(2027, 3, 9, 16, 0)},
+            True,
+            ["de tijd (was 14:00 - 15:00 uur)"],
+        ),
+        ({"locatie": "Zaal 2"}, True, ["de locatie"]),
         ({"briefdatum": dt.date(2027, 2, 20)}, True, []),  # the date alone tells nothing
     ],
 )
@@ -59,7 +62,7 @@ def test_what_changed(changes: dict[str, object], formal: bool, expected: list[s
 
 def test_back_to_deelnemer_in_the_u_form() -> None:
     inbrenger = replace(BEFORE, rol="inbrenger")
-    assert what_changed(inbrenger, BEFORE, True) == ["u bent nu deelnemer (niet langer inbrenger)"]
+    assert what_changed(inbrenger, BEFORE, True) == ["uw rol (u bent nu deelnemer)"]
 
 
 def test_a_new_version_that_changed_none_of_the_facts_says_so() -> None:
@@ -68,7 +71,7 @@ def test_a_new_version_that_changed_none_of_the_facts_says_so() -> None:
     change = change_context(BEFORE, True, replace(BEFORE, briefdatum=dt.date(2027, 2, 20)), False)
     assert change["vervangt"] and change["wat"] == []
     assert change["samenvatting"] == (
-        "Deze uitnodiging vervangt je uitnodiging van 16 februari 2027 voor deze sessie. "
+        "Deze uitnodiging vervangt je uitnodiging van 16 februari 2027. "
         "Datum, tijd, plaats, begeleiding en je rol zijn niet veranderd."
     )
 
