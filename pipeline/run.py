@@ -356,7 +356,7 @@ class _Run:
                 },
                 (taken_over.messages if taken_over else []) + self.messages,
                 legacy_log.old_ledger(output_root, self.staged.folder) if taken_over else None,
-                org.briefdatum_werkboek,
+                self.dates.briefdatum_of(self.comparison),
                 self.dates.recorded(),
             ),
         )

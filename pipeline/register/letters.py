@@ -59,6 +59,7 @@ class LetterDates:
     cycle: Cycle
     today: dt.date
     dated: dict[BookingKey, Dated] = field(default_factory=dict)
+    settled: bool = False  # a new briefdatum dated the newest version anew
 
     def __post_init__(self) -> None:
         org = self.cycle.organisation
@@ -141,6 +142,9 @@ class LetterDates:
         again with its corrected date."""
         if comparison.version != self.last or not self.briefdatum_changed or not self.own:
             return set()
+        if not self.dated:  # no invitations made (--soort): the next run that makes them
+            return set()
+        self.settled = True
         self.dates[self.last] = self.own
         again = set()
         for booking_key, dated in list(self.dated.items()):
@@ -196,6 +200,14 @@ class LetterDates:
         }
         context["wijziging"] = dated.wijziging
         return replace(job, context=context)
+
+    def briefdatum_of(self, comparison: Comparison) -> dt.date | None:
+        """The workbook's own briefdatum to record with the version the run leaves: the one
+        that dated it, or (a run that dated nothing anew) the one recorded before, so a new
+        briefdatum waits for the run that uses it."""
+        if self.previous is None or comparison.version > self.last or self.settled:
+            return self.own
+        return self.state.briefdatum
 
     def recorded(self) -> Mapping[BookingKey, tuple[str, str | None]]:
         """Per planned invitation the facts to record in the register."""
