@@ -176,8 +176,7 @@ def test_a_rerun_with_the_same_input_and_register_writes_the_same_bytes(
 def test_the_email_of_a_changed_invitation_says_it_first(runs: dict[str, Any]) -> None:
     formal = mail(runs["second"], "lr-01-10001")
     assert (
-        subject(formal)
-        == "Gewijzigde uitnodiging intervisie Leerruimte op donderdag 11 maart 2027"
+        subject(formal) == "Gewijzigde uitnodiging intervisie Leerruimte op donderdag 11 maart 2027"
     )
     lines = body(formal)
     assert lines[0] == "Geachte heer Jansen,"
@@ -252,3 +251,22 @@ def test_the_summary_says_which_date_the_new_letters_carry(
         "hun datum."
     ) in said
     assert "zonder wijziging in de inhoud krijgen" not in said  # nothing was redated
+
+
+def test_a_new_briefdatum_alone_dates_the_newest_letters_when_they_are_made(
+    tmp_path: Path,
+) -> None:
+    """A run with --soort that makes no invitations leaves their date; the next run that
+    makes them gives the newest version's invitations HR's new date."""
+    from pipeline.kinds import Kind
+
+    out = tmp_path / "out"
+    run(Book.valid(), out, FIRST_DAY)
+    book = Book.valid().org("briefdatum", dt.date(2027, 2, 10))
+    workbook = book.save(tmp_path / "werkboek.xlsx")
+    only = generate(workbook, out, TEMPLATES, today=CHANGE_DAY, workers=1, kinds=(Kind.DRAAIBOEK,))
+    assert only.redated == 0
+    assert "Datum\t16 februari 2027" in letter(only, "uitnodigingen", "lr-01-10001")
+    full = generate(workbook, out, TEMPLATES, today=CHANGE_DAY, workers=1)
+    assert (full.cycle_version, full.redated, full.letter_date) == (1, 13, dt.date(2027, 2, 10))
+    assert "Datum\t10 februari 2027" in letter(full, "uitnodigingen", "lr-01-10001")
