@@ -167,7 +167,7 @@ def _check(connection: sqlite3.Connection, path: Path) -> bool:
     return True
 
 
-def _migrate(connection: sqlite3.Connection) -> None:
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
     """Bring a register of an older schema up to date, all in one transaction; when
     another run did it meanwhile, its work stands."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -179,11 +179,15 @@ def _migrate(connection: sqlite3.Connection) -> None:
     )
     try:
         connection.executescript("BEGIN IMMEDIATE;" + steps + "COMMIT;")
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as exc:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         if connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            raise
+            raise OutputError(
+                f"het register '{path}' is van een vorige versie van het programma en kan niet "
+                f"worden bijgewerkt ({exc}); er is niets geschreven of verstuurd. Is het bestand "
+                "alleen-lezen of in gebruik? Probeer het daarna opnieuw."
+            ) from None
 
 
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
@@ -222,7 +226,7 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
                 + "COMMIT;"
             )
         else:
-            _migrate(connection)
+            _migrate(connection, path)
     except sqlite3.DatabaseError as exc:
         connection.close()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
