@@ -270,3 +270,20 @@ def test_a_new_briefdatum_alone_dates_the_newest_letters_when_they_are_made(
     full = generate(workbook, out, TEMPLATES, today=CHANGE_DAY, workers=1)
     assert (full.cycle_version, full.redated, full.letter_date) == (1, 13, dt.date(2027, 2, 10))
     assert "Datum\t10 februari 2027" in letter(full, "uitnodigingen", "lr-01-10001")
+
+
+def test_a_booking_that_comes_back_after_a_cancellation_gets_a_first_invitation(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    run(Book.valid(), out, FIRST_DAY)
+    run(
+        Book.valid().delete_rows("Indeling", sessie="IV-01", personeelsnummer=10012),
+        out,
+        CHANGE_DAY,
+    )
+    back = run(Book.valid(), out, dt.date(2027, 2, 24))
+    lines = letter(back, "uitnodigingen", "iv-01-10012")
+    assert "Datum\t24 februari 2027" in lines
+    assert not any("vervangt" in line or "Gewijzigd" in line for line in lines)
+    assert subject(mail(back, "iv-01-10012")).startswith("Uitnodiging intervisie")
