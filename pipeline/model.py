@@ -42,6 +42,9 @@ class Organisation:
     cyclus: str
     plaats: str
     briefdatum: dt.date
+    # The workbook's own briefdatum (None: it gives none, and `briefdatum` is the default
+    # before the first session); the register dates later versions with it when it changes.
+    briefdatum_werkboek: dt.date | None = None
 
 
 def session_start(datum: dt.date, begintijd: dt.time) -> dt.datetime:

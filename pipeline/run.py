@@ -1,6 +1,7 @@
 """One batch run, as a list of steps, each a function of its stage's module:
 
-check (workbook, templates) -> plan (documents) -> render -> compare (with the register's
+check (workbook, templates) -> prepare (the previous version, letter dates) -> plan
+(documents) -> render -> compare (with the register's
 memory of the cycle) -> calendar -> cancel -> bundle -> pdf -> mail -> record (manifest
 files, then the register in one transaction) -> publish -> archive. Everything from render
 on runs while the cycle folder's lock is held.
@@ -12,8 +13,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
 
 from pipeline.archive.mdto import Cycle as ArchivedCycle
 from pipeline.archive.write import ArchiveResult, archive_syllabi
@@ -22,14 +23,14 @@ from pipeline.documents import dutch
 from pipeline.documents.plan import count_documents, document_date, iter_documents
 from pipeline.errors import OutputError, Problem, describe_os_error
 from pipeline.identity import BookingKey, id_key
-from pipeline.kinds import AGENDA, ALL_KINDS, Kind
+from pipeline.kinds import AGENDA, ALL_KINDS, Kind, w3cdtf
 from pipeline.mail.mailing import Cancellation, Mailing, Planned, letter_paths
 from pipeline.model import Cycle, SignatureImage
 from pipeline.pdf.documents import NO_PDF, PdfOptions, make_pdfs
 from pipeline.pdf.soffice import require_soffice
 from pipeline.publish.folders import ARCHIVE_DIR, cycle_folder
 from pipeline.publish.lock import CycleLock
-from pipeline.publish.manifest import ManifestRow, sha256_file
+from pipeline.publish.manifest import ManifestRow, sha256_bytes, sha256_file
 from pipeline.publish.ownership import ensure_replaceable
 from pipeline.publish.record import RunInputs, carry_over, write_records
 from pipeline.publish.staging import StagedOutput, recover, stop_on_termination
@@ -43,7 +44,8 @@ from pipeline.register.changes import (
     only_changed,
     read_previous,
 )
-from pipeline.render.batch import Progress, Renderer, default_workers, render_all
+from pipeline.register.letters import LetterDates
+from pipeline.render.batch import Progress, Renderer, Task, default_workers, render_all
 from pipeline.render.bundle import letter_routes, write_bundles
 from pipeline.render.check import ensure_templates
 from pipeline.render.prepared import PreparedTemplate
@@ -65,7 +67,9 @@ class RunResult:
     cycle_version: int = 0
     notes: tuple[str, ...] = ()  # Dutch remarks of the mail step (a cancellation not made)
     redated: int = 0  # unchanged invitations that get a new letter date in this run
-    letter_date: dt.date | None = None
+    letter_date: dt.date | None = None  # the date of this cycle version's letters
+    # Why the version's letters carry that date (Dutch, for the summary).
+    letter_date_reason: str = ""
 
 
 def check(workbook: Path, templates_dir: Path, today: dt.date) -> tuple[Content, CheckResult]:
@@ -161,6 +165,9 @@ class _Run:
     workers: int
     mailing: Mailing
     state: cycles.CycleState  # the register's memory of the cycle
+    today: dt.date
+    dates: LetterDates | None = None  # the letter date of each version (prepare)
+    redated: int = 0  # letters of the newest version dated anew (a new briefdatum alone)
     previous: Previous | None = None  # the previous manifest (what --soort carries over)
     taken_over: migrate.TakenOver | None = None  # the first run with the register
     written: list[ManifestRow] = field(default_factory=list)  # this run's files
@@ -174,6 +181,18 @@ class _Run:
     report: list[Change] = field(default_factory=list)
     messages: list[cycles.OutboxMessage] = field(default_factory=list)  # the outbox
 
+    def prepare(self) -> None:
+        """What the documents need from before the run: the previous version (the
+        register's; the first run with the register takes over the folder's history: its
+        manifest, calendar UIDs, outbox), and from it each letter's date and what a
+        changed invitation replaces."""
+        self.previous = read_previous(self.staged.target)
+        if not self.state.known:
+            self.taken_over = migrate.first_use(self.state, self.staged.target, self.previous)
+        self.dates = LetterDates(self.state, self.state.previous, self.inputs.cycle, self.today)
+        self.planned.dating = self.dates.dated_job
+        self.mailing.letter_dates = self.dates
+
     def render(self, progress: Progress | None, on_plan: Callable[[int], None] | None) -> None:
         cycle, kinds = self.inputs.cycle, self.plan.kinds
         total = count_documents(cycle, kinds)
@@ -184,11 +203,7 @@ class _Run:
         self.written = self.planned.manifest_rows(digests)
 
     def compare(self) -> None:
-        """Versions from the register; the first run with the register takes over the
-        folder's history (its manifest, calendar UIDs, outbox)."""
-        self.previous = read_previous(self.staged.target)
-        if not self.state.known:
-            self.taken_over = migrate.first_use(self.state, self.staged.target, self.previous)
+        """Versions from the register (or the folder's history it took over)."""
         before = self.state.previous
         self.mailing.uids = self.state.uids
         invitations = [r for r in self.written if r.soort == Kind.UITNODIGING.value]
@@ -200,6 +215,39 @@ class _Run:
         self.comparison, self.written = compare_run(
             before, self.written, [e.row for e in self.events], self.plan.compared
         )
+        self._redate()
+
+    def _redate(self) -> None:
+        """A new briefdatum in a run that changed nothing else dates the newest version's
+        invitations anew: render those again (the rare case; in the main process)."""
+        if self.dates is None:
+            return
+        again = self.dates.settle(self.comparison)
+        if not again:
+            return
+        cycle, content = self.inputs.cycle, self.inputs.content
+        rows = {
+            BookingKey.of(r.sessie, r.personeelsnummer): i
+            for i, r in enumerate(self.written)
+            if r.soort == Kind.UITNODIGING.value
+        }
+        for job in iter_documents(cycle, content, (Kind.UITNODIGING,)):
+            booking = BookingKey.of(job.sessie or "", job.personeelsnummer or "")
+            if booking not in again:
+                continue
+            dated = self.dates.redate(booking, bool(job.context["ontvanger"]["formeel"]))
+            job = LetterDates.with_date(job, dated)
+            row = self.written[rows[booking]]
+            relpath = PurePosixPath(row.pad)
+            props = replace(
+                self.planned.props[row.pad], created=w3cdtf(self.dates.moment(dated.version))
+            )
+            self.planned.props[row.pad] = props
+            task = Task(job.kind, relpath, job.context, props)
+            data = self.renderer.render(task)
+            self.staged.write(relpath, data)
+            self.written[rows[booking]] = replace(row, sha256=sha256_bytes(data))
+        self.redated = len(again)
 
     def calendar_files(self) -> None:
         versions = self.comparison.versions
@@ -280,13 +328,11 @@ class _Run:
             self.staged, self.written + self.kept, self.comparison, names, inputs, routes
         )
 
-    def register(self, output_root: Path, workbook: Path) -> int:
-        """Record the run in the register, in one transaction, just before publishing;
-        the number of unchanged invitations that get a new letter date."""
-        letter_date = self.planned.created  # as recorded before: the documents' date
-        redated = cycles.redated_letters(
-            self.state, self.comparison, letter_date, Kind.UITNODIGING.value
-        )
+    def register(self, output_root: Path, workbook: Path) -> None:
+        """Record the run in the register, in one transaction, just before publishing."""
+        if self.dates is None:
+            raise RuntimeError("prepare() comes first")
+        letter_date = self.dates.date_of(self.comparison.version)
         versions = self.comparison.versions
         taken_over = self.taken_over
         org = self.inputs.cycle.organisation
@@ -310,9 +356,10 @@ class _Run:
                 },
                 (taken_over.messages if taken_over else []) + self.messages,
                 legacy_log.old_ledger(output_root, self.staged.folder) if taken_over else None,
+                self.dates.briefdatum_of(self.comparison),
+                self.dates.recorded(),
             ),
         )
-        return redated
 
     def archive(self, output_root: Path) -> ArchiveResult | None:
         org = self.inputs.cycle.organisation
@@ -326,7 +373,8 @@ class _Run:
             with_docx=self.plan.archive_docx,
         )
 
-    def result(self, archive: ArchiveResult | None, redated: int) -> RunResult:
+    def result(self, archive: ArchiveResult | None) -> RunResult:
+        dates = self.dates
         return RunResult(
             self.staged.target,
             dict(Counter(row.soort for row in self.written)),
@@ -338,8 +386,9 @@ class _Run:
             tuple(self.report),
             self.comparison.version,
             tuple(self.mailing.warnings),
-            redated,
-            self.planned.created,
+            self.redated,
+            dates.date_of(self.comparison.version) if dates else None,
+            dates.reason(self.comparison.version) if dates else "",
         )
 
 
@@ -394,7 +443,9 @@ def generate(
             workers if workers is not None else default_workers(),
             Mailing(cycle, inputs.content, staged, renderer),
             state,
+            today,
         )
+        run.prepare()
         run.render(progress, on_plan)
         run.compare()
         run.calendar_files()
@@ -403,10 +454,10 @@ def generate(
         run.pdf(program, pdf)
         run.mail()
         run.record(workbook, templates_dir)
-        redated = run.register(output_root, workbook)
+        run.register(output_root, workbook)
         staged.publish()
         archive = run.archive(output_root)
-    return run.result(archive, redated)
+    return run.result(archive)
 
 
 __all__ = ["PdfOptions", "RunResult", "check", "generate", "restore_after_killed_runs"]

@@ -186,6 +186,21 @@ def test_general_method_has_a_round_per_inbrenger(example_run: RunResult) -> Non
     assert [r[1] for r in round_rows[:5]] == ["3", "10", "10", "2", "5"]
 
 
+@pytest.mark.parametrize(
+    ("fragment", "says", "never"),
+    [("iv-02", "digitaal bord", "flip-over"), ("iv-01", "flip-over", "digitaal bord")],
+)
+def test_the_board_the_group_writes_on_follows_the_sessions_form(
+    example_run: RunResult, fragment: str, says: str, never: str
+) -> None:
+    """IV-02 of the example is online, IV-01 on site: each draaiboek names only the board
+    its group can use, in the step text and in the round's roles."""
+    words = text(one(example_run, "draaiboeken", fragment))
+    assert words.count(says) >= 2
+    assert never not in words
+    assert "{bord}" not in words
+
+
 def test_participants_sorted_by_surname_without_particle(example_run: RunResult) -> None:
     document = open_docx(one(example_run, "draaiboeken", "lr-01"))
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Naam")
@@ -568,7 +583,10 @@ def test_draaiboek_step_texts_fit_the_minutes_they_get(
                 for candidate in lines[index + 1 : index + 3]
                 if not candidate.startswith("Begin met de praktijksituatie")
             )
-            assert explanation == step.text_for(given), (path.name, step.titel)
+            # The board the group writes on follows the session's form (tested above).
+            board = content.general.bord
+            fitting = {board.fill(step.text_for(given), online) for online in (True, False)}
+            assert explanation in fitting, (path.name, step.titel)
             if given >= 10:
                 assert "korte ronde" not in explanation
             checked += 1

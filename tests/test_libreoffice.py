@@ -314,3 +314,50 @@ def test_no_heading_is_stranded_at_the_foot_of_a_page(pdfs) -> None:  # type: ig
             body = [line for line in lines if line.page == page and 25 < line.top < 275]
             foot = max(body, key=lambda line: line.top)
             assert foot.text not in leads, f"{name} p{page}: '{foot.text}' staat onderaan alleen"
+
+
+def test_a_changed_invitation_says_so_and_stays_one_page(tmp_path: Path) -> None:
+    """The example's longest letter (an inbrenger's, by post) after its session moved to
+    another day, hour and room, with another, external facilitator: as PDF
+    it says at the top that it replaces the earlier invitation and what changed, and it
+    is still one page with the closing and the signer."""
+    import datetime as dt
+    import shutil
+
+    import openpyxl
+
+    from pipeline.run import generate
+    from tests.conftest import EXAMPLE, TEMPLATES
+    from tests.generated import generate_example
+
+    out = tmp_path / "uit"
+    generate_example(out)
+    inputs = tmp_path / "invoer"
+    shutil.copytree(EXAMPLE.parent, inputs)
+    workbook = openpyxl.load_workbook(inputs / EXAMPLE.name)
+    sheet = workbook["Sessies"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "LR-01")
+    new = {
+        "datum": dt.datetime(2027, 3, 10),
+        "begintijd": dt.time(15, 30),
+        "locatie": "Trouwzaal, Raadhuisplein 1, 1971 AB Bergvliet aan Zee",
+        "begeleider": "Joost van Rijn",
+        "begeleiding": "extern",
+    }
+    for name, value in new.items():
+        row[header.index(name)].value = value
+    workbook.save(inputs / EXAMPLE.name)
+    run = generate(inputs / EXAMPLE.name, out, TEMPLATES, today=dt.date(2027, 2, 20), workers=1)
+    source = next(iter(sorted(run.target.glob("uitnodigingen/uitnodiging-lr-01-004512-*.docx"))))
+    ((_, lines),) = convert([source], tmp_path).values()
+    texts = [line.text for line in lines]
+    assert max(line.page for line in lines) == 1, "de gewijzigde brief is langer dan één pagina"
+    assert any(t.startswith("Gewijzigde uitnodiging") for t in texts), texts[:12]
+    opening = next(line for line in lines if line.text.startswith("Deze uitnodiging vervangt"))
+    salutation = next(line for line in lines if line.text.startswith("Geachte"))
+    assert 0 < opening.top - salutation.top < 10, "de wijziging staat bovenaan de brief"
+    said = squash(" ".join(texts))
+    assert squash("Gewijzigd: de datum en tijd (was dinsdag 9 maart 2027, 14:00 - 15:00") in said
+    assert squash("Joost van Rijn (een externe begeleider)") in said
+    assert "Met vriendelijke groet," in texts and "Gemeentesecretaris" in said

@@ -11,7 +11,7 @@ import click
 
 from pipeline.cli.common import CONTEXT, OPTIONS, errors
 from pipeline.errors import plural
-from pipeline.kinds import MAIL
+from pipeline.kinds import MAIL, Kind
 from pipeline.mail.send import (
     LOCAL_HOSTS,
     SendReport,
@@ -42,12 +42,27 @@ def report_changes(result: RunResult) -> None:
     for kind in kinds:
         parts = [f"{counts[(kind, s)]} {s}" for s in (NEW, CHANGED, GONE) if counts[(kind, s)]]
         click.echo(f"  {kind}: {', '.join(parts)}")
+    letters = [
+        c for c in result.changes if c.row.soort == Kind.UITNODIGING.value and c.row.inhoud
+    ]
+    if letters and result.letter_date is not None:
+        which = (
+            "de brieven van versie 1"
+            if result.cycle_version == 1
+            else "de nieuwe en gewijzigde uitnodigingen en de afzeggingen van versie "
+            f"{result.cycle_version}"
+        )
+        kept = "" if result.cycle_version == 1 else "; brieven zonder wijziging houden hun datum"
+        click.echo(
+            f"Briefdatum: {which} dragen de datum {result.letter_date:%d-%m-%Y} "
+            f"({result.letter_date_reason}){kept}."
+        )
     if result.redated and result.letter_date is not None:
         click.echo(
-            f"Briefdatum: {plural(result.redated, 'uitnodiging', 'uitnodigingen')} zonder "
-            "wijziging in de inhoud krijgen "
-            f"een nieuwe datum ({result.letter_date:%d-%m-%Y}); hun e-mails gaan niet opnieuw "
-            "de deur uit, tenzij de inhoud veranderde."
+            f"Briefdatum: {plural(result.redated, 'uitnodiging', 'uitnodigingen')} van versie "
+            f"{result.cycle_version} zonder wijziging in de inhoud krijgen de nieuwe briefdatum "
+            f"uit het werkboek ({result.letter_date:%d-%m-%Y}); hun e-mails gaan niet opnieuw "
+            "de deur uit."
         )
     for note in result.notes:
         click.echo(f"WAARSCHUWING: {note}", err=True)

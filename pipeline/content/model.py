@@ -185,6 +185,28 @@ class Role:
 
 
 @dataclass(frozen=True)
+class Board:
+    """Where a group writes its ideas down, by the session's form: a text of the method
+    names it `{bord}` (BOARD), and each document says the one that fits its session."""
+
+    op_locatie: str = "een flip-over"
+    online: str = "een gedeeld digitaal bord"
+    # For a reader of no one session (the syllabus, the theme's own description).
+    beide: str = "een flip-over of, bij een online sessie, op een gedeeld digitaal bord"
+
+    def fill(self, text: str, online: bool | None) -> str:
+        """`text` with `{bord}` filled in for an online session (True), a session on site
+        (False), or no session in particular (None)."""
+        if BOARD not in text:
+            return text
+        wording = self.beide if online is None else self.online if online else self.op_locatie
+        return text.replace(BOARD, wording)
+
+
+BOARD = "{bord}"
+
+
+@dataclass(frozen=True)
 class General:
     """Content shared by every document: what intervisie is, rules, roles, skills."""
 
@@ -207,6 +229,7 @@ class General:
     # The texts that address the reader, for a reader addressed with 'u' ([voor_u]);
     # a text not given there is the same for both.
     voor_u: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
+    bord: Board = field(default_factory=Board)
 
     def for_reader(self, formal: bool) -> General:
         """These texts as a reader addressed with 'u' (formal) or 'je' reads them."""

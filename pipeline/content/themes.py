@@ -12,7 +12,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pipeline.content.model import (
+    BOARD,
     REPEAT_PER_INBRENGER,
+    Board,
     Content,
     General,
     Role,
@@ -26,7 +28,9 @@ from pipeline.errors import ContentProblem
 
 # The records are also importable from here, where callers have always found them.
 __all__ = [
+    "BOARD",
     "REPEAT_PER_INBRENGER",
+    "Board",
     "Content",
     "General",
     "Role",
@@ -148,6 +152,17 @@ def _check_theme(theme: Theme) -> None:
         )
     if theme.heeft_rondes and not theme.ronde:
         raise ContentProblem("stappen herhalen per inbrenger maar [[ronde]] ontbreekt", path_name)
+    # Only {bord} is filled in (Board.fill); another {name} would reach the reader as is.
+    step_texts = [(s.titel, t) for s in theme.stappen for t in (s.begeleider, s.begeleider_kort)]
+    step_texts += [(s.titel, s.begeleider_ruim) for s in theme.stappen]
+    step_texts += [(r.titel, t) for r in theme.ronde for t in (r.eigenaar, r.groep)]
+    for titel, text in step_texts:
+        if "{" in text.replace(BOARD, "") or "}" in text.replace(BOARD, ""):
+            raise ContentProblem(
+                f"stap '{titel}': alleen {BOARD} wordt ingevuld (de vorm van de sessie); "
+                "andere accolades horen niet in de tekst",
+                path_name,
+            )
     for step in theme.stappen:
         if (step.kort_tot is None) != (not step.begeleider_kort) or (step.ruim_vanaf is None) != (
             not step.begeleider_ruim
@@ -194,6 +209,7 @@ def _general(path: Path) -> General:
         programma=doc.text("programma"),
         spelregels_probleemronde=doc.texts("spelregels_probleemronde", allow_empty=True),
         voor_u=_formal_texts(doc),
+        bord=_board(doc),
     )
     doc.ensure_all_read()
     return general
@@ -202,6 +218,18 @@ def _general(path: Path) -> General:
 # The general texts that speak to the reader and may have a 'u' form in [voor_u].
 _FORMAL_TEXTS = ("wat_is", "duurzame_inzetbaarheid")
 _FORMAL_LISTS = ("doelen", "wat_het_niet_is", "spelregels")
+
+
+def _board(doc: TomlReader) -> Board:
+    """[bord]: the words for `{bord}` on site, online and for both (all three given)."""
+    table = doc.get("bord", {})
+    if not isinstance(table, dict):
+        raise ContentProblem("moet een tabel ([bord]) zijn", doc.source, "bord")
+    if not table:
+        return Board()
+    reader = TomlReader(table, doc.source, "bord")
+    doc.children.append(reader)
+    return Board(reader.text("op_locatie"), reader.text("online"), reader.text("beide"))
 
 
 def _formal_texts(doc: TomlReader) -> dict[str, str | tuple[str, ...]]:

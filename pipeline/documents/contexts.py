@@ -13,9 +13,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pipeline.content.agenda import AgendaItem, flexible_minutes
-from pipeline.content.model import Content, General, Theme
+from pipeline.content.model import Board, Content, General, Theme
 from pipeline.documents import dutch
 from pipeline.model import Aanhef, Begeleiding, Cycle, Person, Session, SessionOutcome, Vorm
+
+# An invitation that replaces none (documents/facts.py fills a re-sent one's).
+NO_CHANGE: dict[str, Any] = {"vervangt": False, "eerdere_datum": "", "wat": [], "samenvatting": ""}
 
 
 def one_line(text: str | None) -> str:
@@ -65,9 +68,15 @@ def minutes(minutes: int) -> str:
     return f"{minutes} min"
 
 
-def round_steps(theme: Theme) -> list[dict[str, Any]]:
+def round_steps(theme: Theme, board: Board, online: bool | None = None) -> list[dict[str, Any]]:
+    """The problem round's steps; `online`: the session's form (None: any session)."""
     return [
-        {"titel": s.titel, "minuten": s.minuten, "eigenaar": s.eigenaar, "groep": s.groep}
+        {
+            "titel": s.titel,
+            "minuten": s.minuten,
+            "eigenaar": board.fill(s.eigenaar, online),
+            "groep": board.fill(s.groep, online),
+        }
         for s in theme.ronde
     ]
 
@@ -108,12 +117,12 @@ def theme(theme: Theme, general: General, formal: bool = False) -> dict[str, Any
         "onderscheid": theme.onderscheid,
         "heeft_rondes": theme.heeft_rondes,
         "ronde_minuten": theme.ronde_minuten,
-        "rondestappen": round_steps(theme),
+        "rondestappen": round_steps(theme, general.bord),
         "stappen": [
             {
                 "titel": s.titel,
                 "minuten": text,
-                "uitleg": s.begeleider,
+                "uitleg": general.bord.fill(s.begeleider, None),
                 "rondes": s.herhaal is not None,
             }
             for s, text in zip(theme.stappen, _step_minutes(theme), strict=True)
@@ -225,14 +234,16 @@ def agenda_rows(items: Sequence[AgendaItem]) -> list[dict[str, Any]]:
     return rows
 
 
-def agenda_steps(items: Sequence[AgendaItem]) -> list[dict[str, Any]]:
+def agenda_steps(items: Sequence[AgendaItem], board: Board, online: bool) -> list[dict[str, Any]]:
+    """Per step what the facilitator says and does, for the session's minutes and form
+    (an online group writes on a shared digital board, not on a flip-over)."""
     return [
         {
             "titel": item.step.titel,
             "tijd": dutch.clock_range(item.slot.start, item.slot.end),
             "minuten": item.slot.minutes,
             # The text that fits the minutes the step gets in this session.
-            "uitleg": item.step.text_for(item.slot.minutes),
+            "uitleg": board.fill(item.step.text_for(item.slot.minutes), online),
             "inbrenger_start": item.step.inbrenger_start,
             "grote_groep": item.step.grote_groep,
             "analyse": item.step.analyse,
@@ -246,8 +257,8 @@ def agenda_steps(items: Sequence[AgendaItem]) -> list[dict[str, Any]]:
                             "tijd": dutch.clock_range(rs.slot.start, rs.slot.end),
                             "minuten": rs.slot.minutes,
                             "titel": rs.step.titel,
-                            "eigenaar": rs.step.eigenaar,
-                            "groep": rs.step.groep,
+                            "eigenaar": board.fill(rs.step.eigenaar, online),
+                            "groep": board.fill(rs.step.groep, online),
                         }
                         for rs in rnd.steps
                     ],
@@ -364,7 +375,7 @@ def method(content: Content) -> dict[str, Any]:
         "aanwezig": True,
         "naam": method.naam,
         "inbrenger": method.inbrenger,
-        "rondestappen": round_steps(method),
+        "rondestappen": round_steps(method, content.general.bord),
         "ronde_minuten": method.ronde_minuten,
         "uitleg": method.uitleg,
     }

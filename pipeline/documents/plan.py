@@ -19,7 +19,16 @@ from pipeline.documents import contexts, dutch
 from pipeline.documents.filenames import UniquePaths, safe_part
 from pipeline.kinds import ALL_KINDS as ALL_KINDS  # re-exported: the planned kinds
 from pipeline.kinds import Kind as Kind
-from pipeline.model import Aanhef, Booking, Cycle, Person, Rol, Session, SignatureImage
+from pipeline.model import (
+    Aanhef,
+    Booking,
+    Cycle,
+    Person,
+    Rol,
+    Session,
+    SignatureImage,
+    Vorm,
+)
 
 
 @dataclass(frozen=True)
@@ -122,10 +131,16 @@ class _Planner:
         sessie: str | None,
         nummer: str | None,
         context: dict[str, Any],
+        letter_date: dt.date | None = None,
     ) -> DocumentJob:
+        """`letter_date`: a letter dated for its own version of the cycle (else the
+        workbook's briefdatum)."""
         relpath = self.paths.claim(kind.folder, f"{kind.value}-{stem}", kind.spec.suffix)
         context.setdefault("algemeen", self.general)
-        context.update(organisatie=self.organisation, documenttitel=title)
+        organisation = self.organisation
+        if letter_date is not None:
+            organisation = {**organisation, "briefdatum": dutch.plain_date(letter_date)}
+        context.update(organisatie=organisation, documenttitel=title)
         return DocumentJob(kind, relpath, title, sessie, nummer, context)
 
     def standing(self, person: Person, cancelled: str) -> list[dict[str, Any]]:
@@ -155,8 +170,9 @@ class _Planner:
                         else self.index.question
                     )[session.sessie],
                     "inbrenger": booking.rol is Rol.INBRENGER,
-                    # Room for a re-sent invitation that says what changed (not yet made).
-                    "wijziging": {"vervangt": False, "wat": []},
+                    # A first invitation; the run says what a re-sent one replaces
+                    # (register/letters.py), once it knows the content hash.
+                    "wijziging": contexts.NO_CHANGE,
                     "kenmerk": f"{session.sessie}/{person.personeelsnummer}",
                     "handtekening": self.signature,
                 },
@@ -182,7 +198,9 @@ class _Planner:
                 ],
                 "inbrengers": inbrengers,
                 "agenda": contexts.agenda_rows(agenda),
-                "stappen": contexts.agenda_steps(agenda),
+                "stappen": contexts.agenda_steps(
+                    agenda, self.content.general.bord, session.vorm is Vorm.ONLINE
+                ),
                 "prikkelende_vraag": self.index.question[session.sessie],
             },
         )
@@ -250,6 +268,7 @@ class Cancelled:
     sessie: str
     person: Person
     session: Mapping[str, Any]  # contexts.cancelled_session(...)
+    briefdatum: dt.date | None = None  # the date of the version that cancels it
 
 
 def iter_cancellations(
@@ -272,6 +291,7 @@ def iter_cancellations(
                 "kenmerk": f"{item.sessie}/{person.personeelsnummer}",
                 "handtekening": planner.signature,
             },
+            item.briefdatum,
         )
 
 

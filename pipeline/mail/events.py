@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.content.model import Content
 from pipeline.documents import dutch
@@ -30,6 +30,9 @@ from pipeline.publish.staging import StagedOutput
 from pipeline.register.changes import Comparison, key
 from pipeline.render.batch import Renderer, map_chunks, write_staged
 from pipeline.render.prepared import CoreProperties
+
+if TYPE_CHECKING:
+    from pipeline.register.letters import LetterDates
 
 
 def _path(kind: FileKind, stem: str) -> str:
@@ -65,12 +68,13 @@ class _CalendarJob:
     relpath: PurePosixPath
     event: Event
     sequence: int
+    stamp: dt.datetime  # DTSTAMP: the moment of the invitation's version
 
 
-def _write_calendars(staging: Path, stamp: dt.datetime, jobs: list[_CalendarJob]) -> list[str]:
+def _write_calendars(staging: Path, jobs: list[_CalendarJob]) -> list[str]:
     """Write a chunk of invitation .ics files into the staging folder; their sha256."""
     return [
-        write_staged(staging, job.relpath, calendar.request(job.event, job.sequence, stamp))
+        write_staged(staging, job.relpath, calendar.request(job.event, job.sequence, job.stamp))
         for job in jobs
     ]
 
@@ -109,6 +113,18 @@ class MailingBase:
         self.roles = {(b.sessie, b.personeelsnummer): b.rol for b in cycle.bookings}
         self.warnings: list[str] = []
         self.letter_props: dict[str, CoreProperties] = {}  # of the cancellation letters
+        # The letter date of each cycle version and what each invitation replaces.
+        self.letter_dates: LetterDates | None = None
+        # The moment of the version that cancels a booking, by its cancel file's path.
+        self.cancel_moments: dict[str, dt.datetime] = {}
+
+    def moment_of(self, version: int) -> dt.datetime:
+        """When the files of a cycle version are dated (its letter date at 09:00)."""
+        return self.letter_dates.moment(version) if self.letter_dates else self.moment
+
+    def stamp_of(self, version: int) -> dt.datetime:
+        """The same moment as a calendar DTSTAMP (UTC)."""
+        return self.moment_of(version).replace(tzinfo=calendar.ZONE).astimezone(dt.UTC)
 
 
 class Events(MailingBase):
@@ -178,10 +194,12 @@ class Events(MailingBase):
         the run's worker processes (icalendar takes about a millisecond per file)."""
         rows = [versions[key(item.row)] for item in planned]
         jobs = [
-            _CalendarJob(PurePosixPath(row.pad), item.event, row.versie)
+            _CalendarJob(
+                PurePosixPath(row.pad), item.event, row.versie, self.stamp_of(row.gewijzigd_in)
+            )
             for row, item in zip(rows, planned, strict=True)
         ]
-        write = partial(_write_calendars, self.staged.staging, self.stamp)
+        write = partial(_write_calendars, self.staged.staging)
         digests = map_chunks(write, jobs, workers)
         return [replace(row, sha256=digest) for row, digest in zip(rows, digests, strict=True)]
 
@@ -234,7 +252,8 @@ class Events(MailingBase):
                 continue
             stem = PurePosixPath(gone.pad).stem
             relpath = _path(CANCEL, stem)
-            data = calendar.cancel(event, gone.versie, self.stamp)
+            data = calendar.cancel(event, gone.versie, self.stamp_of(gone.gewijzigd_in))
+            self.cancel_moments[relpath] = self.moment_of(gone.gewijzigd_in)
             self.staged.write(PurePosixPath(relpath), data)
             row = ManifestRow(
                 CANCEL.value, gone.sessie, gone.personeelsnummer, relpath, sha256_bytes(data)
@@ -252,6 +271,7 @@ class Events(MailingBase):
             facts = cancelled_session(
                 gone.sessie, event.summary, event.start, event.end, event.location
             )
-            letters.append((row, Cancelled(gone.sessie, person, facts)))
+            dated = self.letter_dates.date_of(gone.gewijzigd_in) if self.letter_dates else None
+            letters.append((row, Cancelled(gone.sessie, person, facts, dated)))
         gone_rows = tuple(moved.get(key(g), g) for g in comparison.gone)
         return CancelPlan(replace(comparison, gone=gone_rows), rows, done, letters)

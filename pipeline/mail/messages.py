@@ -8,8 +8,9 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.documents import dutch
+from pipeline.documents.contexts import NO_CHANGE
 from pipeline.documents.plan import Cancelled, iter_cancellations
-from pipeline.identity import id_key
+from pipeline.identity import BookingKey, id_key
 from pipeline.kinds import AGENDA, MAIL, Kind, core_properties
 from pipeline.mail import calendar, outbox
 from pipeline.mail.events import Cancellation, Events, _path, _summary, _you
@@ -30,9 +31,8 @@ class Messages(Events):
         jobs = iter_cancellations(self.cycle, self.content, [c for _, c in letters])
         org = self.cycle.organisation
         for (ics_row, _), job in zip(letters, jobs, strict=True):
-            props = core_properties(
-                job.kind.value, job.title, org.cyclus, org.gemeente, self.moment
-            )
+            moment = self.cancel_moments.get(ics_row.pad, self.moment)
+            props = core_properties(job.kind.value, job.title, org.cyclus, org.gemeente, moment)
             self.letter_props[job.relpath.as_posix()] = props
             data = self.renderer.render(Task(job.kind, job.relpath, job.context, props))
             self.staged.write(job.relpath, data)
@@ -81,8 +81,17 @@ class Messages(Events):
                 if session.vorm is Vorm.ONLINE
                 else f"in {session.locatie}"
             )
+            # A re-sent invitation says first what it replaces and what changed, as its
+            # letter does (register/letters.py).
+            dated = (
+                self.letter_dates.dated.get(BookingKey.of(row.sessie, row.personeelsnummer))
+                if self.letter_dates
+                else None
+            )
+            change = dated.wijziging if dated else NO_CHANGE
             paragraphs = (
                 dutch.salutation(person),
+                *((str(change["samenvatting"]),) if change["vervangt"] else ()),
                 f"{_you(person, 'Graag nodig ik u', 'Graag nodig ik je')} uit voor de "
                 f"intervisiesessie{named} ({session.sessie}) op {dutch.long_date(start.date())}"
                 f" van {dutch.clock_range(start, end)} uur, {where}.",
@@ -98,12 +107,13 @@ class Messages(Events):
                 sender_email=self.organizer.email,
                 recipient_name=dutch.full_name(person),
                 recipient_email=person.email,
-                subject=f"Uitnodiging intervisie{named} op {dutch.long_date(start.date())}",
+                subject=f"{'Gewijzigde uitnodiging' if change['vervangt'] else 'Uitnodiging'}"
+                f" intervisie{named} op {dutch.long_date(start.date())}",
                 paragraphs=paragraphs,
                 letter=self._letter(letters[key(row)]),
                 calendar=(self.staged.staging / row.pad).read_bytes(),
                 calendar_method="REQUEST",
-                date=self.moment,
+                date=self.moment_of(dated.version) if dated else self.moment,
                 key=f"{org.cyclus}\x1f{row.sessie}\x1f{row.personeelsnummer}\x1fuitnodiging",
             )
             stem = PurePosixPath(row.pad).stem
@@ -169,7 +179,7 @@ class Messages(Events):
                 letter=self._letter(letter.pad) if letter else None,
                 calendar=(self.staged.staging / ics_row.pad).read_bytes(),
                 calendar_method="CANCEL",
-                date=self.moment,
+                date=self.cancel_moments.get(ics_row.pad, self.moment),
                 key=f"{org.cyclus}\x1f{ics_row.sessie}\x1f{ics_row.personeelsnummer}\x1fafzegging",
             )
             stem = f"afzegging-{PurePosixPath(ics_row.pad).stem}"

@@ -55,6 +55,13 @@ class CycleState:
     written: dict[str, set[str]] = field(default_factory=dict)
     uids: dict[BookingKey, str] = field(default_factory=dict)
     letter_date: str | None = None  # ISO, as recorded
+    # Per cycle version: the date its letters carry, and the workbook's own briefdatum
+    # then (None: it gave none). Registers before schema 2 know the last run's date only.
+    version_dates: dict[int, dt.date] = field(default_factory=dict)
+    briefdatum: dt.date | None = None  # the workbook's own, when the last version was made
+    # Per booking: the facts of its invitation's last version and of the version that one
+    # replaced, as JSON (documents/facts.py); `replaced` None: it replaced none.
+    letters: dict[BookingKey, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def _row(values: Sequence[object]) -> ManifestRow:
@@ -94,12 +101,23 @@ def load(connection: sqlite3.Connection, name: str) -> CycleState:
     written: dict[str, set[str]] = {}
     for pad, sha in connection.execute("SELECT pad, sha256 FROM written WHERE cycle = ?", (cycle,)):
         written.setdefault(pad, set()).add(sha)
-    uids = {
-        BookingKey(s, n): uid
-        for s, n, uid in connection.execute(
-            "SELECT sessie_key, nummer_key, uid FROM bookings WHERE cycle = ?", (cycle,)
-        )
-    }
+    uids: dict[BookingKey, str] = {}
+    letters: dict[BookingKey, tuple[str | None, str | None]] = {}
+    for s, n, uid, facts, replaced in connection.execute(
+        "SELECT sessie_key, nummer_key, uid, facts, replaced FROM bookings WHERE cycle = ?",
+        (cycle,),
+    ):
+        uids[BookingKey(s, n)] = uid
+        letters[BookingKey(s, n)] = (facts, replaced)
+    dates: dict[int, dt.date] = {}
+    briefdatum: dt.date | None = None
+    for number, day, own in connection.execute(
+        "SELECT version, letter_date, briefdatum FROM versions WHERE cycle = ? ORDER BY version",
+        (cycle,),
+    ):
+        if day:
+            dates[int(number)] = dt.date.fromisoformat(day)
+        briefdatum = dt.date.fromisoformat(own) if own else None
     return CycleState(
         True,
         cycle,
@@ -107,6 +125,9 @@ def load(connection: sqlite3.Connection, name: str) -> CycleState:
         written,
         uids,
         str(letter_date),
+        dates,
+        briefdatum,
+        letters,
     )
 
 
@@ -148,6 +169,9 @@ class RunRecord:
     sequences: Mapping[BookingKey, tuple[str, int]]  # planned bookings: UID, SEQUENCE
     messages: Sequence[OutboxMessage]
     old_ledger: Path | None = None  # a CSV send log of before the register, to take over
+    briefdatum: dt.date | None = None  # the workbook's own briefdatum, if it gives one
+    # Planned bookings: the facts of their invitation and of the version it replaced.
+    letters: Mapping[BookingKey, tuple[str, str | None]] = field(default_factory=dict)
 
 
 def record_run(output_root: Path, state: CycleState, run: RunRecord) -> None:
@@ -181,8 +205,17 @@ def _record(connection: sqlite3.Connection, state: CycleState, run: RunRecord) -
                 (run.name, run.folder, comparison.version, run.letter_date.isoformat(), cycle),
             )
         connection.execute(
-            "INSERT OR IGNORE INTO versions VALUES (?,?,?,?)",
-            (cycle, comparison.version, now, run.workbook_sha256),
+            "INSERT INTO versions(cycle, version, made, workbook_sha256, letter_date, briefdatum)"
+            " VALUES (?,?,?,?,?,?) ON CONFLICT(cycle, version) DO UPDATE SET"
+            " letter_date = excluded.letter_date, briefdatum = excluded.briefdatum",
+            (
+                cycle,
+                comparison.version,
+                now,
+                run.workbook_sha256,
+                run.letter_date.isoformat(),
+                run.briefdatum.isoformat() if run.briefdatum else None,
+            ),
         )
         made = sorted(run.kinds_made)
         marks = ",".join("?" * len(made))
@@ -198,11 +231,20 @@ def _record(connection: sqlite3.Connection, state: CycleState, run: RunRecord) -
             [(cycle, r.pad, r.sha256, comparison.version) for r in run.written if r.sha256],
         )
         connection.executemany(
-            "INSERT INTO bookings VALUES (?,?,?,?,?) ON CONFLICT(cycle, sessie_key, nummer_key)"
+            "INSERT INTO bookings(cycle, sessie_key, nummer_key, uid, sequence)"
+            " VALUES (?,?,?,?,?) ON CONFLICT(cycle, sessie_key, nummer_key)"
             " DO UPDATE SET sequence = excluded.sequence",
             [
                 (cycle, b.sessie, b.personeelsnummer, uid, sequence)
                 for b, (uid, sequence) in run.sequences.items()
+            ],
+        )
+        connection.executemany(
+            "UPDATE bookings SET facts = ?, replaced = ?"
+            " WHERE cycle = ? AND sessie_key = ? AND nummer_key = ?",
+            [
+                (facts, replaced, cycle, b.sessie, b.personeelsnummer)
+                for b, (facts, replaced) in run.letters.items()
             ],
         )
         connection.executemany(
@@ -242,27 +284,6 @@ def outbox_message(staging: Path, row: ManifestRow, version: int, method: str) -
     )
 
 
-def redated_letters(
-    state: CycleState, comparison: Comparison, letter_date: dt.date, soort: str
-) -> int:
-    """How many letters of `soort` the previous run made too, unchanged in content, that
-    get another date in this run (a new briefdatum, or the first session moved)."""
-    previous = state.previous
-    if previous is None or state.letter_date in (None, letter_date.isoformat()):
-        return 0
-    before = {
-        (id_key(r.sessie), id_key(r.personeelsnummer)): r.inhoud
-        for r in previous.rows
-        if r.soort == soort
-    }
-    return sum(
-        1
-        for r in comparison.rows
-        if r.soort == soort
-        and before.get((id_key(r.sessie), id_key(r.personeelsnummer))) == r.inhoud
-    )
-
-
 __all__ = [
     "CANCEL",
     "REQUEST",
@@ -273,7 +294,6 @@ __all__ = [
     "outbox_message",
     "read",
     "record_run",
-    "redated_letters",
     "run_messages",
     "seed_written",
     "uids_from_folder",

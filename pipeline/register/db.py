@@ -7,7 +7,7 @@ between processes, which SMB/CIFS network drives (a municipal H: share) do not p
 so WAL can corrupt the database there; the rollback journal only needs ordinary file
 locks and writes. `PRAGMA application_id` marks the file as ours and `user_version` is
 the schema version: a foreign, damaged or newer file is refused in Dutch and nothing is
-written or sent.
+written or sent; an older one is brought up to date (MIGRATIONS) when it is opened.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pipeline.files import FILE_MODE, make_private_dirs
 
 REGISTER_NAME = "intervisie-register.sqlite"
 APPLICATION_ID = 0x49565244  # "IVRD"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _HOW = (
     "Zet een reservekopie van het register terug, of begin opnieuw: verplaats het bestand "
     "(niet weggooien) en lees in de README onder 'Het register' wat dat betekent."
@@ -111,6 +111,26 @@ CREATE INDEX deliveries_by_key
     ON deliveries(cycle, sessie_key, nummer_key, recipient, version, method);
 """
 
+# Schema version -> the statements that bring a register of the version before it up to
+# it. A new register is SCHEMA (version 1) followed by every migration, so an old one and
+# a new one end up with the same tables.
+MIGRATIONS: dict[int, str] = {
+    # Each version of a cycle has its own letter date, and an invitation remembers the
+    # facts of its last version, so a changed one can say what it replaces.
+    2: """
+-- letter_date: the date the letters of the version carry (ISO); briefdatum: the
+-- workbook's own briefdatum then, if any (ISO); facts: JSON of the invitation's last
+-- version (documents/facts.py); replaced: JSON of the version that one replaced.
+ALTER TABLE versions ADD COLUMN letter_date TEXT;
+ALTER TABLE versions ADD COLUMN briefdatum TEXT;
+ALTER TABLE bookings ADD COLUMN facts TEXT;
+ALTER TABLE bookings ADD COLUMN replaced TEXT;
+-- Before version 2 every letter of a run carried the run's one date.
+UPDATE versions SET letter_date =
+    (SELECT cycles.letter_date FROM cycles WHERE cycles.id = versions.cycle);
+""",
+}
+
 
 def register_path(output_root: Path) -> Path:
     return output_root / REGISTER_NAME
@@ -147,6 +167,29 @@ def _check(connection: sqlite3.Connection, path: Path) -> bool:
     return True
 
 
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    """Bring a register of an older schema up to date, all in one transaction; when
+    another run did it meanwhile, its work stands."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version >= SCHEMA_VERSION:
+        return
+    steps = "".join(
+        MIGRATIONS[number] + f"PRAGMA user_version={number};"
+        for number in range(version + 1, SCHEMA_VERSION + 1)
+    )
+    try:
+        connection.executescript("BEGIN IMMEDIATE;" + steps + "COMMIT;")
+    except sqlite3.OperationalError as exc:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        if connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            raise OutputError(
+                f"het register '{path}' is van een vorige versie van het programma en kan niet "
+                f"worden bijgewerkt ({exc}); er is niets geschreven of verstuurd. Is het bestand "
+                "alleen-lezen of in gebruik? Probeer het daarna opnieuw."
+            ) from None
+
+
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     """The register at `path` (see register_path), created when missing (unless `create`
     is False: then OutputError). Autocommit off: callers use `transaction`."""
@@ -177,10 +220,13 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
             connection.executescript(
                 "BEGIN;"
                 + SCHEMA
+                + "".join(MIGRATIONS.values())
                 + f"PRAGMA application_id={APPLICATION_ID};"
                 + f"PRAGMA user_version={SCHEMA_VERSION};"
                 + "COMMIT;"
             )
+        else:
+            _migrate(connection, path)
     except sqlite3.DatabaseError as exc:
         connection.close()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):

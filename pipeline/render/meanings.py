@@ -204,9 +204,15 @@ _CHANGES = {
     "uitnodiging.",
     "thema.praktijkvragen_kort_u": "De praktijkvragen in het kort in de u-vorm.",
     "wijziging": "Uitnodiging: of deze brief een eerdere vervangt, en wat er veranderde "
-    "(nog niet gevuld: vervangt is altijd nee).",
-    "wijziging.vervangt": "Ja als deze uitnodiging een eerder verstuurde vervangt.",
-    "wijziging.wat": "Wat er veranderde (datum, tijd, plaats, ...).",
+    "(uit het register: wat de vorige versie van de uitnodiging zei).",
+    "wijziging.vervangt": "Ja als deze uitnodiging een eerder gemaakte vervangt (nee bij de "
+    "eerste uitnodiging).",
+    "wijziging.eerdere_datum": "De briefdatum van de uitnodiging die deze vervangt (leeg als "
+    "die niet bekend is).",
+    "wijziging.wat": "Wat er veranderde, elk als stukje zin in de vorm van de brief (u of "
+    "je): datum en tijd, plaats of link, begeleiding, rol.",
+    "wijziging.samenvatting": "Eén of twee zinnen: welke uitnodiging deze vervangt en wat "
+    "er veranderde (ook de eerste alinea van de e-mail).",
 }
 
 MEANINGS: dict[str, str] = {

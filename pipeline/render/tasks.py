@@ -9,7 +9,7 @@ properties (the PDF carries the same) and, for letters, their delivery route.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from pipeline.documents.matters import what_matters
@@ -31,22 +31,36 @@ class PlannedDocuments:
         self.internal: list[str] = []  # "name (sessie)" of letters by internal post
         self.internal_paths: set[str] = set()
         self.content_hash = ContentHasher()  # what the reader sees, for changes.py
+        # Gives a letter its date and says what it replaces, from its content hash
+        # (register/letters.py); neither changes the hash.
+        # A letter's own date is also its files' date (None: `created`).
+        self.dating: (
+            Callable[[DocumentJob, str], tuple[DocumentJob, dt.datetime | None]] | None
+        ) = None
 
-    def properties(self, soort: str, title: str) -> CoreProperties:
-        return core_properties(soort, title, self.cycle, self.organisation, self.created)
+    def properties(
+        self, soort: str, title: str, created: dt.datetime | None = None
+    ) -> CoreProperties:
+        return core_properties(
+            soort, title, self.cycle, self.organisation, created or self.created
+        )
 
     def tasks(self, jobs: Iterable[DocumentJob]) -> Iterator[Task]:
         for job in jobs:
+            inhoud = self.content_hash(job.context, what_matters(job.kind))
+            created = None
+            if self.dating is not None:
+                job, created = self.dating(job, inhoud)
             row = ManifestRow(
                 job.kind.value,
                 job.sessie or "",
                 job.personeelsnummer or "",
                 job.relpath.as_posix(),
                 sha256="",
-                inhoud=self.content_hash(job.context, what_matters(job.kind)),
+                inhoud=inhoud,
             )
             self.rows.append(row)
-            props = self.properties(job.kind.value, job.title)
+            props = self.properties(job.kind.value, job.title, created)
             self.props[row.pad] = props
             if job.kind.spec.routed and not job.context["ontvanger"]["per_post"]:
                 self.internal.append(f"{job.context['ontvanger']['naam']} ({job.sessie})")

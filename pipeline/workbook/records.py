@@ -362,7 +362,7 @@ def read_organisation(
     telefoon = f.text("contact_telefoon")
     cyclus = f.get("cyclus", as_line)
     plaats = f.text("plaats") or (_place(gemeente) if gemeente else None)
-    briefdatum = f.get("briefdatum", parse_day)
+    briefdatum = own_date = f.get("briefdatum", parse_day)
     if briefdatum is not None and first_date is not None and briefdatum > first_date:
         f.warn(
             "briefdatum",
@@ -394,6 +394,7 @@ def read_organisation(
         cyclus=cyclus,
         plaats=plaats,
         briefdatum=briefdatum,
+        briefdatum_werkboek=own_date,
     )
 
 

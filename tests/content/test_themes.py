@@ -103,6 +103,13 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
         ),
         ("algemeen.toml", "[voor_u]\n", "[voor_u]\nwat_iss = 'x'\n", "'voor_u.wat_iss': onbekend"),
         (
+            "themas/intervisie.toml",
+            "zichtbaar voor iedereen op {bord}.",
+            "zichtbaar voor iedereen op {bord_online}.",
+            "stap 'Brainstorm over de aanpak': alleen {bord} wordt ingevuld",
+        ),
+        ("algemeen.toml", 'online = "een gedeeld', 'onlin = "een gedeeld', "'bord.online'"),
+        (
             "themas/autonomie.toml",
             'praktijkvragen_u = [\n    "Schets de situatie: wie zijn erbij betrokken, wat staat '
             'er op het spel en welke belangen en behoeften spelen er?",\n',
@@ -123,6 +130,8 @@ def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
         "short-text-missing",
         "formal-rules-count",
         "formal-unknown",
+        "unknown-placeholder",
+        "board-word-missing",
         "formal-questions-count",
     ],
 )

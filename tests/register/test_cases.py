@@ -1,6 +1,6 @@
 """The numbered cases of issue 16, each against the register, on the example-like workbook.
 
-1. re-dated letters (briefdatum, first session moved) and a copied outbox go out once;
+1. a new briefdatum, a moved first session and a copied outbox send nothing twice;
 2. a damaged CSV send log of before the register never resends;
 4. retyped ids and cycle-name capitals keep the UIDs and give no cancellation;
 5. an HR edit kept by a --soort run is not lost by the next full run.
@@ -88,13 +88,18 @@ def test_genereer_says_how_many_letters_get_a_new_date(tmp_path: Path) -> None:
     args = ["genereer", str(workbook), "--uitvoer", str(out), "--mail"]
     first = CliRunner().invoke(main, args)
     assert first.exit_code == 0, first.output
-    assert "Briefdatum:" not in first.output
+    assert (
+        "Briefdatum: de brieven van versie 1 dragen de datum 16-02-2027 (standaard 21 dagen "
+        "voor de eerste sessie)."
+    ) in first.output
     book.org("briefdatum", dt.date(2027, 1, 20)).save(workbook)
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0, again.output
+    # Nothing else changed: the letters of the newest version take HR's new date.
     assert (
-        "Briefdatum: 13 uitnodigingen zonder wijziging in de inhoud krijgen een nieuwe datum "
-        "(20-01-2027); hun e-mails gaan niet opnieuw de deur uit, tenzij de inhoud veranderde."
+        "Briefdatum: 13 uitnodigingen van versie 1 zonder wijziging in de inhoud krijgen de "
+        "nieuwe briefdatum uit het werkboek (20-01-2027); hun e-mails gaan niet opnieuw de "
+        "deur uit."
     ) in again.output
 
 
@@ -109,7 +114,9 @@ def test_moving_the_first_session_sends_only_that_sessions_invitations(
     # LR-01 (9 March) is the first session of the example; it moves a day earlier.
     book.set("Sessies", book.row_of("Sessies", sessie="LR-01"), "datum", dt.date(2027, 3, 8))
     again = run(book, tmp_path / "out", mail=True)
-    assert again.redated > 0
+    # The other letters keep their date: only version 1 took the default before the
+    # first session.
+    assert again.redated == 0
     moved = {c.row.personeelsnummer for c in again.changes if c.row.soort == "agenda"}
     assert len(moved) == 4  # LR-01's four members
     result = send(again.target / "e-mail", "--echt")

@@ -78,3 +78,28 @@ def test_a_not_sent_delivery_can_be_claimed_again(tmp_path: Path) -> None:
         assert attempt is not None
         sends.finish(connection, attempt, sends.NOT_SENT, 451, "later")
         assert sends.begin(connection, delivery, "<1@x>", "a.eml") is not None
+
+
+def test_a_register_of_schema_1_is_brought_up_to_date_when_opened(tmp_path: Path) -> None:
+    """The tables as the previous version made them: opening adds the letter date of each
+    version (the one date its run's letters carried) and the facts of each booking."""
+    path = db.register_path(tmp_path)
+    with closing(sqlite3.connect(path)) as raw:
+        raw.executescript(
+            db.SCHEMA
+            + f"PRAGMA application_id={db.APPLICATION_ID}; PRAGMA user_version=1;"
+            + "INSERT INTO cycles VALUES (1, 'voorjaar', 'Voorjaar', 'voorjaar', 2, '2027-02-16');"
+            + "INSERT INTO versions VALUES (1, 1, '2027-01-15T10:00:00+00:00', 'abc');"
+            + "INSERT INTO versions VALUES (1, 2, '2027-01-20T10:00:00+00:00', 'def');"
+            + "INSERT INTO bookings VALUES (1, 'lr-01', '10001', 'uid@x', 1);"
+        )
+    with closing(db.connect(path)) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 2
+        assert connection.execute(
+            "SELECT version, letter_date, briefdatum FROM versions ORDER BY version"
+        ).fetchall() == [(1, "2027-02-16", None), (2, "2027-02-16", None)]
+        assert connection.execute("SELECT uid, facts, replaced FROM bookings").fetchall() == [
+            ("uid@x", None, None)
+        ]
+    with closing(db.connect(path)) as again:  # opening once more changes nothing
+        assert again.execute("SELECT count(*) FROM versions").fetchone()[0] == 2

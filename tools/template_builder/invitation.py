@@ -19,12 +19,10 @@ def uitnodiging() -> DocumentObject:
     # The code is in the reference (kenmerk); the subject says what and when.
     letter_head(
         doc,
-        "{% if wijziging.vervangt %}Gewijzigd: {% endif %}"
-        "Uitnodiging intervisie{% if thema.pijler %} {{ thema.naam }}"
+        "{% if wijziging.vervangt %}Gewijzigde uitnodiging{% else %}Uitnodiging{% endif %}"
+        " intervisie{% if thema.pijler %} {{ thema.naam }}"
         "{% else %} (probleemronde){% endif %} op {{ sessie.datum }}",
     )
-    # Prepared for a re-sent invitation (wijziging.vervangt is false until the register
-    # records what an earlier version said).
     _opening(doc)
     _preparation(doc)
     return doc
@@ -32,13 +30,11 @@ def uitnodiging() -> DocumentObject:
 
 def _opening(doc: DocumentObject) -> None:
     """The replaced-letter note, the invitation itself, the question and the facts."""
+    # A re-sent invitation says first that it replaces the earlier one and what changed
+    # (the register remembers what the earlier version said; the sentence follows the
+    # letter's u or je, and the e-mail opens with the same sentence).
     tag(doc, "{%p if wijziging.vervangt %}")
-    para(
-        doc,
-        f"Deze brief vervangt de eerdere uitnodiging voor deze sessie. {U}Let u{JE}Let{END} op: "
-        "{{ wijziging.wat|join(', ') }}.",
-        bold=True,
-    )
+    para(doc, "{{ wijziging.samenvatting }}", bold=True)
     tag(doc, "{%p endif %}")
     para(
         doc,
