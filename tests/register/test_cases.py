@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
@@ -348,3 +349,57 @@ def test_the_status_api_tells_per_booking_its_version_sends_and_cancellation(
         moved.uid
         == uids(first.target)[next(n for n in uids(first.target) if "lr-01-10001" in n)][0]
     )
+
+
+def _retype_number(book: Book) -> None:
+    """10003 (LR-01) as the text '0010003' in Deelnemers and Indeling."""
+    book.set(
+        "Deelnemers",
+        book.row_of("Deelnemers", personeelsnummer=10003),
+        "personeelsnummer",
+        "0010003",
+    )
+    book.set(
+        "Indeling", book.row_of("Indeling", personeelsnummer=10003), "personeelsnummer", "0010003"
+    )
+
+
+def _retype_session(book: Book) -> None:
+    """AU-01 as 'au-01' in Sessies and Indeling."""
+    for row in book.sheets["Indeling"].rows:
+        if row["sessie"] == "AU-01":
+            row["sessie"] = "au-01"
+    book.set("Sessies", book.row_of("Sessies", sessie="AU-01"), "sessie", " au-01 ")
+
+
+def _retype_cycle(book: Book) -> None:
+    """The cycle name with other capitals, an accent and a double space."""
+    book.org("cyclus", "INTERVISIE  Vóórjaar 2027")
+
+
+RETYPES = {"nummer": _retype_number, "sessie": _retype_session, "cyclus": _retype_cycle}
+
+
+def _files(out: Path) -> set[str]:
+    """The files of the cycle folders (the archive keeps a new folder of syllabi whenever
+    their bytes change, and a syllabus shows its ids and the cycle name as typed)."""
+    return {
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and p.relative_to(out).parts[0] != "archief"
+    }
+
+
+@pytest.mark.parametrize("retype", list(RETYPES.values()), ids=list(RETYPES))
+def test_a_retype_alone_keeps_every_file_name_and_the_cycle_folder(
+    tmp_path: Path, retype: Any
+) -> None:
+    book = Book.valid()
+    out = tmp_path / "out"
+    first = run(book, out, mail=True)
+    before = _files(out)
+    assert any("10003" in name for name in before)
+    retype(book)
+    again = run(book, out, mail=True)
+    assert again.target == first.target
+    assert _files(out) == before
