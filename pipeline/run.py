@@ -189,10 +189,16 @@ class _Run:
         self.previous = read_previous(self.staged.target)
         if not self.state.known:
             self.taken_over = migrate.first_use(self.state, self.staged.target, self.previous)
-        before = self.state.previous
         self.mailing.uids = self.state.uids
         invitations = [r for r in self.written if r.soort == Kind.UITNODIGING.value]
-        self.events = self.mailing.plan_calendar(invitations)
+        typed = self.planned.typed
+        self.events = self.mailing.plan_calendar(invitations, typed)
+        # What the register holds from before ids were compared by identity.py.
+        before = self.state.previous = migrate.adopt_typed_hashes(
+            self.state.previous,
+            [(r, typed.get(r.pad, "")) for r in self.written]
+            + [(e.row, e.typed) for e in self.events],
+        )
         if self.taken_over is not None:
             before = migrate.adopt_legacy_calendar(
                 before, [(e.row, e.event.fingerprint()) for e in self.events], invitations

@@ -88,7 +88,7 @@ class ContentHasher:
         if part is None or part == WHOLE:
             return value
         if isinstance(value, Mapping):
-            return {name: value[name] for name in part.fields(value)}
+            return part.view(value)
         if isinstance(value, list):
             return [ContentHasher._part(item, part) for item in value]
         return value

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
-from pipeline.documents.matters import what_matters
+from pipeline.documents.matters import typed_view, what_matters
 from pipeline.documents.plan import DocumentJob
 from pipeline.kinds import BY_POST, INTERNAL, Route, core_properties
 from pipeline.publish.manifest import ManifestRow
@@ -31,6 +31,9 @@ class PlannedDocuments:
         self.internal: list[str] = []  # "name (sessie)" of letters by internal post
         self.internal_paths: set[str] = set()
         self.content_hash = ContentHasher()  # what the reader sees, for changes.py
+        # By path: the content hash with ids as typed, as made before identity.py, to
+        # recognise a register of then (register/migrate.adopt_typed_hashes).
+        self.typed: dict[str, str] = {}
 
     def properties(self, soort: str, title: str) -> CoreProperties:
         return core_properties(soort, title, self.cycle, self.organisation, self.created)
@@ -46,6 +49,7 @@ class PlannedDocuments:
                 inhoud=self.content_hash(job.context, what_matters(job.kind)),
             )
             self.rows.append(row)
+            self.typed[row.pad] = self.content_hash(job.context, typed_view(job.kind))
             props = self.properties(job.kind.value, job.title)
             self.props[row.pad] = props
             if job.kind.spec.routed and not job.context["ontvanger"]["per_post"]:
