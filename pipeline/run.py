@@ -29,7 +29,7 @@ from pipeline.pdf.documents import NO_PDF, PdfOptions, make_pdfs
 from pipeline.pdf.soffice import require_soffice
 from pipeline.publish.folders import ARCHIVE_DIR, cycle_folder
 from pipeline.publish.lock import CycleLock
-from pipeline.publish.manifest import ManifestRow, sha256_file
+from pipeline.publish.manifest import MANIFEST_JSON, ManifestRow, sha256_file
 from pipeline.publish.ownership import ensure_replaceable
 from pipeline.publish.record import RunInputs, carry_over, write_records
 from pipeline.publish.staging import StagedOutput, recover, stop_on_termination
@@ -395,7 +395,12 @@ def generate(
             plan,
             inputs,
             staged,
-            PlannedDocuments(org.cyclus, org.gemeente, document_date(cycle)),
+            PlannedDocuments(
+                org.cyclus,
+                org.gemeente,
+                document_date(cycle),
+                typed=state.known or (staged.target / MANIFEST_JSON).exists(),
+            ),
             renderer,
             workers if workers is not None else default_workers(),
             Mailing(cycle, inputs.content, staged, renderer),

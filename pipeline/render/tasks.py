@@ -24,8 +24,13 @@ from pipeline.render.prepared import CoreProperties
 class PlannedDocuments:
     """The manifest row, core properties and route of every planned document."""
 
-    def __init__(self, cycle: str, organisation: str, created: dt.datetime) -> None:
+    def __init__(
+        self, cycle: str, organisation: str, created: dt.datetime, typed: bool = False
+    ) -> None:
+        """`typed`: also hash each context as before identity.py (there is a history
+        to recognise); a first run skips that."""
         self.cycle, self.organisation, self.created = cycle, organisation, created
+        self.with_typed = typed
         self.rows: list[ManifestRow] = []  # sha256 filled in once rendered
         self.props: dict[str, CoreProperties] = {}  # by path, for the PDFs' metadata
         self.internal: list[str] = []  # "name (sessie)" of letters by internal post
@@ -40,16 +45,19 @@ class PlannedDocuments:
 
     def tasks(self, jobs: Iterable[DocumentJob]) -> Iterator[Task]:
         for job in jobs:
+            views = (what_matters(job.kind), typed_view(job.kind))
+            inhoud, *typed = self.content_hash.hashes(job.context, *views[: 1 + self.with_typed])
             row = ManifestRow(
                 job.kind.value,
                 job.sessie or "",
                 job.personeelsnummer or "",
                 job.relpath.as_posix(),
                 sha256="",
-                inhoud=self.content_hash(job.context, what_matters(job.kind)),
+                inhoud=inhoud,
             )
             self.rows.append(row)
-            self.typed[row.pad] = self.content_hash(job.context, typed_view(job.kind))
+            if typed:
+                self.typed[row.pad] = typed[0]
             props = self.properties(job.kind.value, job.title)
             self.props[row.pad] = props
             if job.kind.spec.routed and not job.context["ontvanger"]["per_post"]:
