@@ -397,6 +397,12 @@ def _events(result: RunResult) -> dict[tuple[str, str], tuple[str, int]]:
     return found
 
 
+def _bundled(result: RunResult) -> set[str]:
+    """The letters in this run's print bundles, as manifest.json names them."""
+    letters = json.loads((result.target / "manifest.json").read_text(encoding="utf-8"))["brieven"]
+    return {pad for pad, facts in letters.items() if facts["afdrukbestand"]}
+
+
 def _report(result: RunResult) -> set[tuple[str, str, str, str]]:
     return {
         (c.status, c.row.soort, id_key(c.row.sessie), id_key(c.row.personeelsnummer))
@@ -425,6 +431,8 @@ def test_a_retype_alone_is_no_new_version_no_update_and_no_new_mail(
     again = run(book, out, **options)
     assert again.cycle_version == moved.cycle_version
     assert _report(again) == _report(moved)
+    assert len(_bundled(moved)) == 4
+    assert _bundled(again) == _bundled(moved)
     assert _events(again) == _events(moved)
     outbox = {
         (id_key(r.sessie), id_key(r.personeelsnummer)) for r in again.rows if r.soort == "e-mail"
