@@ -1,7 +1,8 @@
 """A random walk over a small workbook, with a fixed seed: edits, runs (full, and with
---soort), HR edits, sends to a real SMTP server that answers 451, 550 or 530, drops the
-connection (mid-session, between messages, or after taking a message without answering)
-or whose sender is killed mid-send. After every step the promises across runs must hold:
+--soort), HR edits of an invitation or a syllabus, sends to a real SMTP server that
+answers 451, 550 or 530, drops the connection (mid-session, between messages, or after
+taking a message without answering) or whose sender is killed mid-send. After every
+step the promises across runs must hold:
 
 - no recipient receives the same (UID, METHOD, SEQUENCE) twice;
 - the UID of a booking that stays never changes;
@@ -132,6 +133,7 @@ class Walk:
         self.cancelled_in: dict[int, set[Booking]] = {}
         self.faults: list[str] = []  # a shuffled deck, so every fault comes up
         self.fired: Counter[str] = Counter()  # faults the server or sender really met
+        self.edits: Counter[str] = Counter()  # HR edits a run kept, or stopped for
 
     # --- workbook edits ---------------------------------------------------------------
 
@@ -238,26 +240,32 @@ class Walk:
         if kinds is not None:
             options["kinds"] = list(kinds)
         kept = self.edited.read_bytes() if self.edited else None
+        # Does this run make the kind HR edited (and so would replace the edit)?
+        replaces = self.edited is not None and (
+            kinds is None or any(k.folder == self.edited.parent.name for k in kinds)
+        )
         self.book.save(self.workbook)
         try:
             result = generate(self.workbook, self.out, TEMPLATES, today=TODAY, workers=1, **options)
         except OutputError as exc:
             # Only an HR edit stops a run, and only one that would replace it.
-            assert self.edited is not None and invitations, str(exc)
+            assert self.edited is not None and replaces, str(exc)
             assert self.edited.name in str(exc)
             assert self.edited.read_bytes() == kept
+            self.edits["stopped"] += 1
             self.edited.unlink()  # HR saves its version elsewhere and runs again
             self.edited = None
             return self.genereer(kinds, only_changes)
+        assert not replaces, "an HR edit was replaced without the run stopping"
+        assert self.edited is None or self.edited.read_bytes() == kept  # kept as HR left it
+        self.edits["kept"] += self.edited is not None
         version = result.cycle_version
         if not invitations:  # invitations, calendar and cancellations carried over
-            assert self.edited is None or self.edited.read_bytes() == kept
             assert self._bookings(result.target) == {b: self.uids[b] for b in self.booked}
             if self.last is None or version != self.last.cycle_version:
                 self.cancelled_in[version] = set()
             self.last = result
             return
-        assert self.edited is None, "an HR edit was replaced without the run stopping"
         now = self._bookings(result.target)
         for booking, uid in now.items():  # a booking keeps its UID, whatever happened
             assert self.uids.setdefault(booking, uid) == uid, booking
@@ -298,12 +306,14 @@ class Walk:
         self.send("none")
         assert {_received(m) for m in self.server.messages[sent:]} <= outbox
 
-    def hr_edit(self) -> None:
+    def hr_edit(self, folder: str | None = None) -> None:
+        """HR edits an invitation or a syllabus in Word."""
         if self.last is None or self.edited is not None:
             return
-        letters = sorted((self.last.target / "uitnodigingen").glob("*.docx"))
-        if letters:
-            self.edited = self.random.choice(letters)
+        folder = folder or self.random.choice([Kind.UITNODIGING.folder, Kind.SYLLABUS.folder])
+        documents = sorted((self.last.target / folder).glob("*.docx"))
+        if documents:
+            self.edited = self.random.choice(documents)
             self.edited.write_bytes(self.edited.read_bytes() + b"HR-bewerking")
 
     # --- sending ----------------------------------------------------------------------
@@ -433,6 +443,19 @@ def test_a_random_walk_keeps_every_promise(tmp_path: Path, smtp: Any, seed: int)
         walk.send(fault)
         walk.check_received()
     assert {fault for fault, met in walk.fired.items() if met} == set(FAULTS), walk.fired
+    # And HR edits met by runs that keep them and by runs that would replace them.
+    for edited, kinds in [
+        (Kind.UITNODIGING, (Kind.SYLLABUS,)),
+        (Kind.SYLLABUS, (Kind.UITNODIGING,)),
+        (Kind.UITNODIGING, (Kind.UITNODIGING,)),
+        (Kind.SYLLABUS, None),
+    ]:
+        if walk.edited is not None:
+            walk.genereer(only_changes=False)  # stops, HR saves the edit elsewhere
+        walk.hr_edit(edited.folder)
+        walk.genereer(kinds)
+        walk.check_received()
+    assert walk.edits["kept"] >= 2 and walk.edits["stopped"] >= 2, walk.edits
     if walk.edited is not None:
         walk.edited.unlink()
         walk.edited = None
