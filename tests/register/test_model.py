@@ -341,7 +341,7 @@ class Walk:
         )
         server = Server("127.0.0.1", self.port, "starttls", None, None)
         session: SmtpSession = SmtpSession(server)
-        at = [None] * self.random.randint(0, 3)  # the fault at a later message
+        at = [None] * self.random.randint(0, 2)  # the fault at the 1st, 2nd or 3rd message
         if fault == "451":
             self.server.rcpt[address] = ["451 4.3.0 Probeer later; druk"]
         elif fault == "550":
