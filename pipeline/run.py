@@ -30,7 +30,7 @@ from pipeline.pdf.documents import NO_PDF, PdfOptions, make_pdfs
 from pipeline.pdf.soffice import require_soffice
 from pipeline.publish.folders import ARCHIVE_DIR, cycle_folder
 from pipeline.publish.lock import CycleLock
-from pipeline.publish.manifest import ManifestRow, sha256_bytes, sha256_file
+from pipeline.publish.manifest import MANIFEST_JSON, ManifestRow, sha256_bytes, sha256_file
 from pipeline.publish.ownership import ensure_replaceable
 from pipeline.publish.record import RunInputs, carry_over, write_records
 from pipeline.publish.staging import StagedOutput, recover, stop_on_termination
@@ -204,10 +204,16 @@ class _Run:
 
     def compare(self) -> None:
         """Versions from the register (or the folder's history it took over)."""
-        before = self.state.previous
         self.mailing.uids = self.state.uids
         invitations = [r for r in self.written if r.soort == Kind.UITNODIGING.value]
-        self.events = self.mailing.plan_calendar(invitations)
+        typed = self.planned.typed
+        self.events = self.mailing.plan_calendar(invitations, typed)
+        # What the register holds from before ids were compared by identity.py.
+        before = self.state.previous = migrate.adopt_typed_hashes(
+            self.state.previous,
+            [(r, typed.get(r.pad, "")) for r in self.written]
+            + [(e.row, e.typed) for e in self.events],
+        )
         if self.taken_over is not None:
             before = migrate.adopt_legacy_calendar(
                 before, [(e.row, e.event.fingerprint()) for e in self.events], invitations
@@ -438,7 +444,12 @@ def generate(
             plan,
             inputs,
             staged,
-            PlannedDocuments(org.cyclus, org.gemeente, document_date(cycle)),
+            PlannedDocuments(
+                org.cyclus,
+                org.gemeente,
+                document_date(cycle),
+                typed=state.known or (staged.target / MANIFEST_JSON).exists(),
+            ),
             renderer,
             workers if workers is not None else default_workers(),
             Mailing(cycle, inputs.content, staged, renderer),

@@ -94,12 +94,12 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path
     run = generate_example(folder / "uit", print_bundles=True)
     picks = {
         # by post, the longest letter (an inbrenger), with an online link
-        "brief-post": "uitnodigingen/uitnodiging-lr-01-004512-*.docx",
-        "brief-intern": "uitnodigingen/uitnodiging-au-02-004610-*.docx",
-        "brief-online": "uitnodigingen/uitnodiging-lr-02-004567-*.docx",
+        "brief-post": "uitnodigingen/uitnodiging-lr-01-4512-*.docx",
+        "brief-intern": "uitnodigingen/uitnodiging-au-02-4610-*.docx",
+        "brief-online": "uitnodigingen/uitnodiging-lr-02-4567-*.docx",
         "draaiboek": "draaiboeken/draaiboek-iv-02.docx",
-        "syllabus": "syllabi/syllabus-004512-*.docx",
-        "syllabus-online": "syllabi/syllabus-004567-*.docx",
+        "syllabus": "syllabi/syllabus-4512-*.docx",
+        "syllabus-online": "syllabi/syllabus-4567-*.docx",
         "vervolgadvies": "vervolgadviezen/vervolgadvies-lr-01.docx",
         "concept": "vervolgadviezen/vervolgadvies-pa-02.docx",
         "bundel": "afdrukken/uitnodigingen-interne-post.docx",

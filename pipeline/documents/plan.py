@@ -17,6 +17,7 @@ from pipeline.content.agenda import build_agenda
 from pipeline.content.model import Content, Theme
 from pipeline.documents import contexts, dutch
 from pipeline.documents.filenames import UniquePaths, safe_part
+from pipeline.identity import id_key
 from pipeline.kinds import ALL_KINDS as ALL_KINDS  # re-exported: the planned kinds
 from pipeline.kinds import Kind as Kind
 from pipeline.model import (
@@ -102,9 +103,15 @@ class _Index:
         return sorted(pairs, key=lambda pair: dutch.sort_key(pair[0]))
 
 
+def _id_part(value: str) -> str:
+    """An id in a file name: in its identity form (identity.id_key), so retyping it
+    ('004512' as 4512, 'AU-01' as 'au-01') keeps every file name."""
+    return safe_part(id_key(value))
+
+
 def _person_stem(person: Person) -> str:
     return safe_part(
-        f"{person.personeelsnummer}-{person.achternaam}-{person.tussenvoegsel or ''}"
+        f"{id_key(person.personeelsnummer)}-{person.achternaam}-{person.tussenvoegsel or ''}"
         f"-{person.voornaam}"
     )
 
@@ -156,7 +163,7 @@ class _Planner:
             person = self.index.people[booking.personeelsnummer]
             yield self.job(
                 Kind.UITNODIGING,
-                f"{safe_part(session.sessie)}-{_person_stem(person)}",
+                f"{_id_part(session.sessie)}-{_person_stem(person)}",
                 f"Uitnodiging {theme.naam} {session.sessie} - {dutch.full_name(person)}",
                 session.sessie,
                 person.personeelsnummer,
@@ -185,7 +192,7 @@ class _Planner:
         agenda = build_agenda(theme, session.start, session.duur_minuten, inbrengers)
         yield self.job(
             Kind.DRAAIBOEK,
-            safe_part(session.sessie),
+            _id_part(session.sessie),
             f"Draaiboek {theme.naam} {session.sessie}",
             session.sessie,
             None,
@@ -218,7 +225,7 @@ class _Planner:
         )
         yield self.job(
             Kind.VERVOLGADVIES,
-            safe_part(session.sessie),
+            _id_part(session.sessie),
             f"Vervolgadvies {theme.naam} {session.sessie}",
             session.sessie,
             None,
@@ -280,7 +287,7 @@ def iter_cancellations(
         person = item.person
         yield planner.job(
             Kind.AFZEGGING,
-            f"{safe_part(item.sessie)}-{_person_stem(person)}",
+            f"{_id_part(item.sessie)}-{_person_stem(person)}",
             f"Afzegging {item.sessie} - {dutch.full_name(person)}",
             item.sessie,
             person.personeelsnummer,

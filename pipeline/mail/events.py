@@ -61,6 +61,7 @@ class Planned:
     row: ManifestRow
     event: Event
     letter: str  # the invitation's path
+    typed: str = ""  # the row's content hash as made before identity.py (ids as typed)
 
 
 @dataclass(frozen=True)
@@ -130,13 +131,16 @@ class MailingBase:
 class Events(MailingBase):
     # --- calendar ------------------------------------------------------------------
 
-    def event(self, session: Session, person: Person) -> Event:
+    def event(self, session: Session, person: Person, code: str | None = None) -> Event:
+        """The booking's event; `code` shows the session code in another form (the
+        compared form, for the fingerprint) instead of as typed."""
         org = self.cycle.organisation
         theme = self.content.theme(session.thema)
         name = theme.naam if theme else session.thema
         online = session.vorm is Vorm.ONLINE
+        shown = session.sessie if code is None else code
         lines = [
-            f"Intervisiesessie {name} ({session.sessie}) van {org.gemeente}.",
+            f"Intervisiesessie {name} ({shown}) van {org.gemeente}.",
             f"Begeleiding: {session.begeleider}.",
         ]
         if self.roles.get((session.sessie, person.personeelsnummer)) is Rol.INBRENGER:
@@ -156,7 +160,7 @@ class Events(MailingBase):
             or event_uid(org.cyclus, session.sessie, person.personeelsnummer),
             start=session.start,
             end=session.end,
-            summary=_summary(name, session.sessie),
+            summary=_summary(name, shown),
             location=(session.link or "") if online else (session.locatie or ""),
             url=(session.link or "") if online else "",
             description="\n".join(lines),
@@ -164,11 +168,22 @@ class Events(MailingBase):
             attendee=Party(dutch.full_name(person), person.email),
         )
 
-    def plan_calendar(self, invitations: Iterable[ManifestRow]) -> list[Planned]:
+    def fingerprint(self, session: Session, person: Person) -> str:
+        """What the recipient's calendar shows, with the session code in its identity
+        form: a retyped code ('au-01' for 'AU-01') is no new version of the event."""
+        return self.event(session, person, code=id_key(session.sessie)).fingerprint()
+
+    def plan_calendar(
+        self, invitations: Iterable[ManifestRow], typed: Mapping[str, str] | None = None
+    ) -> list[Planned]:
+        """`typed`: per letter path its content hash with ids as typed (as before
+        identity.py), to recognise a register of then."""
         planned = []
         for row in invitations:
-            event = self.event(self.sessions[row.sessie], self.people[row.personeelsnummer])
+            session, person = self.sessions[row.sessie], self.people[row.personeelsnummer]
+            event = self.event(session, person)
             relpath = _path(AGENDA, PurePosixPath(row.pad).stem)
+            letter_typed = (typed or {}).get(row.pad, row.inhoud)
             planned.append(
                 Planned(
                     ManifestRow(
@@ -179,10 +194,13 @@ class Events(MailingBase):
                         sha256="",
                         # The letter goes with the event: either changing is a new
                         # version of the invitation, and so a higher SEQUENCE.
-                        inhoud=sha256_bytes(f"{event.fingerprint()}:{row.inhoud}".encode()),
+                        inhoud=sha256_bytes(
+                            f"{self.fingerprint(session, person)}:{row.inhoud}".encode()
+                        ),
                     ),
                     event,
                     row.pad,
+                    sha256_bytes(f"{event.fingerprint()}:{letter_typed}".encode()),
                 )
             )
         return planned

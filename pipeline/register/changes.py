@@ -88,7 +88,7 @@ class ContentHasher:
         if part is None or part == WHOLE:
             return value
         if isinstance(value, Mapping):
-            return {name: value[name] for name in part.fields(value)}
+            return part.view(value)
         if isinstance(value, list):
             return [ContentHasher._part(item, part) for item in value]
         return value
@@ -107,20 +107,32 @@ class ContentHasher:
         self._cache[(id(value), part)] = (value, text)
         return text
 
+    def _text(self, name: str, value: Any, part: Part | None) -> str:
+        if name in self.SHARED:
+            return self._shared(name, value, part)
+        return _canonical(self._part(value, part))
+
     def __call__(self, context: Mapping[str, Any], view: Mapping[str, Part] | None = None) -> str:
         """The hash of `context`, or of only the parts `view` counts."""
-        names = sorted(context) if view is None else sorted(k for k in view if k in context)
-        parts = []
-        for name in names:
-            part = None if view is None else view[name]
-            value = context[name]
-            text = (
-                self._shared(name, value, part)
-                if name in self.SHARED
-                else _canonical(self._part(value, part))
-            )
-            parts.append(f"{_canonical(name)}:{text}")
-        return hashlib.sha256(("{" + ",".join(parts) + "}").encode("utf-8")).hexdigest()
+        return self.hashes(context, view)[0]
+
+    def hashes(self, context: Mapping[str, Any], *views: Mapping[str, Part] | None) -> list[str]:
+        """The hash of `context` under each view; a part two views count alike is
+        serialised once."""
+        texts: dict[tuple[str, Part | None], str] = {}
+        found = []
+        for view in views or (None,):
+            names = sorted(context) if view is None else sorted(k for k in view if k in context)
+            parts = []
+            for name in names:
+                part = None if view is None else view[name]
+                text = texts.get((name, part))
+                if text is None:
+                    text = texts[(name, part)] = self._text(name, context[name], part)
+                parts.append(f"{_canonical(name)}:{text}")
+            joined = "{" + ",".join(parts) + "}"
+            found.append(hashlib.sha256(joined.encode("utf-8")).hexdigest())
+        return found
 
 
 def content_hash(context: Mapping[str, Any]) -> str:

@@ -108,12 +108,15 @@ class LetterDates:
             return "niet eerder dan de brieven van de vorige versie"
         return ""
 
-    def invitation(self, session: Session, booking: Booking, inhoud: str, formal: bool) -> Dated:
-        """Date the invitation of `booking` whose content hash is `inhoud`."""
+    def invitation(
+        self, session: Session, booking: Booking, inhoud: str, formal: bool, typed: str = ""
+    ) -> Dated:
+        """Date the invitation of `booking` whose content hash is `inhoud` (`typed`: the
+        same made with ids as typed, which a register of before identity.py holds)."""
         booking_key = BookingKey.of(booking.sessie, booking.personeelsnummer)
         old = self.before.get(key_of(INVITATION, booking.sessie, booking.personeelsnummer))
         recorded_facts, recorded_replaced = self.state.letters.get(booking_key, (None, None))
-        if old is not None and old.inhoud == inhoud:
+        if old is not None and (old.inhoud == inhoud or (typed and old.inhoud == typed)):
             version = old.gewijzigd_in
             replaced_json = recorded_replaced
         else:
@@ -179,16 +182,18 @@ class LetterDates:
         date at 09:00 (from the data, never the clock)."""
         return dt.datetime.combine(self.date_of(version), dt.time(9, 0))
 
-    def dated_job(self, job: DocumentJob, inhoud: str) -> tuple[DocumentJob, dt.datetime | None]:
+    def dated_job(
+        self, job: DocumentJob, inhoud: str, typed: str = ""
+    ) -> tuple[DocumentJob, dt.datetime | None]:
         """An invitation's job with its letter date and `wijziging`, and the moment its
         file is dated (any other job as it is, None); `inhoud` is its content hash, which
-        neither changes."""
+        neither changes (`typed`: the hash with ids as typed, see invitation)."""
         if job.kind is not Kind.UITNODIGING:
             return job, None
         booking = self.bookings[(job.sessie or "", job.personeelsnummer or "")]
         session = self.sessions[booking.sessie]
         formal = bool(job.context["ontvanger"]["formeel"])
-        dated = self.invitation(session, booking, inhoud, formal)
+        dated = self.invitation(session, booking, inhoud, formal, typed)
         return self.with_date(job, dated), self.moment(dated.version)
 
     @staticmethod

@@ -85,6 +85,25 @@ def first_use(state: CycleState, target: Path, previous: Previous | None) -> Tak
     return TakenOver(seed_written(previous), old_messages(target, previous))
 
 
+def adopt_typed_hashes(
+    previous: Previous | None, planned: Sequence[tuple[ManifestRow, str]]
+) -> Previous | None:
+    """Before ids were compared by identity.py, a content hash counted ids and the cycle
+    name as typed. A previous row whose hash is the planned row's hash made that way
+    (`planned`: each row with it) is unchanged, and takes the new hash: a register of
+    then, or a cycle folder of then, upgrades without a new version or an update."""
+    if previous is None:
+        return None
+    typed = {key(row): (row.inhoud, old) for row, old in planned if old and old != row.inhoud}
+    rows = []
+    for row in previous.rows:
+        found = typed.get(key(row))
+        if found is not None and row.inhoud == found[1]:
+            row = replace(row, inhoud=found[0])
+        rows.append(row)
+    return replace(previous, rows=tuple(rows))
+
+
 def adopt_legacy_calendar(
     previous: Previous | None,
     planned: Sequence[tuple[ManifestRow, str]],
@@ -111,6 +130,7 @@ def adopt_legacy_calendar(
 __all__ = [
     "TakenOver",
     "adopt_legacy_calendar",
+    "adopt_typed_hashes",
     "first_use",
     "old_messages",
 ]

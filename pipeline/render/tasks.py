@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
-from pipeline.documents.matters import what_matters
+from pipeline.documents.matters import typed_view, what_matters
 from pipeline.documents.plan import DocumentJob
 from pipeline.kinds import BY_POST, INTERNAL, Route, core_properties
 from pipeline.publish.manifest import ManifestRow
@@ -24,8 +24,13 @@ from pipeline.render.prepared import CoreProperties
 class PlannedDocuments:
     """The manifest row, core properties and route of every planned document."""
 
-    def __init__(self, cycle: str, organisation: str, created: dt.datetime) -> None:
+    def __init__(
+        self, cycle: str, organisation: str, created: dt.datetime, typed: bool = False
+    ) -> None:
+        """`typed`: also hash each context as before identity.py (there is a history
+        to recognise); a first run skips that."""
         self.cycle, self.organisation, self.created = cycle, organisation, created
+        self.with_typed = typed
         self.rows: list[ManifestRow] = []  # sha256 filled in once rendered
         self.props: dict[str, CoreProperties] = {}  # by path, for the PDFs' metadata
         self.internal: list[str] = []  # "name (sessie)" of letters by internal post
@@ -35,8 +40,11 @@ class PlannedDocuments:
         # (register/letters.py); neither changes the hash.
         # A letter's own date is also its files' date (None: `created`).
         self.dating: (
-            Callable[[DocumentJob, str], tuple[DocumentJob, dt.datetime | None]] | None
+            Callable[[DocumentJob, str, str], tuple[DocumentJob, dt.datetime | None]] | None
         ) = None
+        # By path: the content hash with ids as typed, as made before identity.py, to
+        # recognise a register of then (register/migrate.adopt_typed_hashes).
+        self.typed: dict[str, str] = {}
 
     def properties(
         self, soort: str, title: str, created: dt.datetime | None = None
@@ -47,10 +55,11 @@ class PlannedDocuments:
 
     def tasks(self, jobs: Iterable[DocumentJob]) -> Iterator[Task]:
         for job in jobs:
-            inhoud = self.content_hash(job.context, what_matters(job.kind))
+            views = (what_matters(job.kind), typed_view(job.kind))
+            inhoud, *typed = self.content_hash.hashes(job.context, *views[: 1 + self.with_typed])
             created = None
             if self.dating is not None:
-                job, created = self.dating(job, inhoud)
+                job, created = self.dating(job, inhoud, typed[0] if typed else "")
             row = ManifestRow(
                 job.kind.value,
                 job.sessie or "",
@@ -60,6 +69,8 @@ class PlannedDocuments:
                 inhoud=inhoud,
             )
             self.rows.append(row)
+            if typed:
+                self.typed[row.pad] = typed[0]
             props = self.properties(job.kind.value, job.title, created)
             self.props[row.pad] = props
             if job.kind.spec.routed and not job.context["ontvanger"]["per_post"]:

@@ -4,6 +4,7 @@ size never re-sends a letter."""
 from __future__ import annotations
 
 import copy
+import json
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,41 @@ def test_the_group_size_is_no_change_to_a_syllabus_but_is_to_the_draaiboek(
     bigger = copy.deepcopy(draaiboek)
     bigger["sessie"]["groepsgrootte"] += 1
     assert _hash(draaiboek, Kind.DRAAIBOEK) != _hash(bigger, Kind.DRAAIBOEK)
+
+
+def _retyped(value: Any, typing: str) -> Any:
+    """`value` with every session code, kenmerk and cycle name typed otherwise: `case`
+    swaps the capitals (and pads with spaces), `other` makes them other ids."""
+
+    def retype(name: str, text: str) -> str:
+        if typing == "other":
+            return f"{text}-X"
+        if name == "cyclus":
+            return "  " + "  ".join(text.swapcase().split()) + " "
+        return f" {text.swapcase()} "
+
+    if isinstance(value, dict):
+        return {
+            name: retype(name, item)
+            if name in {"code", "kenmerk", "cyclus"} and isinstance(item, str) and item
+            else _retyped(item, typing)
+            for name, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_retyped(item, typing) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("kind", list(Kind), ids=lambda k: k.value)
+def test_ids_and_the_cycle_name_count_in_their_identity_form(content: Content, kind: Kind) -> None:
+    """Retyping a session code or the cycle name is no change for any kind; another
+    session code is, wherever a code counts."""
+    for sample in sample_contexts(content)[kind]:
+        context = copy.deepcopy(dict(sample))
+        assert _hash(_retyped(context, "case"), kind) == _hash(context, kind)
+        assert '"code"' not in json.dumps(context, default=str) or _hash(
+            _retyped(context, "other"), kind
+        ) != _hash(context, kind)
 
 
 def _message_ids(folder: Path) -> dict[str, str]:

@@ -170,7 +170,7 @@ def test_manifest_lists_every_pdf_with_its_sha256(pdf_run: RunResult) -> None:
         assert hashlib.sha256(data).hexdigest() == row.sha256, row.pad
     assert not list(pdf_run.target.rglob(".pdf-werk"))  # the work folder is not published
     manifest = (pdf_run.target / "manifest.csv").read_text(encoding="utf-8-sig")
-    assert "uitnodigingen/uitnodiging-au-01-004512-hoekstra-sjoerd.pdf" in manifest
+    assert "uitnodigingen/uitnodiging-au-01-4512-hoekstra-sjoerd.pdf" in manifest
 
 
 def test_two_runs_give_identical_pdfs(pdf_run: RunResult, tmp_path: Path) -> None:

@@ -16,12 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.documents import matters
+from pipeline.identity import id_key
 from pipeline.mail import calendar
+from pipeline.mail.events import Events
 from pipeline.register.db import REGISTER_NAME
 from pipeline.register.status import cycle_status
+from pipeline.render import tasks
 from pipeline.run import RunResult, generate
 from tests.conftest import TEMPLATES
 from tests.smtp_server import Recorder
@@ -274,21 +279,20 @@ def test_retyped_ids_and_cycle_capitals_keep_uids_and_cancel_nobody(tmp_path: Pa
     assert {uid for uid, _ in uids(again.target).values()} == {uid for uid, _ in before}
 
 
-def test_retyped_ids_keep_every_uid_and_sequence_of_the_others(tmp_path: Path) -> None:
-    """Only the letters that show the retyped id change; no booking gets a new UID."""
+def test_retyped_ids_keep_every_uid_and_sequence(tmp_path: Path) -> None:
+    """A retyped personeelsnummer changes no letter for its reader: no booking gets a new
+    UID or SEQUENCE, and every calendar file keeps its name."""
     book = Book.valid()
-    first = uids(run(book, tmp_path / "out").target)
+    before = run(book, tmp_path / "out")
+    first = uids(before.target)
     person = book.row_of("Deelnemers", personeelsnummer=10003)
     book.set("Deelnemers", person, "personeelsnummer", "010003")
     for row in book.sheets["Indeling"].rows:
         if row["personeelsnummer"] == 10003:
             row["personeelsnummer"] = "010003"
     again = run(book, tmp_path / "out")
-    assert [c for c in again.changes if c.status != "gewijzigd"] == []
-    after = uids(again.target)
-    assert sorted(uid for uid, _ in after.values()) == sorted(uid for uid, _ in first.values())
-    unchanged = {n: v for n, v in first.items() if "10003" not in n}
-    assert {n: after[n] for n in unchanged} == unchanged
+    assert again.cycle_version == before.cycle_version
+    assert uids(again.target) == first
 
 
 # --- case 5 -----------------------------------------------------------------------------
@@ -355,3 +359,141 @@ def test_the_status_api_tells_per_booking_its_version_sends_and_cancellation(
         moved.uid
         == uids(first.target)[next(n for n in uids(first.target) if "lr-01-10001" in n)][0]
     )
+
+
+def _retype_number(book: Book) -> None:
+    """10003 (LR-01) as the text '0010003' in Deelnemers and Indeling."""
+    book.set(
+        "Deelnemers",
+        book.row_of("Deelnemers", personeelsnummer=10003),
+        "personeelsnummer",
+        "0010003",
+    )
+    book.set(
+        "Indeling", book.row_of("Indeling", personeelsnummer=10003), "personeelsnummer", "0010003"
+    )
+
+
+def _retype_session(book: Book) -> None:
+    """AU-01 as 'au-01' in Sessies and Indeling."""
+    for row in book.sheets["Indeling"].rows:
+        if row["sessie"] == "AU-01":
+            row["sessie"] = "au-01"
+    book.set("Sessies", book.row_of("Sessies", sessie="AU-01"), "sessie", " au-01 ")
+
+
+def _retype_cycle(book: Book) -> None:
+    """The cycle name with other capitals, an accent and a double space."""
+    book.org("cyclus", "INTERVISIE  Vóórjaar 2027")
+
+
+RETYPES = {"nummer": _retype_number, "sessie": _retype_session, "cyclus": _retype_cycle}
+
+
+def _events(result: RunResult) -> dict[tuple[str, str], tuple[str, int]]:
+    """Per booking (in its identity form): the calendar event's (UID, SEQUENCE)."""
+    found = {}
+    for row in result.rows:
+        if row.soort == "agenda":
+            data = (result.target / row.pad).read_bytes()
+            event = next(iter(icalendar.Calendar.from_ical(data).walk("VEVENT")))
+            found[(id_key(row.sessie), id_key(row.personeelsnummer))] = (
+                str(event["uid"]),
+                int(event["sequence"]),
+            )
+    return found
+
+
+def _bundled(result: RunResult) -> set[str]:
+    """The letters in this run's print bundles, as manifest.json names them."""
+    letters = json.loads((result.target / "manifest.json").read_text(encoding="utf-8"))["brieven"]
+    return {pad for pad, facts in letters.items() if facts["afdrukbestand"]}
+
+
+def _report(result: RunResult) -> set[tuple[str, str, str, str]]:
+    return {
+        (c.status, c.row.soort, id_key(c.row.sessie), id_key(c.row.personeelsnummer))
+        for c in result.changes
+    }
+
+
+@pytest.mark.parametrize("retype", list(RETYPES.values()), ids=list(RETYPES))
+def test_a_retype_alone_is_no_new_version_no_update_and_no_new_mail(
+    tmp_path: Path, smtp: Any, retype: Any
+) -> None:
+    """A retyped id or cycle name is the same booking with the same content: the cycle
+    version, the changes report (and so --alleen-wijzigingen), every SEQUENCE and the
+    outbox stay as they were, and nothing is sent."""
+    recorder, _ = smtp
+    book = Book.valid()
+    out = tmp_path / "out"
+    options: dict[str, Any] = {"mail": True, "print_bundles": True, "only_changes": True}
+    assert send(run(book, out, mail=True).target / "e-mail", "--echt").exit_code == 0
+    book.set("Sessies", book.row_of("Sessies", sessie="LR-01"), "begintijd", dt.time(15, 0))
+    moved = run(book, out, **options)
+    assert send(moved.target / "e-mail", "--echt").exit_code == 0
+    sent = len(recorder.messages)
+    assert sent == 13 + 4
+    retype(book)
+    again = run(book, out, **options)
+    assert again.cycle_version == moved.cycle_version
+    assert _report(again) == _report(moved)
+    assert len(_bundled(moved)) == 4
+    assert _bundled(again) == _bundled(moved)
+    assert _events(again) == _events(moved)
+    outbox = {
+        (id_key(r.sessie), id_key(r.personeelsnummer)) for r in again.rows if r.soort == "e-mail"
+    }
+    assert outbox == {("lr-01", str(n)) for n in range(10001, 10005)}
+    result = send(again.target / "e-mail", "--echt")
+    assert result.exit_code == 0, result.output
+    assert "0 verstuurd, 4 al eerder verstuurd" in result.output
+    assert len(recorder.messages) == sent
+
+
+def _files(out: Path) -> set[str]:
+    """The files of the cycle folders (the archive keeps a new folder of syllabi whenever
+    their bytes change, and a syllabus shows its ids and the cycle name as typed)."""
+    return {
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and p.relative_to(out).parts[0] != "archief"
+    }
+
+
+@pytest.mark.parametrize("retype", list(RETYPES.values()), ids=list(RETYPES))
+def test_a_retype_alone_keeps_every_file_name_and_the_cycle_folder(
+    tmp_path: Path, retype: Any
+) -> None:
+    book = Book.valid()
+    out = tmp_path / "out"
+    first = run(book, out, mail=True)
+    before = _files(out)
+    assert any("10003" in name for name in before)
+    retype(book)
+    again = run(book, out, mail=True)
+    assert again.target == first.target
+    assert _files(out) == before
+
+
+def test_a_register_of_before_the_identity_rule_upgrades_without_an_update(
+    tmp_path: Path, smtp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Content hashes made with ids and the cycle name as typed (matters.typed_view, the
+    hashes a register holds from before identity.py counted) are recognised: the first
+    run after the upgrade makes no new version, and nothing is sent again."""
+    recorder, _ = smtp
+    book = Book.valid()
+    out = tmp_path / "out"
+    with monkeypatch.context() as before:
+        before.setattr(tasks, "what_matters", matters.typed_view)
+        before.setattr(Events, "fingerprint", lambda self, s, p: self.event(s, p).fingerprint())
+        first = run(book, out, mail=True)
+    assert send(first.target / "e-mail", "--echt").exit_code == 0
+    upgraded = run(book, out, mail=True)
+    assert upgraded.cycle_version == first.cycle_version
+    assert _events(upgraded) == _events(first)
+    assert (
+        "0 verstuurd, 13 al eerder verstuurd" in send(upgraded.target / "e-mail", "--echt").output
+    )
+    assert len(recorder.messages) == 13
