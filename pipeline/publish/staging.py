@@ -38,6 +38,28 @@ def verify_docx(data: bytes, name: str) -> None:
         raise OutputError(f"het gegenereerde document '{name}' is beschadigd: {exc}") from None
 
 
+def verify_members(members: list[tuple[str, bytes]], name: str) -> None:
+    """Check the XML a document adds to its template's base archive before it is
+    packed (what verify_docx checks after packing, without reopening the zip; the base
+    archive's own parts are checked once per run, see verify_base)."""
+    for member, data in members:
+        try:
+            etree.fromstring(data)
+        except etree.XMLSyntaxError as exc:
+            raise OutputError(
+                f"het gegenereerde document '{name}' is beschadigd ({member}): {exc}"
+            ) from None
+
+
+def verify_base(base: bytes, name: str) -> None:
+    """A template's base archive: a zip whose [Content_Types].xml is XML."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(base)) as archive:
+            etree.fromstring(archive.read("[Content_Types].xml"))
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise OutputError(f"het sjabloon '{name}' geeft een beschadigd document: {exc}") from None
+
+
 STAGING = ".staging-"
 PREVIOUS = ".vorige-"
 

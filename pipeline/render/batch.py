@@ -28,7 +28,7 @@ from pipeline.files import write_file
 from pipeline.kinds import SIGNED, Kind
 from pipeline.model import SignatureImage
 from pipeline.publish.manifest import sha256_bytes
-from pipeline.publish.staging import StagedOutput, verify_docx
+from pipeline.publish.staging import StagedOutput, verify_base, verify_members
 from pipeline.render.prepared import CoreProperties, PreparedTemplate, make_environment
 
 # Below this many documents a worker pool costs more than it saves.
@@ -59,6 +59,8 @@ class Renderer:
             if signature is not None and signed in self.templates:
                 self.templates[signed] = self.templates[signed].with_signature(signature)
         self.signature = signature
+        for template in self.templates.values():
+            verify_base(template.base, template.path.name)
 
     @classmethod
     def load(cls, paths: Mapping[Kind, Path], signature: SignatureImage | None) -> Renderer:
@@ -70,9 +72,11 @@ class Renderer:
         return {kind: template.path for kind, template in self.templates.items()}
 
     def render(self, task: Task) -> bytes:
-        data = self.templates[task.kind].render(task.context, task.props)
-        verify_docx(data, str(task.relpath))
-        return data
+        """One document, its XML checked before it is packed (verify_members)."""
+        template = self.templates[task.kind]
+        members = template.render_members(task.context, task.props)
+        verify_members(members, str(task.relpath))
+        return template.pack(members)
 
 
 _worker: Renderer | None = None
