@@ -345,6 +345,7 @@ class _Run:
             self.rows,
             record,
             with_docx=self.plan.archive_docx,
+            workers=self.workers,
         )
 
     def result(self, archive: ArchiveResult | None, redated: int) -> RunResult:
