@@ -8,6 +8,7 @@ prepares them once in its initializer.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -198,7 +199,13 @@ def map_chunks(
 @contextmanager
 def _running(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
     """Use a pool; on any way out but success its workers are killed at once (an error,
-    Ctrl-C, SIGTERM: no worker writes on afterwards), and a crashed worker is Dutch."""
+    Ctrl-C, SIGTERM: no worker writes on afterwards), and a crashed worker is Dutch.
+
+    While the pool runs, every object this process has is frozen for the garbage
+    collector (gc.freeze): forked workers would otherwise walk, and so copy, every
+    inherited page at each full collection, and this process's own collections would
+    walk the run's templates and plan again and again."""
+    gc.freeze()
     try:
         yield pool
     except BrokenProcessPool:
@@ -212,6 +219,7 @@ def _running(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
         raise
     finally:
         pool.shutdown(cancel_futures=True)
+        gc.unfreeze()
 
 
 def _forked_pool(workers: int) -> ProcessPoolExecutor:
