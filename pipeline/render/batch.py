@@ -277,3 +277,7 @@ def render_all(
     finally:
         _worker = None
     return digests
+
+
+die_with_parent = _die_with_parent  # for the PDF step's own (spawned) workers
+stop_workers = _stop_workers
