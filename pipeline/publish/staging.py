@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from types import FrameType, TracebackType
+from xml.parsers import expat
 
 from lxml import etree
 
@@ -41,11 +42,13 @@ def verify_docx(data: bytes, name: str) -> None:
 def verify_members(members: list[tuple[str, bytes]], name: str) -> None:
     """Check the XML a document adds to its template's base archive before it is
     packed (what verify_docx checks after packing, without reopening the zip; the base
-    archive's own parts are checked once per run, see verify_base)."""
+    archive's own parts are checked once per run, see verify_base). Expat with
+    namespaces: well-formed, every prefix bound, without building a tree (half the time
+    of lxml's parse)."""
     for member, data in members:
         try:
-            etree.fromstring(data)
-        except etree.XMLSyntaxError as exc:
+            expat.ParserCreate(namespace_separator=" ").Parse(data, True)
+        except expat.ExpatError as exc:
             raise OutputError(
                 f"het gegenereerde document '{name}' is beschadigd ({member}): {exc}"
             ) from None

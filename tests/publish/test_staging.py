@@ -376,6 +376,8 @@ def test_rendered_xml_that_is_broken_is_caught_before_packing() -> None:
         verify_members(
             [("word/document.xml", _BODY), ("word/header1.xml", b"<w:hdr>")], "brief.docx"
         )
+    with pytest.raises(OutputError, match=r"beschadigd \(word/document\.xml\)"):
+        verify_members([("word/document.xml", b"<w:document/>")], "brief.docx")  # unbound
     verify_members([("word/document.xml", _BODY)], "brief.docx")
 
 
