@@ -75,6 +75,16 @@ def write_file(root: Path, relpath: PurePosixPath, data: bytes) -> Path:
     return path
 
 
+def write_chunks(root: Path, relpath: PurePosixPath, chunks: Iterable[bytes]) -> Path:
+    """write_file() for data made in pieces, written as they come."""
+    path = _checked_folder(root, relpath) / relpath.name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NO_FOLLOW, FILE_MODE)
+    with os.fdopen(fd, "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+    return path
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """A single file published with os.replace (temporary name in the same folder)."""
     make_private_dirs(path.parent)

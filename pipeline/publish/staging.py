@@ -16,7 +16,7 @@ import signal
 import stat
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from types import FrameType, TracebackType
@@ -25,7 +25,7 @@ from xml.parsers import expat
 from lxml import etree
 
 from pipeline.errors import OutputError, describe_os_error
-from pipeline.files import DIR_MODE, inside, make_private_dirs, write_file
+from pipeline.files import DIR_MODE, inside, make_private_dirs, write_chunks, write_file
 from pipeline.publish.lock import LOCK, is_locked
 
 
@@ -189,6 +189,13 @@ class StagedOutput:
     def write(self, relpath: PurePosixPath, data: bytes) -> Path:
         try:
             return write_file(self.staging, relpath, data)
+        except OSError as exc:
+            raise OutputError(f"kan '{relpath}' niet schrijven: {describe_os_error(exc)}") from None
+
+    def write_chunks(self, relpath: PurePosixPath, chunks: Iterable[bytes]) -> Path:
+        """write() for data made in pieces (a large manifest.json), never held whole."""
+        try:
+            return write_chunks(self.staging, relpath, chunks)
         except OSError as exc:
             raise OutputError(f"kan '{relpath}' niet schrijven: {describe_os_error(exc)}") from None
 
