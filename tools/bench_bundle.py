@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -24,10 +25,15 @@ import time
 from pathlib import Path, PurePosixPath
 
 from tools.bench import parse_sizes
-from tools.bench_report import load_average, number
+from tools.bench_report import number
 from tools.bench_synthetic import ROOT, TEMPLATES
 
 EXAMPLE = ROOT / "inputs" / "voorbeeld.xlsx"
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"belasting (1, 5, 15 min): {number(one, 2)}, {number(five, 2)}, {number(fifteen, 2)}"
 
 
 def make_letters(folder: Path) -> list[Path]:
