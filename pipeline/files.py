@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -36,13 +37,51 @@ def make_private_dirs(folder: Path) -> None:
         each.mkdir(mode=DIR_MODE, exist_ok=True)
 
 
+# Folders found inside their root by a full check, by (device, inode, root): a run
+# writes thousands of files into a few folders, and resolving every path (an lstat per
+# component) cost more than writing the file.
+_CHECKED_FOLDERS: set[tuple[int, int, str]] = set()
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _checked_folder(root: Path, relpath: PurePosixPath) -> Path:
+    """The folder `relpath` goes in, created if needed and known to be inside root."""
+    if relpath.is_absolute() or ".." in relpath.parts:
+        raise OutputError(f"onveilig pad voor uitvoer: '{relpath}'")
+    folder = root.joinpath(*relpath.parts[:-1])
+    try:
+        found = os.stat(folder, follow_symlinks=False)
+        if stat.S_ISDIR(found.st_mode) and (found.st_dev, found.st_ino, str(root)) in (
+            _CHECKED_FOLDERS
+        ):
+            return folder  # the very folder checked before (a link there has another inode)
+    except OSError:
+        pass
+    inside(root, relpath)
+    make_private_dirs(folder)
+    found = os.stat(folder, follow_symlinks=False)
+    _CHECKED_FOLDERS.add((found.st_dev, found.st_ino, str(root)))
+    return folder
+
+
 def write_file(root: Path, relpath: PurePosixPath, data: bytes) -> Path:
-    """Write one file under root, owner-only, creating folders as needed."""
-    path = inside(root, relpath)
-    make_private_dirs(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    """Write one file under root, owner-only, creating folders as needed. The path may
+    not leave root, through '..' or a link on the way; a link in the file's own place
+    is refused (never followed)."""
+    path = _checked_folder(root, relpath) / relpath.name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NO_FOLLOW, FILE_MODE)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
+    return path
+
+
+def write_chunks(root: Path, relpath: PurePosixPath, chunks: Iterable[bytes]) -> Path:
+    """write_file() for data made in pieces, written as they come."""
+    path = _checked_folder(root, relpath) / relpath.name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NO_FOLLOW, FILE_MODE)
+    with os.fdopen(fd, "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
     return path
 
 

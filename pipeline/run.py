@@ -10,12 +10,14 @@ on runs while the cycle folder's lock is held.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from pipeline import stages as step
 from pipeline.archive.mdto import Cycle as ArchivedCycle
 from pipeline.archive.write import ArchiveResult, archive_syllabi
 from pipeline.content.themes import Content, load_content
@@ -51,6 +53,7 @@ from pipeline.render.check import ensure_templates
 from pipeline.render.prepared import PreparedTemplate
 from pipeline.render.tasks import PlannedDocuments
 from pipeline.runplan import RunPlan
+from pipeline.stages import Recorder, Split, timed
 from pipeline.workbook.check import CheckResult, check_workbook
 
 
@@ -193,14 +196,32 @@ class _Run:
         self.planned.dating = self.dates.dated_job
         self.mailing.letter_dates = self.dates
 
-    def render(self, progress: Progress | None, on_plan: Callable[[int], None] | None) -> None:
+    def render(
+        self,
+        progress: Progress | None,
+        on_plan: Callable[[int], None] | None,
+        stages: Recorder | None,
+    ) -> None:
+        """Plan and render, interleaved: with `stages`, the time the plan took in this
+        process is recorded as its own step and left out of the render step."""
+        wall, cpu = time.perf_counter(), step.cpu_seconds()
         cycle, kinds = self.inputs.cycle, self.plan.kinds
         total = count_documents(cycle, kinds)
         if on_plan:
             on_plan(total)
         tasks = self.planned.tasks(iter_documents(cycle, self.inputs.content, kinds))
+        split = Split()
+        if stages is not None:
+            tasks = split.measure(tasks)
         digests = render_all(tasks, total, self.staged, self.renderer, progress, self.workers)
         self.written = self.planned.manifest_rows(digests)
+        if stages is not None:
+            stages.add(step.PLAN, split.seconds, split.cpu_seconds)
+            stages.add(
+                step.RENDER,
+                time.perf_counter() - wall - split.seconds,
+                step.cpu_seconds() - cpu - split.cpu_seconds,
+            )
 
     def compare(self) -> None:
         """Versions from the register (or the folder's history it took over)."""
@@ -377,6 +398,7 @@ class _Run:
             self.rows,
             record,
             with_docx=self.plan.archive_docx,
+            workers=self.workers,
         )
 
     def result(self, archive: ArchiveResult | None) -> RunResult:
@@ -414,12 +436,14 @@ def generate(
     pdf: PdfOptions = NO_PDF,
     archive_docx: bool = False,
     duplex: bool = False,
+    stages: Recorder | None = None,
 ) -> RunResult:
     """Generate every document of `kinds`; raises an IntervisieError before writing
     anything when the templates or the workbook are not valid, or when PDFs are asked
     for and LibreOffice is missing. `archive_docx` archives the syllabi's .docx next to
     their PDF/A. `duplex` makes the print bundles' PDFs for double-sided printing (every
-    letter starts on a front page), so it makes those PDFs."""
+    letter starts on a front page), so it makes those PDFs. `stages` (pipeline.stages)
+    receives the wall and CPU seconds of every step; none: nothing is measured."""
     plan = RunPlan.from_options(
         kinds,
         print_bundles=print_bundles,
@@ -430,15 +454,20 @@ def generate(
         duplex=duplex,
     )
     program = require_soffice() if plan.pdf_kinds else None
-    inputs = _check(workbook, templates_dir, today, plan)
+    with timed(stages, step.CHECK):
+        inputs = _check(workbook, templates_dir, today, plan)
     cycle = inputs.cycle
     org = cycle.organisation
     folder = cycle_folder(org.cyclus)
     signature = SignatureImage(org.handtekening) if org.handtekening else None
     protected = _protected(workbook, templates_dir, cycle)
-    state = cycles.read(output_root, org.cyclus)
+    with timed(stages, step.REGISTER):
+        state = cycles.read(output_root, org.cyclus)
     guard = _owned_target(output_root, folder, org.cyclus, protected, plan.replaced, state.written)
-    with guard, StagedOutput(output_root, folder) as staged:
+    with ExitStack() as stack:
+        with timed(stages, step.PUBLISH):  # the lock, and whether the folder may be replaced
+            stack.enter_context(guard)
+            staged = stack.enter_context(StagedOutput(output_root, folder))
         renderer = Renderer(inputs.templates, signature)
         run = _Run(
             plan,
@@ -456,18 +485,29 @@ def generate(
             state,
             today,
         )
-        run.prepare()
-        run.render(progress, on_plan)
-        run.compare()
-        run.calendar_files()
-        run.cancel()
-        run.bundle()
-        run.pdf(program, pdf)
-        run.mail()
-        run.record(workbook, templates_dir)
-        run.register(output_root, workbook)
-        staged.publish()
-        archive = run.archive(output_root)
+        with timed(stages, step.REGISTER):  # the register's memory: dates, what changed
+            run.prepare()
+        run.render(progress, on_plan, stages)
+        with timed(stages, step.COMPARE):
+            run.compare()
+        with timed(stages, step.CALENDAR):
+            run.calendar_files()
+        with timed(stages, step.CANCEL):
+            run.cancel()
+        with timed(stages, step.BUNDLE):
+            run.bundle()
+        with timed(stages, step.PDF):
+            run.pdf(program, pdf)
+        with timed(stages, step.MAIL):
+            run.mail()
+        with timed(stages, step.RECORD):
+            run.record(workbook, templates_dir)
+        with timed(stages, step.REGISTER):
+            run.register(output_root, workbook)
+        with timed(stages, step.PUBLISH):
+            staged.publish()
+        with timed(stages, step.ARCHIVE):
+            archive = run.archive(output_root)
     return run.result(archive)
 
 

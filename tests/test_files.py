@@ -1,15 +1,21 @@
 """The zip helper every package goes through: zipfile reads back what it writes,
-with one fixed date and owner-only mode, and the same members give the same bytes."""
+with one fixed date and owner-only mode, and the same members give the same bytes; and
+write_file, which every stage writes through."""
 
 from __future__ import annotations
 
 import io
+import shutil
+import stat
 import zipfile
+from pathlib import Path, PurePosixPath
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.files import ZIP_DATE, zip_with
+from pipeline.errors import OutputError
+from pipeline.files import ZIP_DATE, write_file, zip_with
 
 names = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\\/"),
@@ -51,3 +57,42 @@ def test_appending_keeps_the_base_members_as_compressed() -> None:
         first = reader.infolist()[0]
         end_of_member = first.header_offset + len(first.FileHeader()) + first.compress_size
     assert archive[:end_of_member] == base[:end_of_member]
+
+
+# --- write_file: owner-only, never outside its root ---------------------------------
+
+
+def test_write_file_creates_private_folders_and_files(tmp_path: Path) -> None:
+    written = write_file(tmp_path, PurePosixPath("a/b/c.txt"), b"x")
+    assert written.read_bytes() == b"x"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "a" / "b").stat().st_mode) == 0o700
+    write_file(tmp_path, PurePosixPath("a/b/d.txt"), b"y")  # the folder known by now
+    assert (tmp_path / "a" / "b" / "d.txt").read_bytes() == b"y"
+
+
+def test_write_file_refuses_dots_and_absolute_paths(tmp_path: Path) -> None:
+    for bad in ("../x.txt", "a/../../x.txt", "/tmp/x.txt"):
+        with pytest.raises(OutputError):
+            write_file(tmp_path / "root", PurePosixPath(bad), b"x")
+
+
+def test_a_checked_folder_replaced_by_a_link_is_checked_again(tmp_path: Path) -> None:
+    root, elsewhere = tmp_path / "root", tmp_path / "elders"
+    elsewhere.mkdir()
+    write_file(root, PurePosixPath("map/een.txt"), b"1")
+    shutil.rmtree(root / "map")
+    (root / "map").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(OutputError):
+        write_file(root, PurePosixPath("map/twee.txt"), b"2")
+    assert not (elsewhere / "twee.txt").exists()
+
+
+def test_a_link_in_the_files_place_is_never_followed(tmp_path: Path) -> None:
+    root, target = tmp_path / "root", tmp_path / "doel.txt"
+    target.write_bytes(b"origineel")
+    write_file(root, PurePosixPath("map/een.txt"), b"1")
+    (root / "map" / "twee.txt").symlink_to(target)
+    with pytest.raises((OutputError, OSError)):
+        write_file(root, PurePosixPath("map/twee.txt"), b"2")
+    assert target.read_bytes() == b"origineel"

@@ -171,3 +171,41 @@ def test_cover_dates_and_times_stay_on_one_line(reader_pdfs: dict[Path, list[Lin
             assert date in texts and time in texts, (source.name, date, time)
             checked += 1
     assert checked >= 3
+
+
+def test_a_large_duplex_bundle_comes_in_numbered_pieces_each_pdfa(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The print bundle's PDF is made in pieces of at most BUNDLE_PIECE letters (here
+    3), in fresh processes: each piece a valid PDF/A-2b, every letter on a front page,
+    all letters in order over the pieces, the same letters as one piece would hold."""
+    from pipeline.pdf import convert
+    from pipeline.pdf.pdfa import problems
+
+    monkeypatch.setattr(convert, "BUNDLE_PIECE", 3)
+    book = Book.valid()
+    result = generate(
+        book.save(tmp_path / "werkboek.xlsx"),
+        tmp_path / "uit",
+        TEMPLATES,
+        today=TODAY,
+        workers=1,
+        print_bundles=True,
+        duplex=True,
+        pdf=PdfOptions(("uitnodiging", "afdrukbestand")),
+    )
+    folder = result.target / "afdrukken"
+    pieces = sorted(folder.glob("uitnodigingen-per-post-deel-*.pdf"))
+    assert len(pieces) >= 2 and pieces[0].name.endswith("-deel-01.pdf")
+    assert not (folder / "uitnodigingen-per-post.pdf").exists()
+    listed = {r.pad for r in result.rows if r.soort == "afdrukbestand-pdf"}
+    assert {f"afdrukken/{p.name}" for p in folder.glob("*.pdf")} == listed
+    bundled = 0
+    for bundle in sorted(folder.glob("*.pdf")):
+        assert problems(bundle) == [], bundle.name
+        pages = pdf_pages(bundle)
+        assert pages % 2 == 0 and pages <= 2 * 3, bundle.name  # one-page letters, backs
+        assert {line.page for line in pdf_lines(bundle)} == set(range(1, pages + 1, 2))
+        bundled += pages // 2
+    letters = [r for r in result.rows if r.soort == "uitnodiging-pdf"]
+    assert bundled == len(letters)

@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from pipeline.stages import Stage, StageTimes
 from tools.bench_measure import (
     Measured,
     docxtpl_baseline,
@@ -94,6 +95,7 @@ def measure_size(
     if workers:
         cmd += ["--processen", str(workers)]
     runs: list[Measured] = []
+    stages: list[list[Stage]] = []
     for repeat in range(1, repeats + 1):
         # A fresh output folder each time: an existing archive would be skipped.
         shutil.rmtree(output, ignore_errors=True)
@@ -102,10 +104,14 @@ def measure_size(
             f"run {repeat} van {repeats} ...",
             flush=True,
         )
-        run = run_measured(cmd, folder / "logboek", f"pipeline-{repeat}")
+        times = folder / "logboek" / f"pipeline-{repeat}.stappen.json"
+        run = run_measured(
+            [*cmd, "--staptijden", str(times)], folder / "logboek", f"pipeline-{repeat}"
+        )
         if run.exit_code != 0:
             raise SystemExit(_failure("intervisie genereer", run))
         runs.append(run)
+        stages.append(StageTimes.read(times))
 
     baseline_dir = folder / "docxtpl"
     print(f"docxtpl: {number(wanted)} documenten, één voor één ...", flush=True)
@@ -147,6 +153,7 @@ def measure_size(
         report["plan_s"],
         _warnings(runs[-1].stdout),
         verification,
+        tuple(stages),
     )
 
 

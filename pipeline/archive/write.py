@@ -22,6 +22,7 @@ import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from pipeline.archive.mdto import (
@@ -39,8 +40,9 @@ from pipeline.errors import OutputError, describe_os_error
 from pipeline.files import DIR_MODE, make_private_dirs, write_file
 from pipeline.kinds import Kind, pdf_soort
 from pipeline.publish.folders import ARCHIVE_DIR
-from pipeline.publish.manifest import ManifestRow, sha256_file
+from pipeline.publish.manifest import ManifestRow, sha256_bytes
 from pipeline.publish.staging import alive
+from pipeline.render.batch import map_chunks
 
 CHECKSUMS = "sha256sums.txt"
 MDTO_SUFFIX = ".mdto.xml"
@@ -97,6 +99,59 @@ def _syllabus(row: ManifestRow, dossier: Reference, source: str) -> Cycle:
     )
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One archived file, with its syllabus's record when it is the first file of it."""
+
+    row: ManifestRow
+    record: Cycle | None  # the syllabus's informatieobject, to write with this file
+
+
+@dataclass(frozen=True)
+class _Place:
+    temporary: Path
+    source_folder: Path
+    dossier: Reference
+    now: dt.datetime
+
+
+def _write_files(place: _Place, jobs: list[_Job]) -> list[tuple[str, str]]:
+    """Archive a chunk of files (in the run's worker processes for large runs): each
+    file from the bytes read once (checked against the manifest's sha256), its MDTO
+    metadata, and before it its syllabus's record when it is the first file of it. The
+    (sha256, path) lines of sha256sums.txt, in order."""
+    sums: list[tuple[str, str]] = []
+    for job in jobs:
+        relpath = PurePosixPath(job.row.pad)
+        syllabus = _syllabus(job.row, place.dossier, place.dossier.source)
+        if job.record is not None:
+            record = informatieobject_xml(job.record)
+            write_file(place.temporary, record_path(relpath), record)
+            sums.append((sha256_bytes(record), record_path(relpath).as_posix()))
+        data = (place.source_folder / relpath).read_bytes()
+        digest = sha256_bytes(data)
+        if digest != job.row.sha256:
+            raise OutputError(
+                f"'{job.row.pad}' is gewijzigd sinds het schrijven; niet gearchiveerd"
+            )
+        write_file(place.temporary, relpath, data)
+        metadata = bestand_xml(
+            ArchivedFile(
+                identifier=f"{place.dossier.identifier}/{relpath.as_posix()}",
+                name=relpath.name,
+                size=len(data),
+                file_format=_format(relpath),
+                sha256=digest,
+                checked_at=place.now,
+                represents=Reference(syllabus.name, syllabus.identifier, syllabus.source),
+            )
+        )
+        metadata_path = relpath.with_name(relpath.name + MDTO_SUFFIX)
+        write_file(place.temporary, metadata_path, metadata)
+        sums += [(digest, relpath.as_posix()), (sha256_bytes(metadata), metadata_path.as_posix())]
+    return sums
+
+
 def _fill(
     temporary: Path,
     source_folder: Path,
@@ -104,6 +159,7 @@ def _fill(
     cycle: Cycle,
     now: dt.datetime,
     version: str,
+    workers: int = 1,
 ) -> None:
     """Write the archive `version` (its folder's name: every version's records have
     identifiers of their own, so an e-depot never sees one twice)."""
@@ -114,39 +170,17 @@ def _fill(
     record = informatieobject_xml(
         replace(cycle, identifier=dossier.identifier, description=description)
     )
-    target = write_file(temporary, PurePosixPath(CYCLE_RECORD), record)
-    sums: list[tuple[str, str]] = [(sha256_file(target), CYCLE_RECORD)]
-    syllabi: dict[PurePosixPath, Reference] = {}
+    write_file(temporary, PurePosixPath(CYCLE_RECORD), record)
+    sums: list[tuple[str, str]] = [(sha256_bytes(record), CYCLE_RECORD)]
+    jobs: list[_Job] = []
+    recorded: set[PurePosixPath] = set()
     for row in rows:
-        relpath = PurePosixPath(row.pad)
-        if record_path(relpath) not in syllabi:
-            syllabus = _syllabus(row, dossier, cycle.source)
-            target = write_file(temporary, record_path(relpath), informatieobject_xml(syllabus))
-            sums.append((sha256_file(target), record_path(relpath).as_posix()))
-            syllabi[record_path(relpath)] = Reference(
-                syllabus.name, syllabus.identifier, syllabus.source
-            )
-        target = write_file(temporary, relpath, (source_folder / relpath).read_bytes())
-        digest = sha256_file(target)
-        if digest != row.sha256:
-            raise OutputError(f"'{row.pad}' is gewijzigd sinds het schrijven; niet gearchiveerd")
-        metadata = bestand_xml(
-            ArchivedFile(
-                identifier=f"{dossier.identifier}/{relpath.as_posix()}",
-                name=relpath.name,
-                size=target.stat().st_size,
-                file_format=_format(relpath),
-                sha256=digest,
-                checked_at=now,
-                represents=syllabi[record_path(relpath)],
-            )
-        )
-        metadata_path = relpath.with_name(relpath.name + MDTO_SUFFIX)
-        write_file(temporary, metadata_path, metadata)
-        sums += [
-            (digest, relpath.as_posix()),
-            (sha256_file(temporary / metadata_path), metadata_path.as_posix()),
-        ]
+        at = record_path(PurePosixPath(row.pad))
+        first = at not in recorded
+        recorded.add(at)
+        jobs.append(_Job(row, _syllabus(row, dossier, cycle.source) if first else None))
+    place = _Place(temporary, source_folder, dossier, now)
+    sums += map_chunks(partial(_write_files, place), jobs, workers)
     lines = "".join(f"{digest}  {path}\n" for digest, path in sums)
     write_file(temporary, PurePosixPath(CHECKSUMS), lines.encode("utf-8"))
 
@@ -160,10 +194,11 @@ def archive_syllabi(
     now: dt.datetime | None = None,
     *,
     with_docx: bool = False,
+    workers: int = 1,
 ) -> ArchiveResult | None:
     """Archive the syllabi listed in `rows` (found under `source_folder`): their PDF/A
     versions when the run made them, else the .docx; `with_docx` keeps the .docx next
-    to the PDF/A too."""
+    to the PDF/A too. `workers`: processes that write the files (large archives)."""
     documents = [r for r in rows if r.soort == SYLLABUS]
     if not documents:
         return None
@@ -186,7 +221,7 @@ def archive_syllabi(
         temporary.mkdir(mode=DIR_MODE)
         try:
             moment = now or dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-            _fill(temporary, source_folder, archived, cycle, moment, name)
+            _fill(temporary, source_folder, archived, cycle, moment, name, workers)
             os.rename(temporary, target)  # fails, never replaces, if target appeared
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)

@@ -23,6 +23,7 @@ from pipeline.cli.common import (
 from pipeline.cli.mail import report_changes
 from pipeline.kinds import ALL_KINDS, BUNDLE, PDF_CHOICES, PDF_DEFAULT, Kind, is_pdf
 from pipeline.run import PdfOptions, RunResult, generate
+from pipeline.stages import StageTimes
 
 
 def _workers(value: int | None) -> int | None:
@@ -140,6 +141,13 @@ def _parse_pdf(
     "bestanden altijd).",
 )
 @templates_option()
+@click.option(
+    "--staptijden",
+    "stage_times",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    hidden=True,  # for the benchmark (tools/bench.py): seconds per step as JSON
+)
 def genereer(
     werkboek: Path,
     output: Path,
@@ -152,6 +160,7 @@ def genereer(
     pdf_kinds: tuple[str, ...],
     archive_docx: bool,
     templates_dir: Path,
+    stage_times: Path | None,
 ) -> None:
     """Controleer WERKBOEK en maak daarna de documenten.
 
@@ -179,6 +188,7 @@ def genereer(
     def on_plan(total: int) -> None:
         start_bar(total, "Documenten maken")
 
+    stages = StageTimes() if stage_times else None
     with errors(writes=True, workbook=werkboek):
         try:
             result = generate(
@@ -201,10 +211,13 @@ def genereer(
                 ),
                 archive_docx=archive_docx,
                 duplex=duplex,
+                stages=stages,
             )
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
+    if stages is not None and stage_times is not None:
+        stages.write(stage_times)
     _summary(result)
 
 

@@ -20,28 +20,34 @@ PDF must pass pikepdf's PDF/A-2b validator before it is written (pipeline.pdf.pd
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import queue
 import shutil
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pikepdf
 
 from pipeline.errors import OutputError, describe_os_error
-from pipeline.files import DIR_MODE, write_file
+from pipeline.files import DIR_MODE, FILE_MODE, inside, make_private_dirs, write_file
 from pipeline.pdf.join import prepare_joined
-from pipeline.pdf.pages import copy_into, document_starts, extract_pages, finish
-from pipeline.pdf.pdfa import mend, require_source, require_written
+from pipeline.pdf.pages import copy_into, document_starts, extract_pages, finish, finish_into
+from pipeline.pdf.pdfa import mend, require_source, require_written, require_written_file
 from pipeline.pdf.soffice import ConversionFailed, Running, Soffice
-from pipeline.publish.manifest import sha256_bytes
+from pipeline.publish.manifest import sha256_bytes, sha256_file
+from pipeline.render.batch import die_with_parent, stop_workers
 from pipeline.render.bundle import combine_letters
 from pipeline.render.prepared import CoreProperties
 
 WORKDIR = ".pdf-werk"
+BUNDLE_PIECE = 200  # letters per print-bundle PDF at most (see Converter._bundle)
 CHUNK = 100  # documents per soffice call: spreads the start-up cost (40: 1.5x slower)
 ATTEMPTS = 2  # a hung or crashed conversion is tried once more with a fresh profile
 TIMEOUT_BASE = 120.0  # seconds per soffice call, plus TIMEOUT_PER_DOCUMENT each
@@ -242,44 +248,63 @@ class Converter:
             digests = self._batch(chunk, folder)
         return digests
 
-    def _bundle(self, bundle: Bundle, chunks: Sequence[_Chunk]) -> tuple[PurePosixPath, str]:
-        """The bundle from the chunks' PDFs: fonts stay shared within each chunk."""
-        target = pikepdf.new()
-        sources = []
-        try:
-            for chunk in chunks:
-                # For duplex each document's own PDF, so that a blank back can follow
-                # a document with an odd number of pages.
-                parts = (
-                    [self.staging / pdf_relpath(job.source) for job in chunk.jobs]
-                    if bundle.duplex
-                    else chunk.parts
-                )
-                for part in parts:
-                    source = pikepdf.open(part)
-                    sources.append(source)
-                    if not target.pages and "/OutputIntents" in source.Root:
-                        target.Root.OutputIntents = copy_into(target, source.Root.OutputIntents)
-                    target.pages.extend(source.pages)
-                    if bundle.duplex and len(source.pages) % 2:
-                        box = source.pages[-1].mediabox
-                        target.add_blank_page(page_size=(float(box[2]), float(box[3])))
-            for page in target.pages:
-                if "/StructParents" in page:
-                    del page.obj["/StructParents"]
-            mend(target)
-            data = finish(target, bundle.props, self.moment)
-            require_written(data, str(bundle.relpath))
-        finally:
-            for source in sources:
-                source.close()
-        try:
-            write_file(self.staging, bundle.relpath, data)
-        except OSError as exc:
-            raise OutputError(
-                f"kan '{bundle.relpath}' niet schrijven: {describe_os_error(exc)}"
-            ) from None
-        return bundle.relpath, sha256_bytes(data)
+    def _bundle(self, bundle: Bundle, chunks: Sequence[_Chunk]) -> list[tuple[PurePosixPath, str]]:
+        """The bundle from the chunks' PDFs (fonts stay shared within each chunk), in
+        pieces of at most BUNDLE_PIECE letters: the PDF/A validator keeps every font of
+        a file in memory, so a single file of thousands of letters would need gigabytes.
+        One piece keeps the bundle's own name; more are numbered (`-deel-01`). Each
+        piece is written to disk as it is made, validated from there, and only then
+        moved to its place; several pieces are made in fresh processes side by side."""
+        parts: list[tuple[Path, int]] = []  # a PDF and how many letters it holds
+        for chunk in chunks:
+            # For duplex each document's own PDF, so that a blank back can follow a
+            # document with an odd number of pages.
+            if bundle.duplex:
+                parts += [(self.staging / pdf_relpath(job.source), 1) for job in chunk.jobs]
+            elif len(chunk.parts) == 1:
+                parts.append((chunk.parts[0], len(chunk.jobs)))
+            else:
+                parts += [(part, 1) for part in chunk.parts]
+        pieces: list[list[Path]] = [[]]
+        letters = 0
+        for part, count in parts:
+            if pieces[-1] and letters + count > BUNDLE_PIECE:
+                pieces.append([])
+                letters = 0
+            pieces[-1].append(part)
+            letters += count
+        places = _piece_paths(bundle.relpath, len(pieces))
+        temporaries = [
+            self._workdir / f"afdruk-{bundle.group}-{n:03d}.pdf" for n in range(len(pieces))
+        ]
+        work = [
+            (
+                list(map(str, piece)),
+                bundle.duplex,
+                bundle.props,
+                self.moment,
+                str(temporary),
+                str(place),
+            )
+            for piece, temporary, place in zip(pieces, temporaries, places, strict=True)
+        ]
+        if len(work) == 1:
+            digests = [_assemble(*work[0])]
+        else:
+            with _spawned_pool(min(self.instances, len(work))) as pool:
+                digests = list(pool.map(_assemble, *zip(*work, strict=True)))
+        written = []
+        for temporary, place, digest in zip(temporaries, places, digests, strict=True):
+            try:
+                folder = inside(self.staging, place.parent)
+                make_private_dirs(folder)
+                os.replace(temporary, folder / place.name)
+            except OSError as exc:
+                raise OutputError(
+                    f"kan '{place}' niet schrijven: {describe_os_error(exc)}"
+                ) from None
+            written.append((place, digest))
+        return written
 
     def convert(
         self, jobs: Sequence[PdfJob], bundles: Sequence[Bundle] = ()
@@ -316,8 +341,86 @@ class Converter:
             raise
         finally:
             pool.shutdown(cancel_futures=True)
-        written = [self._bundle(b, by_group.get(b.group, [])) for b in bundles]
+        written = [p for b in bundles for p in self._bundle(b, by_group.get(b.group, []))]
         return [digests[job.source] for job in jobs], written
+
+
+def _piece_paths(relpath: PurePosixPath, count: int) -> list[PurePosixPath]:
+    """Where the pieces of a print bundle go: its own name for one piece, else numbered
+    (`uitnodigingen-per-post-deel-01.pdf`, ...), in print order."""
+    if count == 1:
+        return [relpath]
+    width = max(2, len(str(count)))
+    return [
+        relpath.with_name(f"{relpath.stem}-deel-{n:0{width}d}{relpath.suffix}")
+        for n in range(1, count + 1)
+    ]
+
+
+def _assemble(
+    parts: list[str],
+    duplex: bool,
+    props: CoreProperties,
+    moment: dt.datetime,
+    temporary: str,
+    shown: str,
+) -> str:
+    """One piece of a print bundle: the pages of `parts` in order (with a blank back
+    after an odd page count for duplex), finished, written to `temporary` (owner-only)
+    and validated as PDF/A-2b from there; its sha256. Runs in a fresh process when a
+    bundle has several pieces."""
+    target = pikepdf.new()
+    sources = []
+    try:
+        for part in parts:
+            source = pikepdf.open(part)
+            sources.append(source)
+            if not target.pages and "/OutputIntents" in source.Root:
+                target.Root.OutputIntents = copy_into(target, source.Root.OutputIntents)
+            target.pages.extend(source.pages)
+            if duplex and len(source.pages) % 2:
+                box = source.pages[-1].mediabox
+                target.add_blank_page(page_size=(float(box[2]), float(box[3])))
+        for page in target.pages:
+            if "/StructParents" in page:
+                del page.obj["/StructParents"]
+        mend(target)
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            with os.fdopen(descriptor, "wb") as out:
+                finish_into(target, props, moment, out)
+        except OSError as exc:
+            raise OutputError(f"kan '{shown}' niet schrijven: {describe_os_error(exc)}") from None
+    finally:
+        for source in sources:
+            source.close()
+        target.close()
+    require_written_file(Path(temporary), shown)
+    return sha256_file(Path(temporary))
+
+
+@contextmanager
+def _spawned_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Fresh processes (spawned, not forked: a fork would carry the run's memory along)
+    that die with the run; on any way out but success they are stopped at once."""
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
+    try:
+        yield pool
+    except BrokenProcessPool:
+        stop_workers(pool)
+        raise OutputError(
+            "een werkproces voor het afdrukbestand is onverwacht gestopt (te weinig geheugen?)"
+        ) from None
+    except BaseException:
+        stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 class _Aborted(ConversionFailed):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import struct
+import typing
 
 import pikepdf
 from lxml import etree
@@ -118,6 +119,15 @@ def _drop_internal_links(pdf: pikepdf.Pdf) -> None:
 
 def finish(pdf: pikepdf.Pdf, props: CoreProperties, moment: dt.datetime) -> bytes:
     """Give `pdf` its document's metadata, fixed dates and a content-derived ID."""
+    out = io.BytesIO()
+    finish_into(pdf, props, moment, out)
+    return out.getvalue()
+
+
+def finish_into(
+    pdf: pikepdf.Pdf, props: CoreProperties, moment: dt.datetime, out: typing.BinaryIO
+) -> None:
+    """finish(), written to `out` as it is made (a print bundle is never held whole)."""
     _fix_icc_profiles(pdf, moment)
     producer = str(pdf.docinfo.get("/Producer", "LibreOffice"))
     for key in ("/Dests", "/Names", "/Outlines", "/OpenAction"):
@@ -146,9 +156,7 @@ def finish(pdf: pikepdf.Pdf, props: CoreProperties, moment: dt.datetime) -> byte
     for key in ("/ID", "/DocChecksum"):
         if key in pdf.trailer:
             del pdf.trailer[key]
-    out = io.BytesIO()
     pdf.save(out, deterministic_id=True, compress_streams=True)
-    return out.getvalue()
 
 
 def copy_into(target: pikepdf.Pdf, value: object) -> object:

@@ -109,6 +109,18 @@ def require_written(data: bytes, shown: str) -> None:
         )
 
 
+def require_written_file(path: Path, shown: str) -> None:
+    """require_written() for a file on disk, read by the validator as it goes."""
+    import pikepdf.pdfa
+
+    report = pikepdf.pdfa.validate_written(path, FLAVOUR)
+    if not report.passed:
+        raise NotPdfA(
+            f"'{shown}' is geen geldige PDF/A-2b: {_summary(report)}. Er is niets "
+            "gepubliceerd; de vorige uitvoer is ongewijzigd."
+        )
+
+
 __all__ = [
     "FLAVOUR",
     "NotPdfA",
@@ -118,4 +130,5 @@ __all__ = [
     "problems",
     "require_source",
     "require_written",
+    "require_written_file",
 ]

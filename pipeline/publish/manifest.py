@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,7 @@ def manifest_csv(rows: Iterable[ManifestRow]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def manifest_json(
+def manifest_json_chunks(
     *,
     version: str,
     cycle: str,
@@ -73,7 +73,10 @@ def manifest_json(
     counts: dict[str, int],
     rows: Sequence[ManifestRow],
     extra: dict[str, Any] | None = None,
-) -> bytes:
+) -> Iterator[bytes]:
+    """manifest.json in pieces as the encoder makes them (json.dumps with indent builds
+    a list of every small string first: tens of megabytes for a large run); together
+    the same bytes as json.dumps(record, ensure_ascii=False, indent=2) + newline."""
     record: dict[str, Any] = {
         "programma": PROGRAM,
         "versie": version,
@@ -85,7 +88,20 @@ def manifest_json(
         "documenten": [row.__dict__ for row in rows],
         **(extra or {}),
     }
-    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    pending: list[str] = []
+    size = 0
+    for piece in encoder.iterencode(record):
+        pending.append(piece)
+        size += len(piece)
+        if size >= _JSON_BLOCK:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    pending.append("\n")
+    yield "".join(pending).encode("utf-8")
+
+
+_JSON_BLOCK = 1 << 16  # characters per piece written
 
 
 def read_manifest(folder: Path) -> dict[str, object] | None:

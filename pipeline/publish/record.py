@@ -20,7 +20,7 @@ from pipeline.publish import manifest
 from pipeline.publish.manifest import (
     ManifestRow,
     manifest_csv,
-    manifest_json,
+    manifest_json_chunks,
     sha256_bytes,
     sha256_file,
 )
@@ -86,9 +86,9 @@ def write_records(
     staged.write(MANIFEST_CSV, manifest_csv(ordered))
     report = comparison.changes_among(ordered)
     staged.write(CHANGES_CSV, changes_csv(report, names))
-    staged.write(
+    staged.write_chunks(
         MANIFEST_JSON,
-        manifest_json(
+        manifest_json_chunks(
             version=__version__,
             cycle=inputs.cycle,
             workbook=inputs.workbook,

@@ -8,6 +8,7 @@ prepares them once in its initializer.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -28,7 +29,7 @@ from pipeline.files import write_file
 from pipeline.kinds import SIGNED, Kind
 from pipeline.model import SignatureImage
 from pipeline.publish.manifest import sha256_bytes
-from pipeline.publish.staging import StagedOutput, verify_docx
+from pipeline.publish.staging import StagedOutput, verify_base, verify_members
 from pipeline.render.prepared import CoreProperties, PreparedTemplate, make_environment
 
 # Below this many documents a worker pool costs more than it saves.
@@ -59,6 +60,8 @@ class Renderer:
             if signature is not None and signed in self.templates:
                 self.templates[signed] = self.templates[signed].with_signature(signature)
         self.signature = signature
+        for template in self.templates.values():
+            verify_base(template.base, template.path.name)
 
     @classmethod
     def load(cls, paths: Mapping[Kind, Path], signature: SignatureImage | None) -> Renderer:
@@ -70,9 +73,11 @@ class Renderer:
         return {kind: template.path for kind, template in self.templates.items()}
 
     def render(self, task: Task) -> bytes:
-        data = self.templates[task.kind].render(task.context, task.props)
-        verify_docx(data, str(task.relpath))
-        return data
+        """One document, its XML checked before it is packed (verify_members)."""
+        template = self.templates[task.kind]
+        members = template.render_members(task.context, task.props)
+        verify_members(members, str(task.relpath))
+        return template.pack(members)
 
 
 _worker: Renderer | None = None
@@ -194,7 +199,13 @@ def map_chunks(
 @contextmanager
 def _running(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
     """Use a pool; on any way out but success its workers are killed at once (an error,
-    Ctrl-C, SIGTERM: no worker writes on afterwards), and a crashed worker is Dutch."""
+    Ctrl-C, SIGTERM: no worker writes on afterwards), and a crashed worker is Dutch.
+
+    While the pool runs, every object this process has is frozen for the garbage
+    collector (gc.freeze): forked workers would otherwise walk, and so copy, every
+    inherited page at each full collection, and this process's own collections would
+    walk the run's templates and plan again and again."""
+    gc.freeze()
     try:
         yield pool
     except BrokenProcessPool:
@@ -208,6 +219,7 @@ def _running(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
         raise
     finally:
         pool.shutdown(cancel_futures=True)
+        gc.unfreeze()
 
 
 def _forked_pool(workers: int) -> ProcessPoolExecutor:
@@ -265,3 +277,7 @@ def render_all(
     finally:
         _worker = None
     return digests
+
+
+die_with_parent = _die_with_parent  # for the PDF step's own (spawned) workers
+stop_workers = _stop_workers

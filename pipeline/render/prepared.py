@@ -300,8 +300,11 @@ class PreparedTemplate:
             xml = _DOCPR_ID.sub(lambda m: f"{m[1]}{next(counter)}{m[3]}", xml)
         return xml
 
-    def render(self, context: Mapping[str, Any], props: CoreProperties) -> bytes:
-        """One finished .docx as bytes."""
+    def render_members(
+        self, context: Mapping[str, Any], props: CoreProperties
+    ) -> list[tuple[str, bytes]]:
+        """The members one document adds to the base archive: its rendered parts and
+        its core properties."""
         if self.signature is not None or context.get("handtekening") is not None:
             context = {**context, "handtekening": self.signature or ""}
         with time_budget():  # one budget for the whole document
@@ -309,7 +312,15 @@ class PreparedTemplate:
                 (p.name, _with_declaration(self.render_part(p, context))) for p in self.parts
             ]
         members.append((CORE_PART, core_xml(props)))
+        return members
+
+    def pack(self, members: list[tuple[str, bytes]]) -> bytes:
+        """The finished .docx: the base archive with `members` appended."""
         return zip_with(self.base, members, RENDERED_LEVEL)
+
+    def render(self, context: Mapping[str, Any], props: CoreProperties) -> bytes:
+        """One finished .docx as bytes."""
+        return self.pack(self.render_members(context, props))
 
 
 # docxtpl's escapes for literal Jinja delimiters in a template's text. They are turned

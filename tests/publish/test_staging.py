@@ -367,3 +367,36 @@ def test_a_sound_document_passes_the_check() -> None:
     from pipeline.publish.staging import verify_docx
 
     verify_docx(_package({"[Content_Types].xml": _TYPES, "word/document.xml": _BODY}), "b.docx")
+
+
+def test_rendered_xml_that_is_broken_is_caught_before_packing() -> None:
+    from pipeline.publish.staging import verify_members
+
+    with pytest.raises(OutputError, match=r"'brief\.docx' is beschadigd \(word/header1\.xml\)"):
+        verify_members(
+            [("word/document.xml", _BODY), ("word/header1.xml", b"<w:hdr>")], "brief.docx"
+        )
+    with pytest.raises(OutputError, match=r"beschadigd \(word/document\.xml\)"):
+        verify_members([("word/document.xml", b"<w:document/>")], "brief.docx")  # unbound
+    verify_members([("word/document.xml", _BODY)], "brief.docx")
+
+
+def test_a_base_archive_without_sound_content_types_is_refused() -> None:
+    from pipeline.publish.staging import verify_base
+
+    verify_base(_package({"[Content_Types].xml": _TYPES}), "brief.docx")
+    for broken in (b"geen zip", _package({"[Content_Types].xml": b"<Types"}), _package({})):
+        with pytest.raises(OutputError, match=r"'brief\.docx' geeft een beschadigd document"):
+            verify_base(broken, "brief.docx")
+
+
+def test_every_document_of_a_run_passes_the_full_check(tmp_path: Path) -> None:
+    """What the run checks before packing leaves packages verify_docx accepts."""
+    from pipeline.publish.staging import verify_docx
+    from tests.generated import generate_example
+
+    target = generate_example(tmp_path / "uit").target
+    documents = sorted(target.rglob("*.docx"))
+    assert documents
+    for document in documents:
+        verify_docx(document.read_bytes(), document.name)
