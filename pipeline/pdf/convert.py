@@ -14,7 +14,9 @@ Every PDF is PDF/A-2b (all fonts embedded, the PDF/A identification in the XMP) 
 rewritten by pikepdf (pipeline.pdf.pages) with the document's own metadata, the
 document date instead of the clock and an ID derived from the content, so the same input
 gives the same bytes. What soffice returns must declare PDF/A itself, and every finished
-PDF must pass pikepdf's PDF/A-2b validator before it is written (pipeline.pdf.pdfa).
+PDF must pass pikepdf's PDF/A-2b validator before it is written (pipeline.pdf.pdfa); a
+print bundle's PDF, made in pieces of at most BUNDLE_PIECE letters, is streamed to a file
+in the work folder and validated there before it is moved to its place.
 """
 
 from __future__ import annotations
