@@ -182,90 +182,108 @@ def record_run(output_root: Path, state: CycleState, run: RunRecord) -> None:
 
 
 def _record(connection: sqlite3.Connection, state: CycleState, run: RunRecord) -> None:
-    comparison = run.comparison
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    """The whole run in one transaction: the cycle and its version, the documents, what
+    was written, the bookings' UIDs and letters, the outbox."""
     with transaction(connection):
-        if state.id is None:
-            cursor = connection.execute(
-                "INSERT INTO cycles(key, name, folder, version, letter_date) VALUES (?,?,?,?,?)",
-                (
-                    cycle_key(run.name),
-                    run.name,
-                    run.folder,
-                    comparison.version,
-                    run.letter_date.isoformat(),
-                ),
-            )
-            cycle = int(cursor.lastrowid or 0)
-            state.id = cycle
-        else:
-            cycle = state.id
-            connection.execute(
-                "UPDATE cycles SET name = ?, folder = ?, version = ?, letter_date = ? WHERE id = ?",
-                (run.name, run.folder, comparison.version, run.letter_date.isoformat(), cycle),
-            )
-        connection.execute(
-            "INSERT INTO versions(cycle, version, made, workbook_sha256, letter_date, briefdatum)"
-            " VALUES (?,?,?,?,?,?) ON CONFLICT(cycle, version) DO UPDATE SET"
-            " letter_date = excluded.letter_date, briefdatum = excluded.briefdatum",
-            (
-                cycle,
-                comparison.version,
-                now,
-                run.workbook_sha256,
-                run.letter_date.isoformat(),
-                run.briefdatum.isoformat() if run.briefdatum else None,
-            ),
-        )
-        made = sorted(run.kinds_made)
-        marks = ",".join("?" * len(made))
-        connection.execute(
-            f"DELETE FROM documents WHERE cycle = ? AND vervallen = 0 AND soort IN ({marks})",
-            (cycle, *made),
-        )
-        connection.execute("DELETE FROM documents WHERE cycle = ? AND vervallen = 1", (cycle,))
-        _insert_documents(connection, cycle, (r for r in comparison.rows if r.inhoud), 0)
-        _insert_documents(connection, cycle, comparison.gone, 1)
-        connection.executemany(
-            "INSERT OR IGNORE INTO written VALUES (?,?,?,?)",
-            [(cycle, r.pad, r.sha256, comparison.version) for r in run.written if r.sha256],
-        )
-        connection.executemany(
-            "INSERT INTO bookings(cycle, sessie_key, nummer_key, uid, sequence)"
-            " VALUES (?,?,?,?,?) ON CONFLICT(cycle, sessie_key, nummer_key)"
-            " DO UPDATE SET sequence = excluded.sequence",
-            [
-                (cycle, b.sessie, b.personeelsnummer, uid, sequence)
-                for b, (uid, sequence) in run.sequences.items()
-            ],
-        )
-        connection.executemany(
-            "UPDATE bookings SET facts = ?, replaced = ?"
-            " WHERE cycle = ? AND sessie_key = ? AND nummer_key = ?",
-            [
-                (facts, replaced, cycle, b.sessie, b.personeelsnummer)
-                for b, (facts, replaced) in run.letters.items()
-            ],
-        )
-        connection.executemany(
-            "INSERT OR IGNORE INTO messages VALUES (?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    m.message_id,
-                    cycle,
-                    m.booking.sessie,
-                    m.booking.personeelsnummer,
-                    m.recipient,
-                    m.version,
-                    m.method,
-                    m.pad,
-                    m.sha256,
-                )
-                for m in run.messages
-            ],
-        )
+        cycle = _cycle(connection, state, run)
+        _documents(connection, cycle, run)
+        _bookings(connection, cycle, run)
+        _messages(connection, cycle, run.messages)
         if run.old_ledger is not None:
             import_ledger(connection, run.old_ledger)
+
+
+def _cycle(connection: sqlite3.Connection, state: CycleState, run: RunRecord) -> int:
+    """The cycle's row (made on its first run) and its version's; the cycle's id."""
+    version = run.comparison.version
+    letter_date = run.letter_date.isoformat()
+    if state.id is None:
+        cursor = connection.execute(
+            "INSERT INTO cycles(key, name, folder, version, letter_date) VALUES (?,?,?,?,?)",
+            (cycle_key(run.name), run.name, run.folder, version, letter_date),
+        )
+        state.id = int(cursor.lastrowid or 0)
+    else:
+        connection.execute(
+            "UPDATE cycles SET name = ?, folder = ?, version = ?, letter_date = ? WHERE id = ?",
+            (run.name, run.folder, version, letter_date, state.id),
+        )
+    connection.execute(
+        "INSERT INTO versions(cycle, version, made, workbook_sha256, letter_date, briefdatum)"
+        " VALUES (?,?,?,?,?,?) ON CONFLICT(cycle, version) DO UPDATE SET"
+        " letter_date = excluded.letter_date, briefdatum = excluded.briefdatum",
+        (
+            state.id,
+            version,
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            run.workbook_sha256,
+            letter_date,
+            run.briefdatum.isoformat() if run.briefdatum else None,
+        ),
+    )
+    return state.id
+
+
+def _documents(connection: sqlite3.Connection, cycle: int, run: RunRecord) -> None:
+    """The kinds the run made replace their rows; what disappeared is the history; every
+    file written is remembered by its bytes (edit detection)."""
+    comparison = run.comparison
+    made = sorted(run.kinds_made)
+    marks = ",".join("?" * len(made))
+    connection.execute(
+        f"DELETE FROM documents WHERE cycle = ? AND vervallen = 0 AND soort IN ({marks})",
+        (cycle, *made),
+    )
+    connection.execute("DELETE FROM documents WHERE cycle = ? AND vervallen = 1", (cycle,))
+    _insert_documents(connection, cycle, (r for r in comparison.rows if r.inhoud), 0)
+    _insert_documents(connection, cycle, comparison.gone, 1)
+    connection.executemany(
+        "INSERT OR IGNORE INTO written VALUES (?,?,?,?)",
+        [(cycle, r.pad, r.sha256, comparison.version) for r in run.written if r.sha256],
+    )
+
+
+def _bookings(connection: sqlite3.Connection, cycle: int, run: RunRecord) -> None:
+    """Per booking its calendar UID and SEQUENCE, and what its letters said."""
+    connection.executemany(
+        "INSERT INTO bookings(cycle, sessie_key, nummer_key, uid, sequence)"
+        " VALUES (?,?,?,?,?) ON CONFLICT(cycle, sessie_key, nummer_key)"
+        " DO UPDATE SET sequence = excluded.sequence",
+        [
+            (cycle, b.sessie, b.personeelsnummer, uid, sequence)
+            for b, (uid, sequence) in run.sequences.items()
+        ],
+    )
+    connection.executemany(
+        "UPDATE bookings SET facts = ?, replaced = ?"
+        " WHERE cycle = ? AND sessie_key = ? AND nummer_key = ?",
+        [
+            (facts, replaced, cycle, b.sessie, b.personeelsnummer)
+            for b, (facts, replaced) in run.letters.items()
+        ],
+    )
+
+
+def _messages(
+    connection: sqlite3.Connection, cycle: int, messages: Sequence[OutboxMessage]
+) -> None:
+    connection.executemany(
+        "INSERT OR IGNORE INTO messages VALUES (?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                m.message_id,
+                cycle,
+                m.booking.sessie,
+                m.booking.personeelsnummer,
+                m.recipient,
+                m.version,
+                m.method,
+                m.pad,
+                m.sha256,
+            )
+            for m in messages
+        ],
+    )
 
 
 def outbox_message(staging: Path, row: ManifestRow, version: int, method: str) -> OutboxMessage:
