@@ -15,36 +15,31 @@ rewritten by pikepdf (pipeline.pdf.pages) with the document's own metadata, the
 document date instead of the clock and an ID derived from the content, so the same input
 gives the same bytes. What soffice returns must declare PDF/A itself, and every finished
 PDF must pass pikepdf's PDF/A-2b validator before it is written (pipeline.pdf.pdfa); a
-print bundle's PDF, made in pieces of at most BUNDLE_PIECE letters, is streamed to a file
-in the work folder and validated there before it is moved to its place.
+print bundle's PDF is assembled from the converted letters in pipeline.pdf.bundle.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
 import queue
 import shutil
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pikepdf
 
 from pipeline.errors import OutputError, describe_os_error
-from pipeline.files import DIR_MODE, FILE_MODE, inside, make_private_dirs, write_file
+from pipeline.files import DIR_MODE, write_file
+from pipeline.pdf.bundle import Bundle, write_bundle
 from pipeline.pdf.join import prepare_joined
-from pipeline.pdf.pages import copy_into, document_starts, extract_pages, finish, finish_into
-from pipeline.pdf.pdfa import mend, require_source, require_written, require_written_file
+from pipeline.pdf.pages import document_starts, extract_pages, finish
+from pipeline.pdf.pdfa import require_source, require_written
 from pipeline.pdf.soffice import ConversionFailed, Running, Soffice
-from pipeline.publish.manifest import sha256_bytes, sha256_file
-from pipeline.render.batch import die_with_parent, stop_workers
+from pipeline.publish.manifest import sha256_bytes
 from pipeline.render.bundle import combine_letters
 from pipeline.render.prepared import CoreProperties
 
@@ -69,16 +64,6 @@ class PdfJob:
     props: CoreProperties
     group: str  # jobs of one group come from one template and may be joined
     tagged: bool = False  # a tagged PDF (for screen readers); the same for a whole group
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """One PDF of every job of `group`, in order (the print room's file)."""
-
-    group: str
-    relpath: PurePosixPath
-    props: CoreProperties
-    duplex: bool = False  # every document starts on a front (odd) page
 
 
 @dataclass
@@ -252,11 +237,7 @@ class Converter:
 
     def _bundle(self, bundle: Bundle, chunks: Sequence[_Chunk]) -> list[tuple[PurePosixPath, str]]:
         """The bundle from the chunks' PDFs (fonts stay shared within each chunk), in
-        pieces of at most BUNDLE_PIECE letters: the PDF/A validator keeps every font of
-        a file in memory, so a single file of thousands of letters would need gigabytes.
-        One piece keeps the bundle's own name; more are numbered (`-deel-01`). Each
-        piece is written to disk as it is made, validated from there, and only then
-        moved to its place; several pieces are made in fresh processes side by side."""
+        pieces of at most BUNDLE_PIECE letters (pipeline.pdf.bundle)."""
         parts: list[tuple[Path, int]] = []  # a PDF and how many letters it holds
         for chunk in chunks:
             # For duplex each document's own PDF, so that a blank back can follow a
@@ -267,46 +248,15 @@ class Converter:
                 parts.append((chunk.parts[0], len(chunk.jobs)))
             else:
                 parts += [(part, 1) for part in chunk.parts]
-        pieces: list[list[Path]] = [[]]
-        letters = 0
-        for part, count in parts:
-            if pieces[-1] and letters + count > BUNDLE_PIECE:
-                pieces.append([])
-                letters = 0
-            pieces[-1].append(part)
-            letters += count
-        places = _piece_paths(bundle.relpath, len(pieces))
-        temporaries = [
-            self._workdir / f"afdruk-{bundle.group}-{n:03d}.pdf" for n in range(len(pieces))
-        ]
-        work = [
-            (
-                list(map(str, piece)),
-                bundle.duplex,
-                bundle.props,
-                self.moment,
-                str(temporary),
-                str(place),
-            )
-            for piece, temporary, place in zip(pieces, temporaries, places, strict=True)
-        ]
-        if len(work) == 1:
-            digests = [_assemble(*work[0])]
-        else:
-            with _spawned_pool(min(self.instances, len(work))) as pool:
-                digests = list(pool.map(_assemble, *zip(*work, strict=True)))
-        written = []
-        for temporary, place, digest in zip(temporaries, places, digests, strict=True):
-            try:
-                folder = inside(self.staging, place.parent)
-                make_private_dirs(folder)
-                os.replace(temporary, folder / place.name)
-            except OSError as exc:
-                raise OutputError(
-                    f"kan '{place}' niet schrijven: {describe_os_error(exc)}"
-                ) from None
-            written.append((place, digest))
-        return written
+        return write_bundle(
+            bundle,
+            parts,
+            staging=self.staging,
+            workdir=self._workdir,
+            moment=self.moment,
+            instances=self.instances,
+            piece=BUNDLE_PIECE,
+        )
 
     def convert(
         self, jobs: Sequence[PdfJob], bundles: Sequence[Bundle] = ()
@@ -345,84 +295,6 @@ class Converter:
             pool.shutdown(cancel_futures=True)
         written = [p for b in bundles for p in self._bundle(b, by_group.get(b.group, []))]
         return [digests[job.source] for job in jobs], written
-
-
-def _piece_paths(relpath: PurePosixPath, count: int) -> list[PurePosixPath]:
-    """Where the pieces of a print bundle go: its own name for one piece, else numbered
-    (`uitnodigingen-per-post-deel-01.pdf`, ...), in print order."""
-    if count == 1:
-        return [relpath]
-    width = max(2, len(str(count)))
-    return [
-        relpath.with_name(f"{relpath.stem}-deel-{n:0{width}d}{relpath.suffix}")
-        for n in range(1, count + 1)
-    ]
-
-
-def _assemble(
-    parts: list[str],
-    duplex: bool,
-    props: CoreProperties,
-    moment: dt.datetime,
-    temporary: str,
-    shown: str,
-) -> str:
-    """One piece of a print bundle: the pages of `parts` in order (with a blank back
-    after an odd page count for duplex), finished, written to `temporary` (owner-only)
-    and validated as PDF/A-2b from there; its sha256. Runs in a fresh process when a
-    bundle has several pieces."""
-    target = pikepdf.new()
-    sources = []
-    try:
-        for part in parts:
-            source = pikepdf.open(part)
-            sources.append(source)
-            if not target.pages and "/OutputIntents" in source.Root:
-                target.Root.OutputIntents = copy_into(target, source.Root.OutputIntents)
-            target.pages.extend(source.pages)
-            if duplex and len(source.pages) % 2:
-                box = source.pages[-1].mediabox
-                target.add_blank_page(page_size=(float(box[2]), float(box[3])))
-        for page in target.pages:
-            if "/StructParents" in page:
-                del page.obj["/StructParents"]
-        mend(target)
-        try:
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-            with os.fdopen(descriptor, "wb") as out:
-                finish_into(target, props, moment, out)
-        except OSError as exc:
-            raise OutputError(f"kan '{shown}' niet schrijven: {describe_os_error(exc)}") from None
-    finally:
-        for source in sources:
-            source.close()
-        target.close()
-    require_written_file(Path(temporary), shown)
-    return sha256_file(Path(temporary))
-
-
-@contextmanager
-def _spawned_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """Fresh processes (spawned, not forked: a fork would carry the run's memory along)
-    that die with the run; on any way out but success they are stopped at once."""
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
-    )
-    try:
-        yield pool
-    except BrokenProcessPool:
-        stop_workers(pool)
-        raise OutputError(
-            "een werkproces voor het afdrukbestand is onverwacht gestopt (te weinig geheugen?)"
-        ) from None
-    except BaseException:
-        stop_workers(pool)
-        raise
-    finally:
-        pool.shutdown(cancel_futures=True)
 
 
 class _Aborted(ConversionFailed):
