@@ -5,7 +5,7 @@ of letters would need gigabytes: a bundle is made in pieces of at most `piece` l
 (pipeline.pdf.convert.BUNDLE_PIECE). One piece keeps the bundle's own name; more are
 numbered (`-deel-01`). Each piece is written to a file in the work folder as it is made,
 validated as PDF/A-2b from there, and only then moved to its place in the staging
-folder; several pieces are made side by side in fresh processes.
+folder; the pieces are made in worker processes, several side by side.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,10 +50,12 @@ def write_bundle(
     moment: dt.datetime,
     instances: int,
     piece: int,
+    pool: Executor | None = None,
 ) -> list[tuple[PurePosixPath, str]]:
     """The bundle from `parts` (a PDF and how many letters it holds, in print order),
     in pieces of at most `piece` letters, written into `staging`; each piece's place
-    (relative to `staging`) and sha256. Temporary files go to `workdir`."""
+    (relative to `staging`) and sha256. Temporary files go to `workdir`. The pieces are
+    made in `pool`'s processes, or in fresh ones of their own: never in this process."""
     pieces: list[list[Path]] = [[]]
     letters = 0
     for part, count in parts:
@@ -68,11 +70,11 @@ def write_bundle(
         (list(map(str, p)), bundle.duplex, bundle.props, moment, str(temporary), str(place))
         for p, temporary, place in zip(pieces, temporaries, places, strict=True)
     ]
-    if len(work) == 1:
-        digests = [assemble(*work[0])]
+    if pool is not None:
+        digests = list(pool.map(assemble, *zip(*work, strict=True)))
     else:
-        with spawned_pool(min(instances, len(work))) as pool:
-            digests = list(pool.map(assemble, *zip(*work, strict=True)))
+        with spawned_pool(min(instances, len(work))) as own:
+            digests = list(own.map(assemble, *zip(*work, strict=True)))
     written = []
     for temporary, place, digest in zip(temporaries, places, digests, strict=True):
         try:
@@ -107,8 +109,7 @@ def assemble(
 ) -> str:
     """One piece of a print bundle: the pages of `parts` in order (with a blank back
     after an odd page count for duplex), finished, written to `temporary` (owner-only)
-    and validated as PDF/A-2b from there; its sha256. Runs in a fresh process when a
-    bundle has several pieces."""
+    and validated as PDF/A-2b from there; its sha256. Runs in a worker process."""
     target = pikepdf.new()
     sources = []
     try:
@@ -149,12 +150,16 @@ def spawned_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         initializer=die_with_parent,
         initargs=(os.getpid(),),
     )
+    # die_with_parent's PR_SET_PDEATHSIG ends a worker when the *thread* that started it
+    # ends, and a spawn pool starts its workers lazily in whichever thread submits first
+    # (a soffice thread of the converter): start them all here, in this thread.
+    pool._launch_processes()  # type: ignore[attr-defined]
     try:
         yield pool
     except BrokenProcessPool:
         stop_workers(pool)
         raise OutputError(
-            "een werkproces voor het afdrukbestand is onverwacht gestopt (te weinig geheugen?)"
+            "een werkproces voor de PDF's is onverwacht gestopt (te weinig geheugen?)"
         ) from None
     except BaseException:
         stop_workers(pool)

@@ -10,6 +10,10 @@ one. Documents that cannot be joined that way, and letters (tagged PDF for scree
 readers: a structure tree does not split), are converted as a batch of files in one
 soffice call.
 
+This process only prepares chunks and waits for soffice (one thread per instance); the
+joining, splitting, finishing and validating run in worker processes (pipeline.pdf.post),
+so that the main process does not grow with the run.
+
 Every PDF is PDF/A-2b (all fonts embedded, the PDF/A identification in the XMP) and is
 rewritten by pikepdf (pipeline.pdf.pages) with the document's own metadata, the
 document date instead of the clock and an ID derived from the content, so the same input
@@ -26,22 +30,15 @@ import shutil
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import ParamSpec, TypeVar
 
-import pikepdf
-
-from pipeline.errors import OutputError, describe_os_error
-from pipeline.files import DIR_MODE, write_file
-from pipeline.pdf.bundle import Bundle, write_bundle
-from pipeline.pdf.join import prepare_joined
-from pipeline.pdf.pages import document_starts, extract_pages, finish
-from pipeline.pdf.pdfa import require_source, require_written
+from pipeline.files import DIR_MODE
+from pipeline.pdf.bundle import Bundle, spawned_pool, write_bundle
+from pipeline.pdf.post import PdfJob, finish_each, join_chunk, pdf_relpath, split_joined
 from pipeline.pdf.soffice import ConversionFailed, Running, Soffice
-from pipeline.publish.manifest import sha256_bytes
-from pipeline.render.bundle import combine_letters
-from pipeline.render.prepared import CoreProperties
 
 WORKDIR = ".pdf-werk"
 BUNDLE_PIECE = 200  # letters per print-bundle PDF at most (see Converter._bundle)
@@ -51,19 +48,8 @@ TIMEOUT_BASE = 120.0  # seconds per soffice call, plus TIMEOUT_PER_DOCUMENT each
 TIMEOUT_PER_DOCUMENT = 3.0
 
 Progress = Callable[[int], None]
-
-
-def pdf_relpath(docx: PurePosixPath) -> PurePosixPath:
-    """The PDF sits next to its .docx under the same name (e-mail finds it there)."""
-    return docx.with_suffix(".pdf")
-
-
-@dataclass(frozen=True)
-class PdfJob:
-    source: PurePosixPath  # the .docx, relative to the staging folder
-    props: CoreProperties
-    group: str  # jobs of one group come from one template and may be joined
-    tagged: bool = False  # a tagged PDF (for screen readers); the same for a whole group
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -103,6 +89,7 @@ class Converter:
         self._stop = threading.Event()  # set on the first failure or an interruption
         self._running = Running()  # soffice process groups at work
         self._failure: BaseException | None = None  # the first real failure, to report
+        self._workers: ProcessPoolExecutor | None = None  # pipeline.pdf.post's work
 
     def close(self) -> None:
         shutil.rmtree(self._workdir, ignore_errors=True)
@@ -151,46 +138,25 @@ class Converter:
             "ongewijzigd."
         )
 
-    def _write(self, job: PdfJob, pdf: pikepdf.Pdf) -> str:
-        data = finish(pdf, job.props, self.moment)
-        require_written(data, str(pdf_relpath(job.source)))
-        try:
-            write_file(self.staging, pdf_relpath(job.source), data)
-        except OSError as exc:
-            raise OutputError(
-                f"kan '{pdf_relpath(job.source)}' niet schrijven: {describe_os_error(exc)}"
-            ) from None
-        return sha256_bytes(data)
+    def _in_worker(self, work: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        """`work` done in one of the run's PDF worker processes (pipeline.pdf.post)."""
+        if self._workers is None:
+            raise RuntimeError("PDF worker processes used outside Converter.convert")
+        return self._workers.submit(work, *args, **kwargs).result()
 
     def _joined(self, chunk: _Chunk, folder: Path) -> list[str] | None:
         """Convert the chunk as one joined document; None when that cannot be done."""
-        sources = [self.staging / job.source for job in chunk.jobs]
-        if len(sources) < 2 or chunk.jobs[0].tagged:  # a structure tree is not split
-            return None
-        try:
-            joined = prepare_joined(combine_letters(sources, chunk.jobs[0].props))
-        except OutputError:  # documents from different templates: convert them one by one
-            return None
-        if joined is None or joined.documents != len(sources):
+        if len(chunk.jobs) < 2 or chunk.jobs[0].tagged:  # a structure tree is not split
             return None
         docx = folder / "samen.docx"
-        docx.write_bytes(joined.package)
+        if not self._in_worker(join_chunk, self.staging, chunk.jobs, docx):
+            return None
         self._soffice([docx], folder, [str(job.source) for job in chunk.jobs])
         docx.unlink()
         whole = folder / "samen.pdf"
-        with pikepdf.open(whole) as pdf:
-            require_source(
-                pdf, f"'{pdf_relpath(chunk.jobs[0].source)}' en {len(sources) - 1} andere"
-            )
-            starts = document_starts(pdf)
-            if len(starts) != len(sources) or starts != sorted(set(starts)) or starts[0] != 0:
-                return None
-            ends = [*starts[1:], len(pdf.pages)]
-            digests = []
-            for job, first, end in zip(chunk.jobs, starts, ends, strict=True):
-                with extract_pages(pdf, first, end, tagged=False) as part:
-                    digests.append(self._write(job, part))
-        chunk.parts = [whole]
+        digests = self._in_worker(split_joined, self.staging, chunk.jobs, whole, self.moment)
+        if digests is not None:
+            chunk.parts = [whole]
         return digests
 
     def _batch(self, chunk: _Chunk, folder: Path) -> list[str]:
@@ -202,14 +168,10 @@ class Converter:
             sources.append(copy)
         tagged = chunk.jobs[0].tagged
         self._soffice(sources, folder, [str(job.source) for job in chunk.jobs], tagged)
-        digests = []
-        for job, source in zip(chunk.jobs, sources, strict=True):
+        for source in sources:
             source.unlink()
-            with pikepdf.open(source.with_suffix(".pdf")) as pdf:
-                require_source(pdf, f"'{pdf_relpath(job.source)}'")
-                digests.append(self._write(job, pdf))
         chunk.parts = [source.with_suffix(".pdf") for source in sources]
-        return digests
+        return self._in_worker(finish_each, self.staging, chunk.jobs, chunk.parts, self.moment)
 
     def _abort(self) -> None:
         """Stop every conversion at once: no new soffice starts, running ones are killed."""
@@ -256,6 +218,7 @@ class Converter:
             moment=self.moment,
             instances=self.instances,
             piece=BUNDLE_PIECE,
+            pool=self._workers,
         )
 
     def convert(
@@ -278,22 +241,26 @@ class Converter:
             else:  # not needed for a bundle: free the disk space now
                 shutil.rmtree(self._workdir / f"deel-{chunk.index:05d}", ignore_errors=True)
 
-        pool = ThreadPoolExecutor(self.instances, thread_name_prefix="soffice")
-        try:
-            for chunk in _chunks(jobs):
-                in_flight.append((chunk, pool.submit(self._convert, chunk)))
-                if len(in_flight) >= 2 * self.instances:
+        # Fresh worker processes do what pikepdf and the validator do (pipeline.pdf.post)
+        # and assemble the bundles; the threads here only wait for soffice and for them.
+        with spawned_pool(self.instances) as self._workers:
+            pool = ThreadPoolExecutor(self.instances, thread_name_prefix="soffice")
+            try:
+                for chunk in _chunks(jobs):
+                    in_flight.append((chunk, pool.submit(self._convert, chunk)))
+                    if len(in_flight) >= 2 * self.instances:
+                        collect_oldest()
+                while in_flight:
                     collect_oldest()
-            while in_flight:
-                collect_oldest()
-        except BaseException as exc:  # a failure, Ctrl-C: do not wait for the others
-            self._abort()
-            if isinstance(exc, _Aborted) and self._failure is not None:
-                raise self._failure from None  # the cause, not the chunks stopped for it
-            raise
-        finally:
-            pool.shutdown(cancel_futures=True)
-        written = [p for b in bundles for p in self._bundle(b, by_group.get(b.group, []))]
+            except BaseException as exc:  # a failure, Ctrl-C: do not wait for the others
+                self._abort()
+                if isinstance(exc, _Aborted) and self._failure is not None:
+                    raise self._failure from None  # the cause, not the chunks stopped for it
+                raise
+            finally:
+                pool.shutdown(cancel_futures=True)
+            written = [p for b in bundles for p in self._bundle(b, by_group.get(b.group, []))]
+        self._workers = None
         return [digests[job.source] for job in jobs], written
 
 
