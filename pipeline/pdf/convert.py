@@ -10,43 +10,35 @@ one. Documents that cannot be joined that way, and letters (tagged PDF for scree
 readers: a structure tree does not split), are converted as a batch of files in one
 soffice call.
 
+This process only prepares chunks and waits for soffice (one thread per instance); the
+joining, splitting, finishing and validating run in worker processes (pipeline.pdf.post),
+so that the main process does not grow with the run.
+
 Every PDF is PDF/A-2b (all fonts embedded, the PDF/A identification in the XMP) and is
 rewritten by pikepdf (pipeline.pdf.pages) with the document's own metadata, the
 document date instead of the clock and an ID derived from the content, so the same input
 gives the same bytes. What soffice returns must declare PDF/A itself, and every finished
 PDF must pass pikepdf's PDF/A-2b validator before it is written (pipeline.pdf.pdfa); a
-print bundle's PDF, made in pieces of at most BUNDLE_PIECE letters, is streamed to a file
-in the work folder and validated there before it is moved to its place.
+print bundle's PDF is assembled from the converted letters in pipeline.pdf.bundle.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
 import queue
 import shutil
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import ParamSpec, TypeVar
 
-import pikepdf
-
-from pipeline.errors import OutputError, describe_os_error
-from pipeline.files import DIR_MODE, FILE_MODE, inside, make_private_dirs, write_file
-from pipeline.pdf.join import prepare_joined
-from pipeline.pdf.pages import copy_into, document_starts, extract_pages, finish, finish_into
-from pipeline.pdf.pdfa import mend, require_source, require_written, require_written_file
+from pipeline.files import DIR_MODE
+from pipeline.pdf.bundle import Bundle, spawned_pool, write_bundle
+from pipeline.pdf.post import PdfJob, finish_each, join_chunk, pdf_relpath, split_joined
 from pipeline.pdf.soffice import ConversionFailed, Running, Soffice
-from pipeline.publish.manifest import sha256_bytes, sha256_file
-from pipeline.render.batch import die_with_parent, stop_workers
-from pipeline.render.bundle import combine_letters
-from pipeline.render.prepared import CoreProperties
 
 WORKDIR = ".pdf-werk"
 BUNDLE_PIECE = 200  # letters per print-bundle PDF at most (see Converter._bundle)
@@ -56,29 +48,8 @@ TIMEOUT_BASE = 120.0  # seconds per soffice call, plus TIMEOUT_PER_DOCUMENT each
 TIMEOUT_PER_DOCUMENT = 3.0
 
 Progress = Callable[[int], None]
-
-
-def pdf_relpath(docx: PurePosixPath) -> PurePosixPath:
-    """The PDF sits next to its .docx under the same name (e-mail finds it there)."""
-    return docx.with_suffix(".pdf")
-
-
-@dataclass(frozen=True)
-class PdfJob:
-    source: PurePosixPath  # the .docx, relative to the staging folder
-    props: CoreProperties
-    group: str  # jobs of one group come from one template and may be joined
-    tagged: bool = False  # a tagged PDF (for screen readers); the same for a whole group
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """One PDF of every job of `group`, in order (the print room's file)."""
-
-    group: str
-    relpath: PurePosixPath
-    props: CoreProperties
-    duplex: bool = False  # every document starts on a front (odd) page
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -118,6 +89,7 @@ class Converter:
         self._stop = threading.Event()  # set on the first failure or an interruption
         self._running = Running()  # soffice process groups at work
         self._failure: BaseException | None = None  # the first real failure, to report
+        self._workers: ProcessPoolExecutor | None = None  # pipeline.pdf.post's work
 
     def close(self) -> None:
         shutil.rmtree(self._workdir, ignore_errors=True)
@@ -166,46 +138,25 @@ class Converter:
             "ongewijzigd."
         )
 
-    def _write(self, job: PdfJob, pdf: pikepdf.Pdf) -> str:
-        data = finish(pdf, job.props, self.moment)
-        require_written(data, str(pdf_relpath(job.source)))
-        try:
-            write_file(self.staging, pdf_relpath(job.source), data)
-        except OSError as exc:
-            raise OutputError(
-                f"kan '{pdf_relpath(job.source)}' niet schrijven: {describe_os_error(exc)}"
-            ) from None
-        return sha256_bytes(data)
+    def _in_worker(self, work: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        """`work` done in one of the run's PDF worker processes (pipeline.pdf.post)."""
+        if self._workers is None:
+            raise RuntimeError("PDF worker processes used outside Converter.convert")
+        return self._workers.submit(work, *args, **kwargs).result()
 
     def _joined(self, chunk: _Chunk, folder: Path) -> list[str] | None:
         """Convert the chunk as one joined document; None when that cannot be done."""
-        sources = [self.staging / job.source for job in chunk.jobs]
-        if len(sources) < 2 or chunk.jobs[0].tagged:  # a structure tree is not split
-            return None
-        try:
-            joined = prepare_joined(combine_letters(sources, chunk.jobs[0].props))
-        except OutputError:  # documents from different templates: convert them one by one
-            return None
-        if joined is None or joined.documents != len(sources):
+        if len(chunk.jobs) < 2 or chunk.jobs[0].tagged:  # a structure tree is not split
             return None
         docx = folder / "samen.docx"
-        docx.write_bytes(joined.package)
+        if not self._in_worker(join_chunk, self.staging, chunk.jobs, docx):
+            return None
         self._soffice([docx], folder, [str(job.source) for job in chunk.jobs])
         docx.unlink()
         whole = folder / "samen.pdf"
-        with pikepdf.open(whole) as pdf:
-            require_source(
-                pdf, f"'{pdf_relpath(chunk.jobs[0].source)}' en {len(sources) - 1} andere"
-            )
-            starts = document_starts(pdf)
-            if len(starts) != len(sources) or starts != sorted(set(starts)) or starts[0] != 0:
-                return None
-            ends = [*starts[1:], len(pdf.pages)]
-            digests = []
-            for job, first, end in zip(chunk.jobs, starts, ends, strict=True):
-                with extract_pages(pdf, first, end, tagged=False) as part:
-                    digests.append(self._write(job, part))
-        chunk.parts = [whole]
+        digests = self._in_worker(split_joined, self.staging, chunk.jobs, whole, self.moment)
+        if digests is not None:
+            chunk.parts = [whole]
         return digests
 
     def _batch(self, chunk: _Chunk, folder: Path) -> list[str]:
@@ -217,14 +168,10 @@ class Converter:
             sources.append(copy)
         tagged = chunk.jobs[0].tagged
         self._soffice(sources, folder, [str(job.source) for job in chunk.jobs], tagged)
-        digests = []
-        for job, source in zip(chunk.jobs, sources, strict=True):
+        for source in sources:
             source.unlink()
-            with pikepdf.open(source.with_suffix(".pdf")) as pdf:
-                require_source(pdf, f"'{pdf_relpath(job.source)}'")
-                digests.append(self._write(job, pdf))
         chunk.parts = [source.with_suffix(".pdf") for source in sources]
-        return digests
+        return self._in_worker(finish_each, self.staging, chunk.jobs, chunk.parts, self.moment)
 
     def _abort(self) -> None:
         """Stop every conversion at once: no new soffice starts, running ones are killed."""
@@ -252,11 +199,7 @@ class Converter:
 
     def _bundle(self, bundle: Bundle, chunks: Sequence[_Chunk]) -> list[tuple[PurePosixPath, str]]:
         """The bundle from the chunks' PDFs (fonts stay shared within each chunk), in
-        pieces of at most BUNDLE_PIECE letters: the PDF/A validator keeps every font of
-        a file in memory, so a single file of thousands of letters would need gigabytes.
-        One piece keeps the bundle's own name; more are numbered (`-deel-01`). Each
-        piece is written to disk as it is made, validated from there, and only then
-        moved to its place; several pieces are made in fresh processes side by side."""
+        pieces of at most BUNDLE_PIECE letters (pipeline.pdf.bundle)."""
         parts: list[tuple[Path, int]] = []  # a PDF and how many letters it holds
         for chunk in chunks:
             # For duplex each document's own PDF, so that a blank back can follow a
@@ -267,46 +210,16 @@ class Converter:
                 parts.append((chunk.parts[0], len(chunk.jobs)))
             else:
                 parts += [(part, 1) for part in chunk.parts]
-        pieces: list[list[Path]] = [[]]
-        letters = 0
-        for part, count in parts:
-            if pieces[-1] and letters + count > BUNDLE_PIECE:
-                pieces.append([])
-                letters = 0
-            pieces[-1].append(part)
-            letters += count
-        places = _piece_paths(bundle.relpath, len(pieces))
-        temporaries = [
-            self._workdir / f"afdruk-{bundle.group}-{n:03d}.pdf" for n in range(len(pieces))
-        ]
-        work = [
-            (
-                list(map(str, piece)),
-                bundle.duplex,
-                bundle.props,
-                self.moment,
-                str(temporary),
-                str(place),
-            )
-            for piece, temporary, place in zip(pieces, temporaries, places, strict=True)
-        ]
-        if len(work) == 1:
-            digests = [_assemble(*work[0])]
-        else:
-            with _spawned_pool(min(self.instances, len(work))) as pool:
-                digests = list(pool.map(_assemble, *zip(*work, strict=True)))
-        written = []
-        for temporary, place, digest in zip(temporaries, places, digests, strict=True):
-            try:
-                folder = inside(self.staging, place.parent)
-                make_private_dirs(folder)
-                os.replace(temporary, folder / place.name)
-            except OSError as exc:
-                raise OutputError(
-                    f"kan '{place}' niet schrijven: {describe_os_error(exc)}"
-                ) from None
-            written.append((place, digest))
-        return written
+        return write_bundle(
+            bundle,
+            parts,
+            staging=self.staging,
+            workdir=self._workdir,
+            moment=self.moment,
+            instances=self.instances,
+            piece=BUNDLE_PIECE,
+            pool=self._workers,
+        )
 
     def convert(
         self, jobs: Sequence[PdfJob], bundles: Sequence[Bundle] = ()
@@ -328,101 +241,27 @@ class Converter:
             else:  # not needed for a bundle: free the disk space now
                 shutil.rmtree(self._workdir / f"deel-{chunk.index:05d}", ignore_errors=True)
 
-        pool = ThreadPoolExecutor(self.instances, thread_name_prefix="soffice")
-        try:
-            for chunk in _chunks(jobs):
-                in_flight.append((chunk, pool.submit(self._convert, chunk)))
-                if len(in_flight) >= 2 * self.instances:
+        # Fresh worker processes do what pikepdf and the validator do (pipeline.pdf.post)
+        # and assemble the bundles; the threads here only wait for soffice and for them.
+        with spawned_pool(self.instances) as self._workers:
+            pool = ThreadPoolExecutor(self.instances, thread_name_prefix="soffice")
+            try:
+                for chunk in _chunks(jobs):
+                    in_flight.append((chunk, pool.submit(self._convert, chunk)))
+                    if len(in_flight) >= 2 * self.instances:
+                        collect_oldest()
+                while in_flight:
                     collect_oldest()
-            while in_flight:
-                collect_oldest()
-        except BaseException as exc:  # a failure, Ctrl-C: do not wait for the others
-            self._abort()
-            if isinstance(exc, _Aborted) and self._failure is not None:
-                raise self._failure from None  # the cause, not the chunks stopped for it
-            raise
-        finally:
-            pool.shutdown(cancel_futures=True)
-        written = [p for b in bundles for p in self._bundle(b, by_group.get(b.group, []))]
+            except BaseException as exc:  # a failure, Ctrl-C: do not wait for the others
+                self._abort()
+                if isinstance(exc, _Aborted) and self._failure is not None:
+                    raise self._failure from None  # the cause, not the chunks stopped for it
+                raise
+            finally:
+                pool.shutdown(cancel_futures=True)
+            written = [p for b in bundles for p in self._bundle(b, by_group.get(b.group, []))]
+        self._workers = None
         return [digests[job.source] for job in jobs], written
-
-
-def _piece_paths(relpath: PurePosixPath, count: int) -> list[PurePosixPath]:
-    """Where the pieces of a print bundle go: its own name for one piece, else numbered
-    (`uitnodigingen-per-post-deel-01.pdf`, ...), in print order."""
-    if count == 1:
-        return [relpath]
-    width = max(2, len(str(count)))
-    return [
-        relpath.with_name(f"{relpath.stem}-deel-{n:0{width}d}{relpath.suffix}")
-        for n in range(1, count + 1)
-    ]
-
-
-def _assemble(
-    parts: list[str],
-    duplex: bool,
-    props: CoreProperties,
-    moment: dt.datetime,
-    temporary: str,
-    shown: str,
-) -> str:
-    """One piece of a print bundle: the pages of `parts` in order (with a blank back
-    after an odd page count for duplex), finished, written to `temporary` (owner-only)
-    and validated as PDF/A-2b from there; its sha256. Runs in a fresh process when a
-    bundle has several pieces."""
-    target = pikepdf.new()
-    sources = []
-    try:
-        for part in parts:
-            source = pikepdf.open(part)
-            sources.append(source)
-            if not target.pages and "/OutputIntents" in source.Root:
-                target.Root.OutputIntents = copy_into(target, source.Root.OutputIntents)
-            target.pages.extend(source.pages)
-            if duplex and len(source.pages) % 2:
-                box = source.pages[-1].mediabox
-                target.add_blank_page(page_size=(float(box[2]), float(box[3])))
-        for page in target.pages:
-            if "/StructParents" in page:
-                del page.obj["/StructParents"]
-        mend(target)
-        try:
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-            with os.fdopen(descriptor, "wb") as out:
-                finish_into(target, props, moment, out)
-        except OSError as exc:
-            raise OutputError(f"kan '{shown}' niet schrijven: {describe_os_error(exc)}") from None
-    finally:
-        for source in sources:
-            source.close()
-        target.close()
-    require_written_file(Path(temporary), shown)
-    return sha256_file(Path(temporary))
-
-
-@contextmanager
-def _spawned_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """Fresh processes (spawned, not forked: a fork would carry the run's memory along)
-    that die with the run; on any way out but success they are stopped at once."""
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
-    )
-    try:
-        yield pool
-    except BrokenProcessPool:
-        stop_workers(pool)
-        raise OutputError(
-            "een werkproces voor het afdrukbestand is onverwacht gestopt (te weinig geheugen?)"
-        ) from None
-    except BaseException:
-        stop_workers(pool)
-        raise
-    finally:
-        pool.shutdown(cancel_futures=True)
 
 
 class _Aborted(ConversionFailed):

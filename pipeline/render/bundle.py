@@ -184,7 +184,7 @@ def combine_letters(letters: Sequence[Path], props: CoreProperties) -> bytes:
 
     (No odd-page section breaks for duplex printing: Word and LibreOffice decide odd or
     even by the page number, which restarts at 1 for every letter, so they would never
-    insert the blank back; the PDF bundle does that, pdf/convert.py.)
+    insert the blank back; the PDF bundle does that, pdf/bundle.py.)
 
     The letters come from prepared templates that share every part but the document
     body and the header and footer (same relationships, styles, image): their bodies

@@ -1,0 +1,98 @@
+"""What becomes of LibreOffice's output for one chunk: checked, split, finished, validated
+and written. Runs in the PDF step's worker processes (pipeline.pdf.convert), not in the
+run's main process: pikepdf and the PDF/A validator allocate a lot per chunk, and memory
+freed by several threads at once is not given back, so the main process would grow with
+every chunk (about 690 MB at 10,000 documents).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pikepdf
+
+from pipeline.errors import OutputError, describe_os_error
+from pipeline.files import write_file
+from pipeline.pdf.join import prepare_joined
+from pipeline.pdf.pages import document_starts, extract_pages, finish
+from pipeline.pdf.pdfa import require_source, require_written
+from pipeline.publish.manifest import sha256_bytes
+from pipeline.render.bundle import combine_letters
+from pipeline.render.prepared import CoreProperties
+
+
+def pdf_relpath(docx: PurePosixPath) -> PurePosixPath:
+    """The PDF sits next to its .docx under the same name (e-mail finds it there)."""
+    return docx.with_suffix(".pdf")
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    source: PurePosixPath  # the .docx, relative to the staging folder
+    props: CoreProperties
+    group: str  # jobs of one group come from one template and may be joined
+    tagged: bool = False  # a tagged PDF (for screen readers); the same for a whole group
+
+
+def write_pdf(staging: Path, job: PdfJob, pdf: pikepdf.Pdf, moment: dt.datetime) -> str:
+    """`pdf` finished with `job`'s metadata, validated as PDF/A-2b and written next to
+    its .docx; its sha256."""
+    data = finish(pdf, job.props, moment)
+    require_written(data, str(pdf_relpath(job.source)))
+    try:
+        write_file(staging, pdf_relpath(job.source), data)
+    except OSError as exc:
+        raise OutputError(
+            f"kan '{pdf_relpath(job.source)}' niet schrijven: {describe_os_error(exc)}"
+        ) from None
+    return sha256_bytes(data)
+
+
+def join_chunk(staging: Path, jobs: list[PdfJob], docx: Path) -> bool:
+    """The jobs' documents joined into `docx`, each marked for splitting
+    (pipeline.pdf.join); False (nothing written) when they cannot be joined."""
+    sources = [staging / job.source for job in jobs]
+    try:
+        joined = prepare_joined(combine_letters(sources, jobs[0].props))
+    except OutputError:  # documents from different templates: convert them one by one
+        return False
+    if joined is None or joined.documents != len(sources):
+        return False
+    docx.write_bytes(joined.package)
+    return True
+
+
+def split_joined(
+    staging: Path, jobs: list[PdfJob], whole: Path, moment: dt.datetime
+) -> list[str] | None:
+    """Each job's PDF from the joined conversion `whole`, written (sha256 of each, in
+    order); None (nothing written) when the document marks do not come out right."""
+    with pikepdf.open(whole) as pdf:
+        require_source(pdf, f"'{pdf_relpath(jobs[0].source)}' en {len(jobs) - 1} andere")
+        starts = document_starts(pdf)
+        if len(starts) != len(jobs) or starts != sorted(set(starts)) or starts[0] != 0:
+            return None
+        ends = [*starts[1:], len(pdf.pages)]
+        digests = []
+        for job, first, end in zip(jobs, starts, ends, strict=True):
+            with extract_pages(pdf, first, end, tagged=False) as part:
+                digests.append(write_pdf(staging, job, part, moment))
+    return digests
+
+
+def finish_each(
+    staging: Path, jobs: list[PdfJob], pdfs: list[Path], moment: dt.datetime
+) -> list[str]:
+    """Each job's PDF as LibreOffice converted it alone (`pdfs`, in job order), written;
+    the sha256 of each."""
+    digests = []
+    for job, path in zip(jobs, pdfs, strict=True):
+        with pikepdf.open(path) as pdf:
+            require_source(pdf, f"'{pdf_relpath(job.source)}'")
+            digests.append(write_pdf(staging, job, pdf, moment))
+    return digests
+
+
+__all__ = ["PdfJob", "finish_each", "join_chunk", "pdf_relpath", "split_joined", "write_pdf"]
