@@ -10,9 +10,10 @@ one. Documents that cannot be joined that way, and letters (tagged PDF for scree
 readers: a structure tree does not split), are converted as a batch of files in one
 soffice call.
 
-This process only prepares chunks and waits for soffice (one thread per instance); the
-joining, splitting, finishing and validating run in worker processes (pipeline.pdf.post),
-so that the main process does not grow with the run.
+The run's own process only hands out chunks and waits for soffice (one thread per
+instance); joining, splitting, finishing and validating run in spawned worker processes
+(pipeline.pdf.post), as does assembling the print bundles (pipeline.pdf.bundle), so that
+the main process does not grow with the number of documents.
 
 Every PDF is PDF/A-2b (all fonts embedded, the PDF/A identification in the XMP) and is
 rewritten by pikepdf (pipeline.pdf.pages) with the document's own metadata, the
