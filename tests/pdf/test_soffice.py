@@ -55,9 +55,12 @@ def running(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # A zombie is gone for all purposes; /proc tells the difference.
-    status = Path(f"/proc/{pid}/status")
-    return not (status.exists() and "\nState:\tZ" in status.read_text())
+    # A zombie is gone for all purposes; /proc tells the difference. The process may be
+    # reaped between the two looks (ESRCH or ENOENT on reading): then it is gone too.
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except (ProcessLookupError, FileNotFoundError):
+        return False
 
 
 def all_gone(pids: Path, within: float = 5.0) -> bool:
