@@ -489,9 +489,14 @@ def test_a_register_of_before_the_identity_rule_upgrades_without_an_update(
         before.setattr(tasks, "what_matters", matters.typed_view)
         before.setattr(Events, "fingerprint", lambda self, s, p: self.event(s, p).fingerprint())
         first = run(book, out, mail=True)
+    letters = {p.name: p.read_bytes() for p in (first.target / "uitnodigingen").iterdir()}
     assert send(first.target / "e-mail", "--echt").exit_code == 0
     upgraded = run(book, out, mail=True)
     assert upgraded.cycle_version == first.cycle_version
+    # Not dated anew, not "Gewijzigde uitnodiging": the letters are the same bytes.
+    assert {p.name: p.read_bytes() for p in (upgraded.target / "uitnodigingen").iterdir()} == (
+        letters
+    )
     assert _events(upgraded) == _events(first)
     assert (
         "0 verstuurd, 13 al eerder verstuurd" in send(upgraded.target / "e-mail", "--echt").output
