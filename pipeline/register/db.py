@@ -7,7 +7,9 @@ between processes, which SMB/CIFS network drives (a municipal H: share) do not p
 so WAL can corrupt the database there; the rollback journal only needs ordinary file
 locks and writes. `PRAGMA application_id` marks the file as ours and `user_version` is
 the schema version: a foreign, damaged or newer file is refused in Dutch and nothing is
-written or sent; an older one is brought up to date (MIGRATIONS) when it is opened.
+written or sent; an older one is brought up to date (MIGRATIONS) when a command that
+writes opens it. A command that only reads (`intervisie status`) opens it read-only
+(`read_only`) and reads an older schema as it is.
 """
 
 from __future__ import annotations
@@ -240,6 +242,49 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     return connection
 
 
+def read_only(path: Path) -> sqlite3.Connection:
+    """The register at `path`, opened by SQLite read-only (mode=ro): nothing is written,
+    not even the upgrade of an older schema (its readers ask `schema_version` which
+    tables it has). A file that is not ours, damaged or of a newer schema is refused like
+    `connect` does; a missing one is an OutputError."""
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise _refuse(path, "is geen gewoon bestand")
+    if not path.exists():
+        raise OutputError(f"er is geen register '{path}'")
+    try:
+        connection = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0, isolation_level=None
+        )
+    except sqlite3.Error as exc:
+        raise _refuse(path, f"kan niet worden geopend ({exc})") from None
+    try:
+        connection.execute("PRAGMA query_only=ON")
+        _check(connection, path)
+    except sqlite3.DatabaseError as exc:
+        connection.close()
+        if exc.sqlite_errorcode == sqlite3.SQLITE_READONLY_ROLLBACK:  # a hot journal
+            raise OutputError(
+                f"het register '{path}' is nog niet hersteld na een onderbroken run (ernaast "
+                f"staat '{path.name}-journal'); de volgende 'intervisie genereer' of "
+                "'intervisie verstuur' herstelt het. Er is niets geschreven."
+            ) from None
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise OutputError(
+                f"het register '{path}' is bezet door een andere run; probeer het zo opnieuw"
+            ) from None
+        raise _refuse(path, "is beschadigd of geen SQLite-database") from None
+    except OutputError:
+        connection.close()
+        raise
+    return connection
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    """The schema of an open register: 0 for an empty file (a run stopped before it made
+    the tables), else 1 up to SCHEMA_VERSION."""
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
 @contextmanager
 def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction: all of it or nothing (BEGIN IMMEDIATE takes the write lock
@@ -266,4 +311,11 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise OutputError(f"kan niet in het register schrijven ({exc})") from None
 
 
-__all__ = ["REGISTER_NAME", "connect", "register_path", "transaction"]
+__all__ = [
+    "REGISTER_NAME",
+    "connect",
+    "read_only",
+    "register_path",
+    "schema_version",
+    "transaction",
+]

@@ -1,14 +1,18 @@
 """Reading the register (for `intervisie status` and people): per booking its latest
-version, its deliveries and whether it was cancelled. Read only: nothing is written."""
+version, its deliveries and whether it was cancelled. Read only: the register is opened
+read-only (db.read_only) and nothing is written, not even the upgrade of a register of an
+older schema: every query here reads tables schema 1 already had."""
 
 from __future__ import annotations
 
-from contextlib import closing
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.identity import BookingKey, cycle_key
-from pipeline.register.db import connect, register_path
+from pipeline.register.db import read_only, register_path, schema_version
 
 
 @dataclass(frozen=True)
@@ -31,12 +35,23 @@ class BookingStatus:
     attempts: tuple[Attempt, ...]
 
 
+@contextmanager
+def _reading(output_root: Path) -> Iterator[sqlite3.Connection | None]:
+    """The register of `output_root` opened read-only; None when there is none yet, or
+    when it is empty (a run stopped before it made the tables)."""
+    if not register_path(output_root).exists():
+        yield None
+        return
+    with closing(read_only(register_path(output_root))) as connection:
+        yield connection if schema_version(connection) else None
+
+
 def cycle_status(output_root: Path, cycle: str) -> list[BookingStatus]:
     """Every booking of `cycle` the register knows, in (sessie, personeelsnummer) order;
     empty when the register or the cycle is unknown."""
-    if not register_path(output_root).exists():
-        return []
-    with closing(connect(register_path(output_root), create=False)) as connection:
+    with _reading(output_root) as connection:
+        if connection is None:
+            return []
         found = connection.execute("SELECT id FROM cycles WHERE key = ?", (cycle_key(cycle),))
         row = found.fetchone()
         if row is None:
@@ -81,17 +96,17 @@ def cycle_status(output_root: Path, cycle: str) -> list[BookingStatus]:
 def cycle_names(output_root: Path) -> list[str]:
     """The names (as last written in the workbook) of every cycle the register knows, in
     the order they were first recorded; empty when there is no register yet."""
-    if not register_path(output_root).exists():
-        return []
-    with closing(connect(register_path(output_root), create=False)) as connection:
+    with _reading(output_root) as connection:
+        if connection is None:
+            return []
         return [str(n) for (n,) in connection.execute("SELECT name FROM cycles ORDER BY id")]
 
 
 def cycle_folder(output_root: Path, cycle: str) -> Path | None:
     """The cycle's folder of its last run (under `output_root`); None when unknown."""
-    if not register_path(output_root).exists():
-        return None
-    with closing(connect(register_path(output_root), create=False)) as connection:
+    with _reading(output_root) as connection:
+        if connection is None:
+            return None
         found = connection.execute("SELECT folder FROM cycles WHERE key = ?", (cycle_key(cycle),))
         row = found.fetchone()
     return None if row is None else output_root / str(row[0])
@@ -100,9 +115,9 @@ def cycle_folder(output_root: Path, cycle: str) -> Path | None:
 def outbox_messages(output_root: Path, cycle: str) -> set[tuple[BookingKey, int, str]]:
     """(booking, version, method) of every outbox message a run wrote for `cycle`: what
     tells a message not sent yet from no e-mail at all."""
-    if not register_path(output_root).exists():
-        return set()
-    with closing(connect(register_path(output_root), create=False)) as connection:
+    with _reading(output_root) as connection:
+        if connection is None:
+            return set()
         return {
             (BookingKey(s, n), int(v), str(m))
             for s, n, v, m in connection.execute(

@@ -24,6 +24,7 @@ from pipeline.register.db import REGISTER_NAME
 from pipeline.run import RunResult, generate
 from tests.conftest import TEMPLATES
 from tests.docx_text import body_lines
+from tests.register.schemas import as_schema_1
 from tests.workbooks import Book
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -215,14 +216,7 @@ def test_a_register_of_the_previous_schema_opens_and_its_versions_keep_their_dat
     that one said, the old register did not keep)."""
     out = tmp_path / "out"
     run(Book.valid(), out, FIRST_DAY)
-    with closing(sqlite3.connect(out / REGISTER_NAME)) as raw:  # what schema 1 held
-        raw.executescript(
-            "ALTER TABLE versions DROP COLUMN letter_date;"
-            "ALTER TABLE versions DROP COLUMN briefdatum;"
-            "ALTER TABLE bookings DROP COLUMN facts;"
-            "ALTER TABLE bookings DROP COLUMN replaced;"
-            "PRAGMA user_version = 1;"
-        )
+    as_schema_1(out / REGISTER_NAME)
     second = run(changed_book(), out, CHANGE_DAY)
     with closing(sqlite3.connect(out / REGISTER_NAME)) as raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == 2

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,7 @@ from pipeline.identity import BookingKey
 from pipeline.register.db import REGISTER_NAME
 from pipeline.register.status import Attempt, BookingStatus
 from tests.conftest import TEMPLATES
+from tests.register.schemas import as_schema_1
 from tests.smtp_server import REFUSED
 from tests.workbooks import Book
 
@@ -265,6 +270,75 @@ def test_a_folder_without_a_register_says_so(tmp_path: Path) -> None:
             "Maak eerst documenten met 'intervisie genereer'.\n"
         )
         assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_status_reads_a_register_of_schema_1_without_changing_it(tmp_path: Path) -> None:
+    """Only the next `genereer` upgrades an older register: status opens it read-only
+    and shows the same as for the upgraded one; the file keeps its bytes and mtime."""
+    out = tmp_path / "out"
+    genereer(Book.valid(), out)
+    register = out / REGISTER_NAME
+    expected = status(str(out))
+    assert expected.exit_code == 0, expected.output
+    as_schema_1(register)
+    os.utime(register, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    before = register.read_bytes()
+    for args in ((str(out),), (str(out), "--csv")):
+        result = status(*args)
+        assert result.exit_code == 0, result.output
+        if len(args) == 1:
+            assert result.output == expected.output
+    assert register.read_bytes() == before
+    assert register.stat().st_mtime_ns == 1_700_000_000_000_000_000
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == [REGISTER_NAME]
+
+
+def _interrupted_write(register: Path) -> None:
+    """A process killed in the middle of a write transaction: its rollback journal stays
+    beside the register ("hot"), for the next writer to roll back."""
+    code = (
+        "import sqlite3, sys, time\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute('PRAGMA cache_size=1')\n"
+        "c.execute('BEGIN IMMEDIATE')\n"
+        "for i in range(2000):\n"
+        "    c.execute('INSERT INTO imports VALUES (?, ?, 1, 0)', (str(i) * 50, 'x'))\n"
+        "print('bezig', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", code, str(register)], stdout=subprocess.PIPE, text=True
+    ) as writer:
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == "bezig\n"
+        writer.send_signal(signal.SIGKILL)
+    assert register.with_name(REGISTER_NAME + "-journal").stat().st_size > 0
+
+
+def test_status_leaves_an_interrupted_write_to_the_next_run(tmp_path: Path) -> None:
+    """Rolling back a hot journal is a write: status says so and leaves it."""
+    out = tmp_path / "out"
+    genereer(Book.valid(), out, "--soort", "uitnodiging")
+    register = out / REGISTER_NAME
+    _interrupted_write(register)
+    before = (register.read_bytes(), register.with_name(REGISTER_NAME + "-journal").read_bytes())
+    result = status(str(out))
+    assert result.exit_code == 2
+    assert result.output == (
+        f"FOUT: het register '{register}' is nog niet hersteld na een onderbroken run "
+        f"(ernaast staat '{REGISTER_NAME}-journal'); de volgende 'intervisie genereer' of "
+        "'intervisie verstuur' herstelt het. Er is niets geschreven.\n"
+    )
+    assert (
+        register.read_bytes(),
+        register.with_name(REGISTER_NAME + "-journal").read_bytes(),
+    ) == before
+    genereer(Book.valid(), out, "--soort", "uitnodiging")
+    again = status(str(out))
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[-1] == (
+        "  13 boekingen, waarvan 0 afgezegd; e-mail: 13 geen e-mail."
+    )
 
 
 def test_a_foreign_register_is_refused(tmp_path: Path) -> None:
