@@ -1,9 +1,9 @@
 """`intervisie status`: per booking what the register knows of its invitation.
 
-Read only. Per booking: its latest version (SEQUENCE), whether it was cancelled, how its
-letter of the last run goes on paper (from that run's manifest.json: the register does
-not keep routes), and how the latest e-mail for it went (delivered, refused, uncertain,
-not yet sent, no e-mail).
+Read only. Per booking, shown with its ids as HR last typed them: its latest version
+(SEQUENCE), whether it was cancelled, how its letter of the last run goes on paper (from
+that run's manifest.json: the register does not keep routes), and how the latest e-mail
+for it went (delivered, refused, uncertain, not yet sent, no e-mail).
 Exit codes: 0 also for an output folder without a register (nothing generated there yet:
 a state, not an error); 1 for a --cyclus the register does not know; 2 for a register
 that is not ours or damaged (as `verstuur`).
@@ -79,11 +79,13 @@ class Line:
     message: str  # uitnodiging or afzegging
     letter: str  # how the letter of the last run goes on paper; NO_LETTER if none
     mail: str
+    typed: tuple[str, str] | None = None  # (sessie, personeelsnummer) as HR last typed them
 
     def values(self) -> tuple[str, ...]:
+        sessie, nummer = self.typed or (self.booking.sessie, self.booking.personeelsnummer)
         return (
-            self.booking.sessie,
-            self.booking.personeelsnummer,
+            sessie,
+            nummer,
             str(self.version),
             "ja" if self.cancelled else "nee",
             self.message,
@@ -116,7 +118,16 @@ def lines(output_root: Path, cycle: str) -> list[Line]:
         kind, mail = mail_state(status, messages)
         letter = paper.get((kind, status.booking), NO_LETTER)
         found.append(
-            Line(cycle, status.booking, status.sequence, status.cancelled, kind, letter, mail)
+            Line(
+                cycle,
+                status.booking,
+                status.sequence,
+                status.cancelled,
+                kind,
+                letter,
+                mail,
+                status.typed,
+            )
         )
     return found
 

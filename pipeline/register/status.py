@@ -33,6 +33,9 @@ class BookingStatus:
     sequence: int  # the latest version (SEQUENCE) the register knows
     cancelled: bool  # the latest message made for it is a cancellation
     attempts: tuple[Attempt, ...]
+    # (sessie, personeelsnummer) as HR last typed them ('AU-01', '004512'); None: the
+    # register has no document of the booking, so only its compared form is known.
+    typed: tuple[str, str] | None = None
 
 
 @contextmanager
@@ -73,6 +76,7 @@ def cycle_status(output_root: Path, cycle: str) -> list[BookingStatus]:
             (cycle_id,),
         ):
             attempts.setdefault(BookingKey(s, n), []).append(Attempt(*rest))
+        typed = _typed(connection, cycle_id)
         result = []
         for s, n, uid, sequence in connection.execute(
             "SELECT sessie_key, nummer_key, uid, sequence FROM bookings WHERE cycle = ? "
@@ -88,9 +92,24 @@ def cycle_status(output_root: Path, cycle: str) -> list[BookingStatus]:
                     max(version, int(sequence)),
                     method == "CANCEL",
                     tuple(attempts.get(key, ())),
+                    typed.get(key),
                 )
             )
         return result
+
+
+def _typed(connection: sqlite3.Connection, cycle: int) -> dict[BookingKey, tuple[str, str]]:
+    """Per booking its ids as HR last typed them: from its documents (each row keeps them
+    as last written), a current one before a row of what disappeared, the newest first
+    (a run replaces the rows of the kinds it made)."""
+    found: dict[BookingKey, tuple[str, str]] = {}
+    for s, n, sessie, nummer in connection.execute(
+        "SELECT sessie_key, nummer_key, sessie, nummer FROM documents"
+        " WHERE cycle = ? AND sessie_key != '' ORDER BY vervallen DESC, rowid",
+        (cycle,),
+    ):
+        found[BookingKey(s, n)] = (str(sessie), str(nummer))  # the last one counts
+    return found
 
 
 def cycle_names(output_root: Path) -> list[str]:

@@ -98,7 +98,7 @@ def test_status_tells_delivered_refused_and_not_yet_sent(tmp_path: Path, smtp: A
     assert lines[:3] == [
         "Cyclus 'Intervisie voorjaar 2027':",
         HEADER,
-        "  au-01   10005             0       nee       uitnodiging  afdrukbestand per post      "
+        "  AU-01   10005             0       nee       uitnodiging  afdrukbestand per post      "
         "nog niet verstuurd",
     ]
     assert lines[-1] == (
@@ -106,12 +106,12 @@ def test_status_tells_delivered_refused_and_not_yet_sent(tmp_path: Path, smtp: A
     )
     table = rows(result.output)
     assert len(table) == 13
-    assert table[("lr-01", "10003")] == ["0", "nee", "uitnodiging", POST, "geweigerd"]
-    assert table[("au-01", "10006")] == ["0", "nee", "uitnodiging", POST, "nog niet verstuurd"]
-    assert table[("iv-01", "10001")] == ["0", "nee", "uitnodiging", POST, "bezorgd"]
-    assert table[("lr-01", "10001")] == ["0", "nee", "uitnodiging", POST, "bezorgd"]
+    assert table[("LR-01", "10003")] == ["0", "nee", "uitnodiging", POST, "geweigerd"]
+    assert table[("AU-01", "10006")] == ["0", "nee", "uitnodiging", POST, "nog niet verstuurd"]
+    assert table[("IV-01", "10001")] == ["0", "nee", "uitnodiging", POST, "bezorgd"]
+    assert table[("LR-01", "10001")] == ["0", "nee", "uitnodiging", POST, "bezorgd"]
     assert [k for k, v in table.items() if v[4] == "bezorgd"] == [
-        k for k in table if k not in {("lr-01", "10003"), ("au-01", "10005"), ("au-01", "10006")}
+        k for k in table if k not in {("LR-01", "10003"), ("AU-01", "10005"), ("AU-01", "10006")}
     ]
 
 
@@ -123,17 +123,62 @@ def test_a_removed_booking_shows_its_cancellation_and_then_its_delivery(
     book.delete_rows("Indeling", sessie="IV-01", personeelsnummer=10012)
     genereer(book, out)
     table = rows(status(str(out)).output)
-    assert table[("iv-01", "10012")] == ["1", "ja", "afzegging", INTERNAL, "nog niet verstuurd"]
+    assert table[("IV-01", "10012")] == ["1", "ja", "afzegging", INTERNAL, "nog niet verstuurd"]
     # The session's other invitations do not change: their delivery stands.
-    assert table[("iv-01", "10009")] == ["0", "nee", "uitnodiging", POST, "bezorgd"]
-    assert table[("lr-01", "10002")] == ["0", "nee", "uitnodiging", POST, "bezorgd"]
-    assert table[("au-01", "10005")] == ["0", "nee", "uitnodiging", POST, "nog niet verstuurd"]
+    assert table[("IV-01", "10009")] == ["0", "nee", "uitnodiging", POST, "bezorgd"]
+    assert table[("LR-01", "10002")] == ["0", "nee", "uitnodiging", POST, "bezorgd"]
+    assert table[("AU-01", "10005")] == ["0", "nee", "uitnodiging", POST, "nog niet verstuurd"]
     verstuur(out)
     again = status(str(out))
-    assert rows(again.output)[("iv-01", "10012")] == ["1", "ja", "afzegging", INTERNAL, "bezorgd"]
+    assert rows(again.output)[("IV-01", "10012")] == ["1", "ja", "afzegging", INTERNAL, "bezorgd"]
     assert again.output.splitlines()[-1] == (
         "  13 boekingen, waarvan 1 afgezegd; e-mail: 12 bezorgd, 1 geweigerd."
     )
+
+
+def retyped_book() -> Book:
+    """10003 as the text '0010003' and AU-01 as 'Au-01': the same bookings."""
+    book = Book.valid()
+    for sheet in ("Deelnemers", "Indeling"):
+        row = book.row_of(sheet, personeelsnummer=10003)
+        book.set(sheet, row, "personeelsnummer", "0010003")
+    for sheet in ("Sessies", "Indeling"):
+        for row in book.sheets[sheet].rows:
+            if row["sessie"] == "AU-01":
+                row["sessie"] = "Au-01"
+    return book
+
+
+def test_status_shows_the_ids_as_hr_last_typed_them(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    genereer(Book.valid(), out)
+    book = retyped_book()
+    genereer(book, out)
+    result = status(str(out))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2] == (
+        "  Au-01   10005             0       nee       uitnodiging  afdrukbestand per post      "
+        "nog niet verstuurd"
+    )
+    table = rows(result.output)
+    assert table[("LR-01", "0010003")] == ["0", "nee", "uitnodiging", POST, "nog niet verstuurd"]
+    assert sorted(table) == sorted(
+        [("Au-01", f"1000{n}") for n in (5, 6, 7, 8)]
+        + [("IV-01", str(n)) for n in (10001, 10009, 10010, 10011, 10012)]
+        + [("LR-01", n) for n in ("10001", "10002", "0010003", "10004")]
+    )
+    read = CliRunner().invoke(main, ["status", str(out), "--csv"]).stdout_bytes
+    by_number = {
+        r["personeelsnummer"]: r["sessie"]
+        for r in csv.DictReader(io.StringIO(read.decode("utf-8-sig")), delimiter=";")
+    }
+    assert (by_number["0010003"], by_number["10005"]) == ("LR-01", "Au-01")
+    # A cancelled booking keeps the form it was last typed in.
+    book.delete_rows("Indeling", sessie="LR-01", personeelsnummer="0010003")
+    genereer(book, out)
+    cancelled = rows(status(str(out)).output)
+    assert cancelled[("LR-01", "0010003")] == ["1", "ja", "afzegging", POST, "nog niet verstuurd"]
 
 
 def test_csv_reads_back_with_the_csv_module(tmp_path: Path, smtp: Any) -> None:
@@ -145,9 +190,9 @@ def test_csv_reads_back_with_the_csv_module(tmp_path: Path, smtp: Any) -> None:
     read = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
     assert len(read) == 13
     by_key = {(r["sessie"], r["personeelsnummer"]): r for r in read}
-    assert by_key[("lr-01", "10003")] == {
+    assert by_key[("LR-01", "10003")] == {
         "cyclus": "Intervisie voorjaar 2027",
-        "sessie": "lr-01",
+        "sessie": "LR-01",
         "personeelsnummer": "10003",
         "versie": "0",
         "afgezegd": "nee",
@@ -165,7 +210,7 @@ def test_without_mail_status_says_no_e_mail(tmp_path: Path) -> None:
     result = status(str(out))
     assert result.exit_code == 0, result.output
     table = rows(result.output)
-    internal = {("iv-01", "10011"), ("iv-01", "10012")}  # no complete postal address
+    internal = {("IV-01", "10011"), ("IV-01", "10012")}  # no complete postal address
     assert {k: v[3] for k, v in table.items()} == {
         k: "interne post" if k in internal else "per post" for k in table
     }
