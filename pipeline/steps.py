@@ -105,6 +105,7 @@ class Run:
     rows: tuple[ManifestRow, ...] = ()  # the manifest: written and kept, in order
     report: list[Change] = field(default_factory=list)
     messages: list[cycles.OutboxMessage] = field(default_factory=list)  # the outbox
+    routes: dict[str, dict[str, object]] = field(default_factory=dict)  # per letter path
 
     def prepare(self) -> None:
         """What the documents need from before the run: the previous version (the
@@ -272,10 +273,24 @@ class Run:
             [str(w) for w in self.inputs.checked.warnings if not w.depends_on_today],
         )
         names = {p.personeelsnummer: dutch.full_name(p) for p in cycle.people}
-        routes = letter_routes(self.written, self.planned.internal_paths, self.bundled)
+        self.routes = letter_routes(self.written, self.planned.internal_paths, self.bundled)
         self.rows, self.report = write_records(
-            self.staged, self.written + self.kept, self.comparison, names, inputs, routes
+            self.staged, self.written + self.kept, self.comparison, names, inputs, self.routes
         )
+
+    def _letter_routes(self) -> dict[tuple[str, BookingKey], tuple[str, bool]] | None:
+        """Per letter this run made, (soort, booking): its route for the register; None
+        when the run made no letters (they are carried over with their routes)."""
+        if not self.plan.invitations:
+            return None
+        return {
+            (row.soort, BookingKey.of(row.sessie, row.personeelsnummer)): (
+                str(route["bezorging"]),
+                bool(route["afdrukbestand"]),
+            )
+            for row in self.written
+            if (route := self.routes.get(row.pad)) is not None
+        }
 
     def register(self, output_root: Path, workbook: Path) -> None:
         """Record the run in the register, in one transaction, just before publishing."""
@@ -307,6 +322,7 @@ class Run:
                 legacy_log.old_ledger(output_root, self.staged.folder) if taken_over else None,
                 self.dates.briefdatum_of(self.comparison),
                 self.dates.recorded(),
+                self._letter_routes(),
             ),
         )
 

@@ -1,12 +1,13 @@
 """`intervisie status`: per booking what the register knows of its invitation.
 
 Read only. Per booking, shown with its ids as HR last typed them: its latest version
-(SEQUENCE), whether it was cancelled, how its letter of the last run goes on paper (from
-that run's manifest.json: the register does not keep routes), and how the latest e-mail
-for it went (delivered, refused, uncertain, not yet sent, no e-mail).
+(SEQUENCE), whether it was cancelled, how its letter in the cycle folder goes on paper
+(from the register; for a register or cycle of before the register kept routes, from the
+last run's manifest.json), and how the latest e-mail for it went (delivered, refused,
+uncertain, not yet sent, no e-mail).
 Exit codes: 0 also for an output folder without a register (nothing generated there yet:
 a state, not an error); 1 for a --cyclus the register does not know; 2 for a register
-that is not ours or damaged (as `verstuur`).
+that is not ours or damaged (as `verstuur`), or that an interrupted run left to repair.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pipeline.register.status import (
     cycle_names,
     cycle_status,
     outbox_messages,
+    paper_routes,
 )
 from pipeline.render.bundle import LETTERS_KEY
 
@@ -51,10 +53,14 @@ NO_MAIL = "geen e-mail"
 NO_LETTER = "geen brief"
 
 
+def route_text(how: str, bundled: bool) -> str:
+    return f"afdrukbestand {how}" if bundled else how
+
+
 def letters(folder: Path | None) -> dict[tuple[str, BookingKey], str]:
     """Per (kind, booking): how its letter of the last run went on paper, from that run's
-    manifest.json; empty when the folder or that record is missing or unreadable (an
-    older run): the column then says NO_LETTER."""
+    manifest.json (where a register of before schema 3 kept it); empty when the folder or
+    that record is missing or unreadable (an older run): the column then says NO_LETTER."""
     try:
         record = (read_manifest(folder) if folder else None) or {}
         routes: Any = record.get(LETTERS_KEY, {})
@@ -62,12 +68,20 @@ def letters(folder: Path | None) -> dict[tuple[str, BookingKey], str]:
         for row in cast(list[dict[str, str]], record.get("documenten", [])):
             route = routes.get(row["pad"])
             if route is not None:
-                how = str(route["bezorging"])
-                text = f"afdrukbestand {how}" if route["afdrukbestand"] else how
+                text = route_text(str(route["bezorging"]), bool(route["afdrukbestand"]))
                 found[(row["soort"], BookingKey.of(row["sessie"], row["personeelsnummer"]))] = text
         return found
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
+
+
+def paper(output_root: Path, cycle: str) -> dict[tuple[str, BookingKey], str]:
+    """Per (kind, booking): how its letter goes on paper; from the register, or for a
+    register or cycle of before it kept routes, from the last run's manifest.json."""
+    recorded = paper_routes(output_root, cycle)
+    if recorded is None:
+        return letters(cycle_folder(output_root, cycle))
+    return {letter: route_text(*route) for letter, route in recorded.items()}
 
 
 @dataclass(frozen=True)
@@ -77,7 +91,7 @@ class Line:
     version: int
     cancelled: bool
     message: str  # uitnodiging or afzegging
-    letter: str  # how the letter of the last run goes on paper; NO_LETTER if none
+    letter: str  # how its letter in the cycle folder goes on paper; NO_LETTER if none
     mail: str
     typed: tuple[str, str] | None = None  # (sessie, personeelsnummer) as HR last typed them
 
@@ -112,11 +126,11 @@ def mail_state(
 
 def lines(output_root: Path, cycle: str) -> list[Line]:
     messages = outbox_messages(output_root, cycle)
-    paper = letters(cycle_folder(output_root, cycle))
+    routes = paper(output_root, cycle)
     found = []
     for status in cycle_status(output_root, cycle):
         kind, mail = mail_state(status, messages)
-        letter = paper.get((kind, status.booking), NO_LETTER)
+        letter = routes.get((kind, status.booking), NO_LETTER)
         found.append(
             Line(
                 cycle,
@@ -181,14 +195,15 @@ def _chosen(output: Path, cyclus: str | None) -> list[str]:
 )
 def status(uitvoer: Path, cyclus: str | None, as_csv: bool) -> None:
     """Toon per boeking wat het register weet: de laatste versie, of de boeking is
-    afgezegd, hoe de brief van de laatste run op papier gaat (per post of interne post,
-    en of hij in een afdrukbestand zit) en hoe het laatste bericht per e-mail ging
-    (bezorgd, geweigerd, onzeker, nog niet verstuurd of geen e-mail).
+    afgezegd, hoe de brief in de cyclusmap op papier gaat (per post of interne post, en
+    of hij in een afdrukbestand zit) en hoe het laatste bericht per e-mail ging (bezorgd,
+    geweigerd, onzeker, nog niet verstuurd of geen e-mail).
 
     UITVOER is de uitvoermap van genereer (standaard: output). Zonder --cyclus komen alle
     cycli in die map aan bod, elk met een eigen kop. Alleen lezen: er wordt niets
     geschreven of verstuurd. Afsluitcode 0, ook als er nog geen register is; 1 als de
-    cyclus niet in het register staat; 2 als het register beschadigd of niet van ons is.
+    cyclus niet in het register staat; 2 als het register beschadigd of niet van ons is,
+    of na een onderbroken run nog hersteld moet worden (dat doet de volgende genereer).
     """
     if not register_path(uitvoer).exists():
         click.echo(

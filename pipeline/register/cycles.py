@@ -172,6 +172,9 @@ class RunRecord:
     briefdatum: dt.date | None = None  # the workbook's own briefdatum, if it gives one
     # Planned bookings: the facts of their invitation and of the version it replaced.
     letters: Mapping[BookingKey, tuple[str, str | None]] = field(default_factory=dict)
+    # Per letter the run made, (soort, booking): how it goes on paper (bezorging, in a
+    # print bundle). None: the run made no letters (--soort), the recorded routes stand.
+    routes: Mapping[tuple[str, BookingKey], tuple[str, bool]] | None = None
 
 
 def record_run(output_root: Path, state: CycleState, run: RunRecord) -> None:
@@ -189,6 +192,7 @@ def _record(connection: sqlite3.Connection, state: CycleState, run: RunRecord) -
         _documents(connection, cycle, run)
         _bookings(connection, cycle, run)
         _messages(connection, cycle, run.messages)
+        _routes(connection, cycle, run.routes)
         if run.old_ledger is not None:
             import_ledger(connection, run.old_ledger)
 
@@ -282,6 +286,25 @@ def _messages(
                 m.sha256,
             )
             for m in messages
+        ],
+    )
+
+
+def _routes(
+    connection: sqlite3.Connection,
+    cycle: int,
+    routes: Mapping[tuple[str, BookingKey], tuple[str, bool]] | None,
+) -> None:
+    """A run that made the letters replaces the cycle's routes: its letters are the
+    ones in the folder now."""
+    if routes is None:
+        return
+    connection.execute("DELETE FROM routes WHERE cycle = ?", (cycle,))
+    connection.executemany(
+        "INSERT INTO routes VALUES (?,?,?,?,?,?)",
+        [
+            (cycle, soort, b.sessie, b.personeelsnummer, how, int(bundled))
+            for (soort, b), (how, bundled) in routes.items()
         ],
     )
 

@@ -25,7 +25,7 @@ from pipeline.files import FILE_MODE, make_private_dirs
 
 REGISTER_NAME = "intervisie-register.sqlite"
 APPLICATION_ID = 0x49565244  # "IVRD"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _HOW = (
     "Zet een reservekopie van het register terug, of begin opnieuw: verplaats het bestand "
     "(niet weggooien) en lees in de README onder 'Het register' wat dat betekent."
@@ -130,6 +130,19 @@ ALTER TABLE bookings ADD COLUMN replaced TEXT;
 -- Before version 2 every letter of a run carried the run's one date.
 UPDATE versions SET letter_date =
     (SELECT cycles.letter_date FROM cycles WHERE cycles.id = versions.cycle);
+""",
+    # How each letter goes on paper, for `intervisie status` (before: only in the last
+    # run's manifest.json, which the next run replaces).
+    3: """
+CREATE TABLE routes(                -- per letter of the cycle folder: how it goes on paper
+    cycle INTEGER NOT NULL REFERENCES cycles(id),
+    soort TEXT NOT NULL,            -- uitnodiging or afzegging
+    sessie_key TEXT NOT NULL,
+    nummer_key TEXT NOT NULL,
+    bezorging TEXT NOT NULL,        -- per post or interne post
+    afdrukbestand INTEGER NOT NULL, -- 1: in the print bundle of the run that made it
+    PRIMARY KEY(cycle, soort, sessie_key, nummer_key)
+);
 """,
 }
 

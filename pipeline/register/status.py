@@ -1,7 +1,8 @@
 """Reading the register (for `intervisie status` and people): per booking its latest
 version, its deliveries and whether it was cancelled. Read only: the register is opened
 read-only (db.read_only) and nothing is written, not even the upgrade of a register of an
-older schema: every query here reads tables schema 1 already had."""
+older schema: every query here reads tables schema 1 already had, but for the letters'
+routes (schema 3), which the caller then takes from where a register of before kept them."""
 
 from __future__ import annotations
 
@@ -131,6 +132,27 @@ def cycle_folder(output_root: Path, cycle: str) -> Path | None:
     return None if row is None else output_root / str(row[0])
 
 
+def paper_routes(
+    output_root: Path, cycle: str
+) -> dict[tuple[str, BookingKey], tuple[str, bool]] | None:
+    """Per letter in the cycle's folder, (soort, booking): how it goes on paper (per post
+    or interne post) and whether it is in a print bundle. None when the register keeps no
+    routes for the cycle: one of before schema 3 (read as it is), or a cycle whose letters
+    were last made before (its last manifest.json then has them)."""
+    with _reading(output_root) as connection:
+        if connection is None or schema_version(connection) < 3:
+            return None
+        found = {
+            (str(soort), BookingKey(s, n)): (str(how), bool(bundled))
+            for soort, s, n, how, bundled in connection.execute(
+                "SELECT r.soort, r.sessie_key, r.nummer_key, r.bezorging, r.afdrukbestand"
+                " FROM routes r JOIN cycles c ON c.id = r.cycle WHERE c.key = ?",
+                (cycle_key(cycle),),
+            )
+        }
+    return found or None
+
+
 def outbox_messages(output_root: Path, cycle: str) -> set[tuple[BookingKey, int, str]]:
     """(booking, version, method) of every outbox message a run wrote for `cycle`: what
     tells a message not sent yet from no e-mail at all."""
@@ -154,4 +176,5 @@ __all__ = [
     "cycle_names",
     "cycle_status",
     "outbox_messages",
+    "paper_routes",
 ]

@@ -82,7 +82,8 @@ def test_a_not_sent_delivery_can_be_claimed_again(tmp_path: Path) -> None:
 
 def test_a_register_of_schema_1_is_brought_up_to_date_when_opened(tmp_path: Path) -> None:
     """The tables as the previous version made them: opening adds the letter date of each
-    version (the one date its run's letters carried) and the facts of each booking."""
+    version (the one date its run's letters carried), the facts of each booking and the
+    table of the letters' routes (empty: the next run with letters fills it)."""
     path = db.register_path(tmp_path)
     with closing(sqlite3.connect(path)) as raw:
         raw.executescript(
@@ -94,12 +95,13 @@ def test_a_register_of_schema_1_is_brought_up_to_date_when_opened(tmp_path: Path
             + "INSERT INTO bookings VALUES (1, 'lr-01', '10001', 'uid@x', 1);"
         )
     with closing(db.connect(path)) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 3
         assert connection.execute(
             "SELECT version, letter_date, briefdatum FROM versions ORDER BY version"
         ).fetchall() == [(1, "2027-02-16", None), (2, "2027-02-16", None)]
         assert connection.execute("SELECT uid, facts, replaced FROM bookings").fetchall() == [
             ("uid@x", None, None)
         ]
+        assert connection.execute("SELECT count(*) FROM routes").fetchone()[0] == 0
     with closing(db.connect(path)) as again:  # opening once more changes nothing
         assert again.execute("SELECT count(*) FROM versions").fetchone()[0] == 2

@@ -25,7 +25,7 @@ from pipeline.identity import BookingKey
 from pipeline.register.db import REGISTER_NAME
 from pipeline.register.status import Attempt, BookingStatus
 from tests.conftest import TEMPLATES
-from tests.register.schemas import as_schema_1
+from tests.register.schemas import as_schema_1, as_schema_2
 from tests.smtp_server import REFUSED
 from tests.workbooks import Book
 
@@ -220,8 +220,40 @@ def test_without_mail_status_says_no_e_mail(tmp_path: Path) -> None:
     assert result.output.splitlines()[-1] == (
         "  13 boekingen, waarvan 0 afgezegd; e-mail: 13 geen e-mail."
     )
-    (out / FOLDER / "manifest.json").unlink()  # as a run of before the routes were kept
+    (out / FOLDER / "manifest.json").unlink()  # the register keeps the routes
+    assert {k: v[3] for k, v in rows(status(str(out)).output).items()} == {
+        k: v[3] for k, v in table.items()
+    }
+
+
+def test_the_routes_stay_when_a_run_makes_no_letters(tmp_path: Path) -> None:
+    """A run with --soort that makes no letters keeps them (and their routes) as they
+    were; the next run that makes letters replaces the routes."""
+    out = tmp_path / "out"
+    genereer(Book.valid(), out)
+    before = status(str(out)).output
+    assert {v[3] for v in rows(before).values()} == {POST, INTERNAL}
+    genereer(Book.valid(), out, "--soort", "syllabus")
+    assert status(str(out)).output == before
+    genereer(Book.valid(), out, "--soort", "uitnodiging")  # no print bundles now
+    table = rows(status(str(out)).output)
+    assert {v[3] for v in table.values()} == {"per post", "interne post"}
+
+
+def test_a_register_of_before_the_routes_takes_them_from_the_last_manifest(
+    tmp_path: Path,
+) -> None:
+    """Schema 2 kept no routes, and status does not upgrade: the last run's manifest.json
+    has them; without it the column says so."""
+    out = tmp_path / "out"
+    genereer(Book.valid(), out)
+    expected = status(str(out)).output
+    as_schema_2(out / REGISTER_NAME)
+    before = (out / REGISTER_NAME).read_bytes()
+    assert status(str(out)).output == expected
+    (out / FOLDER / "manifest.json").unlink()
     assert {v[3] for v in rows(status(str(out)).output).values()} == {"geen brief"}
+    assert (out / REGISTER_NAME).read_bytes() == before
 
 
 KEY = BookingKey("iv-01", "10001")
