@@ -418,6 +418,16 @@ def test_status_leaves_an_interrupted_write_to_the_next_run(tmp_path: Path) -> N
     )
 
 
+def test_an_empty_register_knows_no_cycle_and_stays_empty(tmp_path: Path) -> None:
+    """A run that stopped before it made the tables leaves an empty file: status does
+    not make them (a write), the next `genereer` does."""
+    (tmp_path / REGISTER_NAME).write_bytes(b"")
+    result = status(str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Het register in '{tmp_path}' kent nog geen cyclus.\n"
+    assert (tmp_path / REGISTER_NAME).read_bytes() == b""
+
+
 def test_a_foreign_register_is_refused(tmp_path: Path) -> None:
     (tmp_path / REGISTER_NAME).write_bytes(b"geen sqlite")
     result = status(str(tmp_path))
