@@ -8,6 +8,7 @@ every chunk (about 690 MB at 10,000 documents).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -18,6 +19,7 @@ from pipeline.files import write_file
 from pipeline.pdf.join import prepare_joined
 from pipeline.pdf.pages import document_starts, extract_pages, finish
 from pipeline.pdf.pdfa import require_source, require_written
+from pipeline.pdf.structure import split_structure
 from pipeline.publish.manifest import sha256_bytes
 from pipeline.render.bundle import combine_letters
 from pipeline.render.prepared import CoreProperties
@@ -75,9 +77,15 @@ def split_joined(
         if len(starts) != len(jobs) or starts != sorted(set(starts)) or starts[0] != 0:
             return None
         ends = [*starts[1:], len(pdf.pages)]
+        structures: Sequence[pikepdf.Object | None] = [None] * len(jobs)
+        if jobs[0].tagged:
+            found = split_structure(pdf, starts)
+            if found is None:
+                return None
+            structures = found
         digests = []
-        for job, first, end in zip(jobs, starts, ends, strict=True):
-            with extract_pages(pdf, first, end, tagged=False) as part:
+        for job, first, end, structure in zip(jobs, starts, ends, structures, strict=True):
+            with extract_pages(pdf, first, end, structure) as part:
                 digests.append(write_pdf(staging, job, part, moment))
     return digests
 
