@@ -261,7 +261,13 @@ class Converter:
                 raise
             finally:
                 pool.shutdown(cancel_futures=True)
-            written = [p for b in bundles for p in self._bundle(b, by_group.get(b.group, []))]
+        # The bundles in fresh processes: what converting left in a worker's heap (pikepdf
+        # and the validator do not give all of it back) would come on top of a piece's.
+        written = []
+        if bundles:
+            with spawned_pool(self.instances) as self._workers:
+                for bundle in bundles:
+                    written += self._bundle(bundle, by_group.get(bundle.group, []))
         self._workers = None
         return [digests[job.source] for job in jobs], written
 
