@@ -21,23 +21,7 @@ from tools.bench_synthetic import ROOT, TEMPLATES
 
 def _tree_pss_kb(root: int) -> int:
     """PSS (RSS where PSS is unavailable) summed over `root` and its descendants."""
-    parents: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
-        parents.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(parents.get(pid, ()))
-        total += _pss_kb(pid)
-    return total
+    return sum(_pss_kb(pid) for pid in _descendants(root))
 
 
 def _pss_kb(pid: int) -> int:
@@ -72,6 +56,55 @@ class TreeSampler(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         self.join()
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                    stat = handle.read()
+            except OSError:
+                continue
+            parents.setdefault(int(stat[stat.rindex(b")") + 2 :].split()[1]), []).append(
+                int(entry.name)
+            )
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(parents.get(pid, ()))
+        found.append(pid)
+    return found
+
+
+def _python_rss_kb(pid: int) -> int:
+    """The resident size of `pid` if it is a Python process (the run or its workers), else 0."""
+    try:
+        if "python" not in os.readlink(f"/proc/{pid}/exe"):
+            return 0
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class RoleSampler(TreeSampler):
+    """TreeSampler that also keeps the largest resident size of any Python process in the
+    tree (the run and its worker processes; LibreOffice is not Python)."""
+
+    def __init__(self, pid: int, interval: float = 0.3) -> None:
+        super().__init__(pid, interval)
+        self.python_peak_kb = 0
+
+    def run(self) -> None:
+        while self.available and not self._halt.wait(self.interval):
+            pids = _descendants(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in pids))
+            self.python_peak_kb = max([self.python_peak_kb, *map(_python_rss_kb, pids)])
 
 
 @dataclass(frozen=True)

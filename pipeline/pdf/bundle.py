@@ -26,6 +26,7 @@ from pipeline.errors import OutputError, describe_os_error
 from pipeline.files import FILE_MODE, inside, make_private_dirs
 from pipeline.pdf.pages import copy_into, finish_into
 from pipeline.pdf.pdfa import mend, require_written_file
+from pipeline.pdf.post import gives_memory_back
 from pipeline.publish.manifest import sha256_file
 from pipeline.render.batch import die_with_parent, stop_workers
 from pipeline.render.prepared import CoreProperties
@@ -99,6 +100,7 @@ def piece_paths(relpath: PurePosixPath, count: int) -> list[PurePosixPath]:
     ]
 
 
+@gives_memory_back
 def assemble(
     parts: list[str],
     duplex: bool,

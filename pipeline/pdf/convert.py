@@ -6,9 +6,9 @@ own profile). Documents from one template are first joined into one document (as
 print bundles are), a bookmark at the start of each and a page count of their own in
 headers and footers (pipeline.pdf.join), converted in one go and split again at
 the bookmarks' named destinations: several times faster than converting them one by
-one. Documents that cannot be joined that way, and letters (tagged PDF for screen
-readers: a structure tree does not split), are converted as a batch of files in one
-soffice call.
+one. Letters are tagged PDF (for screen readers): each part gets its own share of the
+joined conversion's structure tree (pipeline.pdf.structure). Documents that cannot be
+joined or split that way are converted as a batch of files in one soffice call.
 
 The run's own process only hands out chunks and waits for soffice (one thread per
 instance); joining, splitting, finishing and validating run in spawned worker processes
@@ -147,12 +147,13 @@ class Converter:
 
     def _joined(self, chunk: _Chunk, folder: Path) -> list[str] | None:
         """Convert the chunk as one joined document; None when that cannot be done."""
-        if len(chunk.jobs) < 2 or chunk.jobs[0].tagged:  # a structure tree is not split
+        if len(chunk.jobs) < 2:
             return None
         docx = folder / "samen.docx"
         if not self._in_worker(join_chunk, self.staging, chunk.jobs, docx):
             return None
-        self._soffice([docx], folder, [str(job.source) for job in chunk.jobs])
+        names = [str(job.source) for job in chunk.jobs]
+        self._soffice([docx], folder, names, chunk.jobs[0].tagged)
         docx.unlink()
         whole = folder / "samen.pdf"
         digests = self._in_worker(split_joined, self.staging, chunk.jobs, whole, self.moment)
@@ -260,7 +261,13 @@ class Converter:
                 raise
             finally:
                 pool.shutdown(cancel_futures=True)
-            written = [p for b in bundles for p in self._bundle(b, by_group.get(b.group, []))]
+        # The bundles in fresh processes: what converting left in a worker's heap (pikepdf
+        # and the validator do not give all of it back) would come on top of a piece's.
+        written = []
+        if bundles:
+            with spawned_pool(self.instances) as self._workers:
+                for bundle in bundles:
+                    written += self._bundle(bundle, by_group.get(bundle.group, []))
         self._workers = None
         return [digests[job.source] for job in jobs], written
 

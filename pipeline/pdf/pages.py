@@ -172,14 +172,22 @@ def copy_into(target: pikepdf.Pdf, value: object) -> object:
     return value
 
 
-def extract_pages(source: pikepdf.Pdf, first: int, end: int, tagged: bool) -> pikepdf.Pdf:
-    """Pages [first, end) of `source` as a PDF of their own, with its output intent."""
+def extract_pages(
+    source: pikepdf.Pdf, first: int, end: int, structure: pikepdf.Object | None = None
+) -> pikepdf.Pdf:
+    """Pages [first, end) of `source` as a PDF of their own, with its output intent; with
+    `structure` (a structure tree root in `source` for these pages, pipeline.pdf.structure)
+    a tagged PDF, else an untagged one."""
     target = pikepdf.new()
     target.pages.extend(source.pages[first:end])
     for key in ("/OutputIntents", "/Lang", "/ViewerPreferences"):
         if key in source.Root:
             target.Root[key] = copy_into(target, source.Root[key])
-    if not tagged:  # the structure tree spans the whole source; drop its references
+    if structure is not None:
+        # After the pages, so that its references to them resolve to the copies.
+        target.Root.StructTreeRoot = target.copy_foreign(structure)
+        target.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    else:  # the structure tree spans the whole source; drop its references
         for page in target.pages:
             if "/StructParents" in page:
                 del page.obj["/StructParents"]

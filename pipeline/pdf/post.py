@@ -7,9 +7,13 @@ every chunk (about 690 MB at 10,000 documents).
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import ParamSpec, TypeVar
 
 import pikepdf
 
@@ -18,9 +22,40 @@ from pipeline.files import write_file
 from pipeline.pdf.join import prepare_joined
 from pipeline.pdf.pages import document_starts, extract_pages, finish
 from pipeline.pdf.pdfa import require_source, require_written
+from pipeline.pdf.structure import split_structure
 from pipeline.publish.manifest import sha256_bytes
 from pipeline.render.bundle import combine_letters
 from pipeline.render.prepared import CoreProperties
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _libc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: the heap stays as the allocator keeps it
+        return None
+
+
+_TRIM = _libc_trim()
+
+
+def gives_memory_back(work: Callable[_P, _T]) -> Callable[_P, _T]:
+    """`work` followed by returning the freed heap to the system. A worker opens a whole
+    joined conversion (qpdf needs about 80 MB for 100 syllabi); glibc keeps what is freed
+    in pieces, so without this each worker would stay at its largest chunk's size while
+    two soffice processes convert the next ones."""
+
+    @functools.wraps(work)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return work(*args, **kwargs)
+        finally:
+            if _TRIM is not None:
+                _TRIM(0)
+
+    return wrapper
 
 
 def pdf_relpath(docx: PurePosixPath) -> PurePosixPath:
@@ -50,6 +85,7 @@ def write_pdf(staging: Path, job: PdfJob, pdf: pikepdf.Pdf, moment: dt.datetime)
     return sha256_bytes(data)
 
 
+@gives_memory_back
 def join_chunk(staging: Path, jobs: list[PdfJob], docx: Path) -> bool:
     """The jobs' documents joined into `docx`, each marked for splitting
     (pipeline.pdf.join); False (nothing written) when they cannot be joined."""
@@ -64,6 +100,7 @@ def join_chunk(staging: Path, jobs: list[PdfJob], docx: Path) -> bool:
     return True
 
 
+@gives_memory_back
 def split_joined(
     staging: Path, jobs: list[PdfJob], whole: Path, moment: dt.datetime
 ) -> list[str] | None:
@@ -75,13 +112,20 @@ def split_joined(
         if len(starts) != len(jobs) or starts != sorted(set(starts)) or starts[0] != 0:
             return None
         ends = [*starts[1:], len(pdf.pages)]
+        structures: Sequence[pikepdf.Object | None] = [None] * len(jobs)
+        if jobs[0].tagged:
+            found = split_structure(pdf, starts)
+            if found is None:
+                return None
+            structures = found
         digests = []
-        for job, first, end in zip(jobs, starts, ends, strict=True):
-            with extract_pages(pdf, first, end, tagged=False) as part:
+        for job, first, end, structure in zip(jobs, starts, ends, structures, strict=True):
+            with extract_pages(pdf, first, end, structure) as part:
                 digests.append(write_pdf(staging, job, part, moment))
     return digests
 
 
+@gives_memory_back
 def finish_each(
     staging: Path, jobs: list[PdfJob], pdfs: list[Path], moment: dt.datetime
 ) -> list[str]:
