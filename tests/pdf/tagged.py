@@ -40,14 +40,31 @@ def structure(pdf: pikepdf.Pdf) -> Any:
     return _plain(pdf.Root.StructTreeRoot.K, pages)
 
 
+def _order(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    """Each structure element's place in reading order (depth first from the root)."""
+    order: dict[tuple[int, int], int] = {}
+    stack = [pdf.Root.StructTreeRoot.K]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, pikepdf.Array):
+            stack.extend(reversed(list(item)))
+        elif isinstance(item, pikepdf.Dictionary) and "/S" in item:
+            order.setdefault(item.objgen, len(order))
+            if "/K" in item:
+                stack.append(item.K)
+    return order
+
+
 def parent_entries(pdf: pikepdf.Pdf) -> list[tuple[str, int, Any]]:
     """Per page, the elements its marked content belongs to, and per link annotation its
-    element (types and attributes): what a screen reader finds from the page."""
+    element, each as its place in reading order: what a screen reader finds from the page."""
     tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+    order = _order(pdf)
     found: list[tuple[str, int, Any]] = []
     for index, page in enumerate(pdf.pages):
         elements = tree[int(page.obj.StructParents)]
-        found.append(("page", index, tuple(f"{e.S} {e.get('/A')!r}" for e in elements)))
+        found.append(("page", index, tuple(order.get(e.objgen, -1) for e in elements)))
         for annotation in page.obj.get("/Annots", pikepdf.Array()):
-            found.append(("link", index, str(tree[int(annotation.StructParent)].S)))
+            element = tree[int(annotation.StructParent)]
+            found.append(("link", index, order.get(element.objgen, -1)))
     return found

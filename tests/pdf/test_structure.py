@@ -7,6 +7,7 @@ plain soffice; the others build small trees by hand to see a split refused.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -15,12 +16,17 @@ import pikepdf
 import pytest
 
 from pipeline.pdf.convert import Converter, PdfJob, convert_to_pdf
+from pipeline.pdf.pages import finish
 from pipeline.pdf.soffice import TAGGED_FILTER, require_soffice
 from pipeline.pdf.structure import split_structure
 from pipeline.render.prepared import CoreProperties
 from pipeline.run import RunResult
 from tests.pdf.tagged import parent_entries, structure
 from tests.soffice_plain import convert_plain
+
+
+def _roles(root: pikepdf.Object) -> dict[str, str]:
+    return {str(key): str(value) for key, value in root.RoleMap.items()}
 
 
 def _body(docx: Path) -> str:
@@ -62,6 +68,15 @@ def test_letters_convert_joined_and_each_keeps_the_tree_of_the_letter_alone(
             assert parent_entries(split) == parent_entries(plain), docx.name
             assert structure(split)[0][0] == "/Document" and len(structure(split)) == 1
             assert bool(split.Root.MarkInfo.Marked)
+            tree, alone_tree = split.Root.StructTreeRoot, plain.Root.StructTreeRoot
+            # The joined conversion's role map: the letter's own roles (/Standard is a
+            # paragraph), plus any another letter of the chunk used (a link).
+            assert _roles(alone_tree).items() <= _roles(tree).items()
+            assert _roles(tree)["/Standard"] == "/P"
+            # Nothing of another letter came along: as many objects as the letter alone
+            # once finished (the finishing drops what LibreOffice keeps for the whole).
+            with pikepdf.open(io.BytesIO(finish(plain, PROPS, moment))) as finished:
+                assert len(split.objects) == len(finished.objects), docx.name
     assert any(
         "/Link" in repr(structure(pikepdf.open(staging / j.source.with_suffix(".pdf"))))
         for j in jobs
@@ -135,6 +150,7 @@ def test_an_element_on_two_documents_pages_refuses_the_split() -> None:
         "content under the document",
         "page key missing from the parent tree",
         "element on no page",
+        "an identifier tree",
     ],
 )
 def test_a_tree_not_of_libreoffices_shape_refuses_the_split(damage: str) -> None:
@@ -149,6 +165,71 @@ def test_a_tree_not_of_libreoffices_shape_refuses_the_split(damage: str) -> None
         document.K = pikepdf.Array([*document.K, 5])
     elif damage == "page key missing from the parent tree":
         pdf.pages[2].obj.StructParents = 99
+    elif damage == "an identifier tree":  # would have to be split too
+        root.IDTree = pikepdf.Dictionary(Names=pikepdf.Array())
     else:
         del document.K[1]["/Pg"]
     assert split_structure(pdf, starts) is None
+
+
+def _paragraph(pdf: pikepdf.Pdf, page: int) -> pikepdf.Object:
+    return pdf.Root.StructTreeRoot.K[0].K[page]
+
+
+def test_a_page_entry_naming_another_documents_element_refuses_the_split() -> None:
+    pdf, starts = _tagged([1, 1, 1])
+    other = _paragraph(pdf, 2)
+    other.Alt = pikepdf.String("tekst van een andere brief")
+    numbers = pdf.Root.StructTreeRoot.ParentTree.Nums
+    numbers[1] = pikepdf.Array([_paragraph(pdf, 0), other])
+    assert split_structure(pdf, starts) is None
+
+
+def _link(pdf: pikepdf.Pdf, on_page: int, annotation_page: int, keyed: bool = True) -> None:
+    """A link element in the paragraph of `on_page`, for an annotation on `annotation_page`
+    (`keyed`: with its key in the parent tree)."""
+    annotation = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Link,
+            Rect=[0, 0, 10, 10],
+            A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://x.example")),
+            StructParent=50,
+        )
+    )
+    pdf.pages[annotation_page].obj.Annots = pikepdf.Array([annotation])
+    paragraph = _paragraph(pdf, on_page)
+    link = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem,
+            S=pikepdf.Name.Link,
+            P=paragraph,
+            Pg=pdf.pages[on_page].obj,
+            K=pikepdf.Array([pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annotation)]),
+        )
+    )
+    paragraph.K = pikepdf.Array([0, link])
+    if keyed:
+        pdf.Root.StructTreeRoot.ParentTree.Nums.extend([50, link])
+    else:
+        del annotation["/StructParent"]
+
+
+@pytest.mark.parametrize("keyed", [True, False])
+def test_a_link_to_an_annotation_on_another_documents_page_refuses_the_split(
+    keyed: bool,
+) -> None:
+    pdf, starts = _tagged([1, 1])
+    _link(pdf, on_page=0, annotation_page=1, keyed=keyed)
+    assert split_structure(pdf, starts) is None
+
+
+def test_a_link_on_its_own_page_splits_with_its_annotation_renumbered() -> None:
+    pdf, starts = _tagged([1, 1])
+    _link(pdf, on_page=1, annotation_page=1)
+    roots = split_structure(pdf, starts)
+    assert roots is not None
+    annotation = pdf.pages[1].obj.Annots[0]
+    assert int(annotation.StructParent) == 1  # after the page's own 0
+    tree = pikepdf.NumberTree(roots[1].ParentTree)
+    assert tree[1].S == "/Link" and tree[1].P.P.P.objgen == roots[1].objgen
