@@ -59,7 +59,7 @@ def make_environment() -> jinja2.Environment:
     return BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoreProperties:
     title: str
     subject: str

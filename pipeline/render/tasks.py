@@ -90,4 +90,6 @@ class PlannedDocuments:
             self.internal_paths.add(row.pad)
 
     def manifest_rows(self, digests: Sequence[str]) -> list[ManifestRow]:
-        return [replace(row, sha256=digest) for row, digest in zip(self.rows, digests, strict=True)]
+        """The planned rows with their file hashes; the plan's own copies are let go."""
+        rows, self.rows = self.rows, []
+        return [replace(row, sha256=digest) for row, digest in zip(rows, digests, strict=True)]
