@@ -97,8 +97,9 @@ class Run:
     taken_over: migrate.TakenOver | None = None  # the first run with the register
     written: list[ManifestRow] = field(default_factory=list)  # this run's files
     comparison: Comparison = field(default_factory=lambda: Comparison(0, (), ()))
-    events: list[Planned] = field(default_factory=list)  # one per invitation
+    events: list[Planned] = field(default_factory=list)  # one per invitation, until written
     calendar: list[ManifestRow] = field(default_factory=list)  # .ics of the invitations
+    event_uids: list[str] = field(default_factory=list)  # the UID of each calendar file
     cancelled: list[Cancellation] = field(default_factory=list)
     bundled: list[ManifestRow] = field(default_factory=list)  # letters in the bundles
     kept: list[ManifestRow] = field(default_factory=list)  # carried over (--soort)
@@ -202,6 +203,9 @@ class Run:
         versions = self.comparison.versions
         self.calendar = self.mailing.write_calendar(self.events, versions, self.workers)
         self.written += self.calendar
+        # Later steps need only each event's UID (the register): let the events go.
+        self.event_uids = [planned.event.uid for planned in self.events]
+        self.events = []
 
     def cancel(self) -> None:
         if not self.plan.cancellations:
@@ -282,7 +286,6 @@ class Run:
         if self.dates is None:
             raise RuntimeError("prepare() comes first")
         letter_date = self.dates.date_of(self.comparison.version)
-        versions = self.comparison.versions
         taken_over = self.taken_over
         org = self.inputs.cycle.organisation
         cycles.record_run(
@@ -296,19 +299,21 @@ class Run:
                 self.comparison,
                 frozenset(self.plan.compared),
                 (taken_over.written if taken_over else []) + self.written,
-                {
-                    BookingKey.of(e.row.sessie, e.row.personeelsnummer): (
-                        e.event.uid,
-                        versions[key(e.row)].versie,
-                    )
-                    for e in self.events
-                },
+                self._sequences(),
                 (taken_over.messages if taken_over else []) + self.messages,
                 legacy_log.old_ledger(output_root, self.staged.folder) if taken_over else None,
                 self.dates.briefdatum_of(self.comparison),
                 self.dates.recorded(),
             ),
         )
+
+    def _sequences(self) -> dict[BookingKey, tuple[str, int]]:
+        """Per booking with a calendar file its UID and SEQUENCE (its version)."""
+        versions = self.comparison.versions
+        return {
+            BookingKey.of(row.sessie, row.personeelsnummer): (uid, versions[key(row)].versie)
+            for row, uid in zip(self.calendar, self.event_uids, strict=True)
+        }
 
     def archive(self, output_root: Path) -> ArchiveResult | None:
         org = self.inputs.cycle.organisation
