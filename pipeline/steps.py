@@ -22,7 +22,7 @@ from pipeline.documents import dutch
 from pipeline.documents.plan import count_documents, iter_documents
 from pipeline.errors import Problem
 from pipeline.identity import BookingKey, id_key
-from pipeline.kinds import AGENDA, Kind, w3cdtf
+from pipeline.kinds import AGENDA, Kind
 from pipeline.mail.mailing import Cancellation, Mailing, Planned, letter_paths
 from pipeline.model import Cycle
 from pipeline.pdf.documents import PdfOptions, make_pdfs
@@ -189,10 +189,11 @@ class Run:
             job = LetterDates.with_date(job, dated)
             row = self.written[rows[booking]]
             relpath = PurePosixPath(row.pad)
-            props = replace(
-                self.planned.props[row.pad], created=w3cdtf(self.dates.moment(dated.version))
+            props = self.planned.properties(
+                job.kind.value, job.title, self.dates.moment(dated.version)
             )
-            self.planned.props[row.pad] = props
+            if self.planned.keep_props:
+                self.planned.props[row.pad] = props
             task = Task(job.kind, relpath, job.context, props)
             data = self.renderer.render(task)
             self.staged.write(relpath, data)

@@ -22,6 +22,7 @@ whole run (a new briefdatum with nothing else changed), which the run then rende
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -133,7 +134,7 @@ class LetterDates:
             version,
             date,
             self._change(replaced_json, now, formal),
-            now.to_json(),
+            sys.intern(now.to_json()),  # the same for everyone in a session and role
             replaced_json,
         )
         self.dated[booking_key] = dated
