@@ -153,11 +153,13 @@ class Run:
         typed = self.planned.typed
         self.events = self.mailing.plan_calendar(invitations, typed)
         # What the register holds from before ids were compared by identity.py.
-        before = self.state.previous = migrate.adopt_typed_hashes(
-            self.state.previous,
-            [(r, typed.get(r.pad, "")) for r in self.written]
-            + [(e.row, e.typed) for e in self.events],
-        )
+        before = self.state.previous
+        if before is not None:  # (a first run has nothing to adopt)
+            before = self.state.previous = migrate.adopt_typed_hashes(
+                before,
+                [(r, typed.get(r.pad, "")) for r in self.written]
+                + [(e.row, e.typed) for e in self.events],
+            )
         if self.taken_over is not None:
             before = migrate.adopt_legacy_calendar(
                 before, [(e.row, e.event.fingerprint()) for e in self.events], invitations
@@ -201,7 +203,7 @@ class Run:
         self.redated = len(again)
 
     def calendar_files(self) -> None:
-        versions = self.comparison.versions
+        versions = self.comparison.versions_of(AGENDA.value)
         self.calendar = self.mailing.write_calendar(self.events, versions, self.workers)
         self.written += self.calendar
         # Later steps need only each event's UID (the register): let the events go.
@@ -310,7 +312,7 @@ class Run:
 
     def _sequences(self) -> dict[BookingKey, tuple[str, int]]:
         """Per booking with a calendar file its UID and SEQUENCE (its version)."""
-        versions = self.comparison.versions
+        versions = self.comparison.versions_of(AGENDA.value)
         return {
             BookingKey.of(row.sessie, row.personeelsnummer): (uid, versions[key(row)].versie)
             for row, uid in zip(self.calendar, self.event_uids, strict=True)
