@@ -40,7 +40,7 @@ from pipeline.workbook.records import LETTER_LEAD_DAYS
 INVITATION = Kind.UITNODIGING.value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dated:
     """How one invitation is dated and what it says it replaces."""
 
