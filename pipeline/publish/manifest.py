@@ -121,13 +121,15 @@ def manifest_json_chunks(
     pending: list[str] = []
     size = 0
     for piece in _INDENTED.iterencode(record):
-        name = markers.get(piece)
+        name = markers.pop(piece, None)
         for text in _rows_json(lists[name].rows) if name is not None else (piece,):
             pending.append(text)
             size += len(text)
             if size >= _JSON_BLOCK:
                 yield "".join(pending).encode("utf-8")
                 pending, size = [], 0
+    if markers:  # the encoder did not give a value as a piece of its own
+        raise RuntimeError(f"manifest.json: {sorted(markers.values())} not written")
     pending.append("\n")
     yield "".join(pending).encode("utf-8")
 
