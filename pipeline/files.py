@@ -6,7 +6,7 @@ import io
 import os
 import stat
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import OutputError
@@ -104,6 +104,35 @@ def zip_member(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.
     info.create_system = 3  # Unix: external_attr holds a Unix mode
     info.external_attr = FILE_MODE << 16
     return info
+
+
+class ZipBase:
+    """A zip that many archives are made from by appending members (one per document).
+
+    zip_with() in append mode reads the base's directory again for every archive; this
+    reads it once and gives zipfile the parsed directory, so each archive is written
+    as append mode writes it: the same bytes."""
+
+    def __init__(self, base: bytes) -> None:
+        self.base = base
+        with zipfile.ZipFile(io.BytesIO(base)) as archive:
+            self._infos = tuple(archive.infolist())
+            self._start = archive.start_dir
+            self._plain = not archive.comment  # append mode keeps a comment; 'w' not
+        self._prefix = base[: self._start]
+
+    def with_members(self, members: Sequence[tuple[str, bytes]], level: int = 6) -> bytes:
+        """zip_with(base, members, level)."""
+        if not members or not self._plain:
+            return zip_with(self.base, members, level)
+        buffer = io.BytesIO()
+        buffer.write(self._prefix)  # the new members overwrite the old directory
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.filelist = list(self._infos)
+            archive.NameToInfo = {info.filename: info for info in self._infos}
+            for name, data in members:
+                archive.writestr(zip_member(name), data, compresslevel=level)
+        return buffer.getvalue()
 
 
 def zip_with(base: bytes, members: Iterable[tuple[str, bytes]], level: int = 6) -> bytes:

@@ -38,7 +38,7 @@ def same_cycle(first: str, second: str) -> bool:
     return cycle_key(first) == cycle_key(second)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class BookingKey:
     """One booking of a cycle: the compared form of its session and person."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from pipeline.render.prepared import CoreProperties
@@ -171,10 +172,12 @@ def core_properties(
     """The core properties of every document the run writes: title, subject and keywords
     naming the kind and the cycle, the organisation as author, `created` (from the data,
     never the clock) in UTC."""
-    return CoreProperties(
-        title,
-        f"{soort} - {cycle}",
-        organisation,
-        f"intervisie; {soort}; {cycle}",
-        w3cdtf(created),
-    )
+    subject, keywords, moment = _shared_properties(soort, cycle, created)
+    return CoreProperties(title, subject, organisation, keywords, moment)
+
+
+@lru_cache(maxsize=256)
+def _shared_properties(soort: str, cycle: str, created: dt.datetime) -> tuple[str, str, str]:
+    """Subject, keywords and W3CDTF moment: the same for every document of a kind and
+    date, so a run keeps one copy of each (not one per document)."""
+    return f"{soort} - {cycle}", f"intervisie; {soort}; {cycle}", w3cdtf(created)

@@ -169,6 +169,7 @@ def generate(
                 org.gemeente,
                 document_date(cycle),
                 typed=state.known or (staged.target / MANIFEST_JSON).exists(),
+                keep_props=bool(plan.pdf_kinds),
             ),
             renderer,
             workers if workers is not None else default_workers(),

@@ -22,7 +22,7 @@ from pipeline.documents import dutch
 from pipeline.documents.plan import count_documents, iter_documents
 from pipeline.errors import Problem
 from pipeline.identity import BookingKey, id_key
-from pipeline.kinds import AGENDA, Kind, w3cdtf
+from pipeline.kinds import AGENDA, Kind
 from pipeline.mail.mailing import Cancellation, Mailing, Planned, letter_paths
 from pipeline.model import Cycle
 from pipeline.pdf.documents import PdfOptions, make_pdfs
@@ -97,8 +97,9 @@ class Run:
     taken_over: migrate.TakenOver | None = None  # the first run with the register
     written: list[ManifestRow] = field(default_factory=list)  # this run's files
     comparison: Comparison = field(default_factory=lambda: Comparison(0, (), ()))
-    events: list[Planned] = field(default_factory=list)  # one per invitation
+    events: list[Planned] = field(default_factory=list)  # one per invitation, until written
     calendar: list[ManifestRow] = field(default_factory=list)  # .ics of the invitations
+    event_uids: list[str] = field(default_factory=list)  # the UID of each calendar file
     cancelled: list[Cancellation] = field(default_factory=list)
     bundled: list[ManifestRow] = field(default_factory=list)  # letters in the bundles
     kept: list[ManifestRow] = field(default_factory=list)  # carried over (--soort)
@@ -153,11 +154,13 @@ class Run:
         typed = self.planned.typed
         self.events = self.mailing.plan_calendar(invitations, typed)
         # What the register holds from before ids were compared by identity.py.
-        before = self.state.previous = migrate.adopt_typed_hashes(
-            self.state.previous,
-            [(r, typed.get(r.pad, "")) for r in self.written]
-            + [(e.row, e.typed) for e in self.events],
-        )
+        before = self.state.previous
+        if before is not None:  # (a first run has nothing to adopt)
+            before = self.state.previous = migrate.adopt_typed_hashes(
+                before,
+                [(r, typed.get(r.pad, "")) for r in self.written]
+                + [(e.row, e.typed) for e in self.events],
+            )
         if self.taken_over is not None:
             before = migrate.adopt_legacy_calendar(
                 before, [(e.row, e.event.fingerprint()) for e in self.events], invitations
@@ -189,10 +192,11 @@ class Run:
             job = LetterDates.with_date(job, dated)
             row = self.written[rows[booking]]
             relpath = PurePosixPath(row.pad)
-            props = replace(
-                self.planned.props[row.pad], created=w3cdtf(self.dates.moment(dated.version))
+            props = self.planned.properties(
+                job.kind.value, job.title, self.dates.moment(dated.version)
             )
-            self.planned.props[row.pad] = props
+            if self.planned.keep_props:
+                self.planned.props[row.pad] = props
             task = Task(job.kind, relpath, job.context, props)
             data = self.renderer.render(task)
             self.staged.write(relpath, data)
@@ -200,9 +204,12 @@ class Run:
         self.redated = len(again)
 
     def calendar_files(self) -> None:
-        versions = self.comparison.versions
+        versions = self.comparison.versions_of(AGENDA.value)
         self.calendar = self.mailing.write_calendar(self.events, versions, self.workers)
         self.written += self.calendar
+        # Later steps need only each event's UID (the register): let the events go.
+        self.event_uids = [planned.event.uid for planned in self.events]
+        self.events = []
 
     def cancel(self) -> None:
         if not self.plan.cancellations:
@@ -297,7 +304,6 @@ class Run:
         if self.dates is None:
             raise RuntimeError("prepare() comes first")
         letter_date = self.dates.date_of(self.comparison.version)
-        versions = self.comparison.versions
         taken_over = self.taken_over
         org = self.inputs.cycle.organisation
         cycles.record_run(
@@ -311,13 +317,7 @@ class Run:
                 self.comparison,
                 frozenset(self.plan.compared),
                 (taken_over.written if taken_over else []) + self.written,
-                {
-                    BookingKey.of(e.row.sessie, e.row.personeelsnummer): (
-                        e.event.uid,
-                        versions[key(e.row)].versie,
-                    )
-                    for e in self.events
-                },
+                self._sequences(),
                 (taken_over.messages if taken_over else []) + self.messages,
                 legacy_log.old_ledger(output_root, self.staged.folder) if taken_over else None,
                 self.dates.briefdatum_of(self.comparison),
@@ -325,6 +325,14 @@ class Run:
                 self._letter_routes(),
             ),
         )
+
+    def _sequences(self) -> dict[BookingKey, tuple[str, int]]:
+        """Per booking with a calendar file its UID and SEQUENCE (its version)."""
+        versions = self.comparison.versions_of(AGENDA.value)
+        return {
+            BookingKey.of(row.sessie, row.personeelsnummer): (uid, versions[key(row)].versie)
+            for row, uid in zip(self.calendar, self.event_uids, strict=True)
+        }
 
     def archive(self, output_root: Path) -> ArchiveResult | None:
         org = self.inputs.cycle.organisation

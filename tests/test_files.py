@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import OutputError
-from pipeline.files import ZIP_DATE, write_file, zip_with
+from pipeline.files import ZIP_DATE, ZipBase, write_file, zip_member, zip_with
 
 names = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\\/"),
@@ -96,3 +96,17 @@ def test_a_link_in_the_files_place_is_never_followed(tmp_path: Path) -> None:
     with pytest.raises((OutputError, OSError)):
         write_file(root, PurePosixPath("map/twee.txt"), b"2")
     assert target.read_bytes() == b"origineel"
+
+
+@pytest.mark.parametrize("comment", [b"", b"a comment"])
+def test_zip_base_appends_as_zip_with_does(comment: bytes) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zip_member("[Content_Types].xml"), b"<Types/>" * 40)
+        archive.writestr(zip_member("word/styles.xml", zipfile.ZIP_STORED), b"<styles/>")
+        archive.comment = comment
+    base = buffer.getvalue()
+    appender = ZipBase(base)
+    for members in ([], [("word/document.xml", b"<w:document/>" * 99)], [("a", b""), ("b", b"x")]):
+        for level in (1, 6):
+            assert appender.with_members(members, level) == zip_with(base, members, level)

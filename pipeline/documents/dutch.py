@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from functools import lru_cache
 
 from babel.dates import format_date
 
@@ -52,11 +53,13 @@ def sort_key(person: Person) -> tuple[str, str, str, str]:
     )
 
 
+@lru_cache(maxsize=1024)  # babel takes tens of microseconds; a run has few dates
 def long_date(day: dt.date) -> str:
     """'dinsdag 9 maart 2027'."""
     return str(format_date(day, format="EEEE d MMMM y", locale="nl_NL"))
 
 
+@lru_cache(maxsize=1024)
 def plain_date(day: dt.date) -> str:
     """'9 maart 2027': the date of a letter, without the weekday."""
     return str(format_date(day, format="d MMMM y", locale="nl_NL"))

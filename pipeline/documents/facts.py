@@ -144,7 +144,7 @@ def change_context(
     of that one (`earlier`, else the one of `before`), what changed, and one sentence that
     says it (letter and e-mail)."""
     if not replaced:
-        return dict(NO_CHANGE)
+        return NO_CHANGE  # shared, as in every planned context (documents/plan.py)
     your = "uw" if formal else "je"
     day = before.briefdatum if before else earlier
     earlier_text = dutch.plain_date(day) if day else ""

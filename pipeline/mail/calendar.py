@@ -26,13 +26,13 @@ REMINDER = dt.timedelta(days=1)
 _PLAIN = re.compile(r"[A-Za-z0-9@._-]{1,70}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Party:
     name: str
     email: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """What an invitation's calendar event says; start and end are local (Amsterdam)."""
 

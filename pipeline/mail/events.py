@@ -54,7 +54,7 @@ def _you(person: Person, formal: str, informal: str) -> str:
 Cancellation = tuple[ManifestRow, ManifestRow | None, Event]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Planned:
     """One invitation's calendar event, its manifest row and the letter it goes with."""
 

@@ -19,13 +19,13 @@ from pipeline.kinds import manifest_order
 from pipeline.publish import manifest
 from pipeline.publish.manifest import (
     ManifestRow,
-    manifest_csv,
+    manifest_csv_chunks,
     manifest_json_chunks,
     sha256_bytes,
     sha256_file,
 )
 from pipeline.publish.staging import StagedOutput
-from pipeline.register.changes import Change, Comparison, changes_csv, manifest_extra
+from pipeline.register.changes import Change, Comparison, changes_csv_chunks, manifest_extra
 from pipeline.render.bundle import LETTERS_KEY
 from pipeline.runplan import RunPlan
 
@@ -83,9 +83,9 @@ def write_records(
     """Write the three record files; the rows in manifest order and the changes.
     `letters`: per letter its paper route (render/bundle.letter_routes)."""
     ordered = tuple(sorted(rows, key=lambda r: manifest_order(r.soort)))
-    staged.write(MANIFEST_CSV, manifest_csv(ordered))
+    staged.write_chunks(MANIFEST_CSV, manifest_csv_chunks(ordered))
     report = comparison.changes_among(ordered)
-    staged.write(CHANGES_CSV, changes_csv(report, names))
+    staged.write_chunks(CHANGES_CSV, changes_csv_chunks(report, names))
     staged.write_chunks(
         MANIFEST_JSON,
         manifest_json_chunks(

@@ -18,11 +18,9 @@ booking that comes back continues its calendar SEQUENCE instead of starting at 0
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,13 @@ from typing import Any
 from pipeline.documents.matters import WHOLE, Part
 from pipeline.identity import id_key
 from pipeline.model import SignatureImage
-from pipeline.publish.manifest import ManifestRow, manifest_rows, neutralise, read_manifest
+from pipeline.publish.manifest import (
+    ManifestRow,
+    RowList,
+    csv_chunks,
+    manifest_rows,
+    read_manifest,
+)
 
 NEW = "nieuw"
 CHANGED = "gewijzigd"
@@ -163,7 +167,7 @@ def read_previous(folder: Path) -> Previous | None:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     status: str  # NEW, CHANGED or GONE
     row: ManifestRow
@@ -194,6 +198,10 @@ class Comparison:
     def versions(self) -> dict[Key, ManifestRow]:
         return {key(row): row for row in self.rows}
 
+    def versions_of(self, soort: str) -> dict[Key, ManifestRow]:
+        """`versions` of one kind (a smaller dict, for the steps that need only that)."""
+        return {key(row): row for row in self.rows if row.soort == soort}
+
     def changed(self, soort: str) -> set[Key]:
         return {key(c.row) for c in self.changes if c.status != GONE and c.row.soort == soort}
 
@@ -213,18 +221,19 @@ def compare(
     rows: list[ManifestRow] = []
     touched = False
     for row in planned:
-        old = before.pop(key(row), None)
+        identity = key(row)
+        old = before.pop(identity, None)
         if old is not None and old.inhoud == row.inhoud:
             rows.append(replace(row, versie=old.versie, gewijzigd_in=old.gewijzigd_in))
             continue
         touched = True
+        gone = history.pop(identity, None)
         if old is not None:
             version = old.versie + 1
-        elif key(row) in history:  # it disappeared once and comes back
-            version = history[key(row)].versie + 1
+        elif gone is not None:  # it disappeared once and comes back
+            version = gone.versie + 1
         else:
             version = 0
-        history.pop(key(row), None)
         rows.append(replace(row, versie=version, gewijzigd_in=current))
     for old in before.values():
         touched = True
@@ -257,29 +266,26 @@ def only_changed(
     return [row for row in rows if key(row)[1:] in fresh]
 
 
-def changes_csv(changes: Iterable[Change], names: Mapping[str, str]) -> bytes:
-    """wijzigingen.csv: Excel-friendly like manifest.csv (BOM, semicolons)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for change in changes:
-        row = change.row
-        writer.writerow(
-            neutralise(value)
-            for value in (
+def changes_csv_chunks(changes: Iterable[Change], names: Mapping[str, str]) -> Iterator[bytes]:
+    """wijzigingen.csv: Excel-friendly like manifest.csv (BOM, semicolons), in pieces."""
+    return csv_chunks(
+        CSV_HEADER,
+        (
+            (
                 change.status,
-                row.soort,
-                row.sessie,
-                row.personeelsnummer,
-                names.get(row.personeelsnummer, ""),
-                row.pad,
+                change.row.soort,
+                change.row.sessie,
+                change.row.personeelsnummer,
+                names.get(change.row.personeelsnummer, ""),
+                change.row.pad,
             )
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            for change in changes
+        ),
+    )
 
 
 def manifest_extra(comparison: Comparison) -> dict[str, Any]:
     return {
         VERSION_KEY: comparison.version,
-        GONE_KEY: [row.__dict__ for row in comparison.gone],
+        GONE_KEY: RowList(comparison.gone),
     }

@@ -136,7 +136,7 @@ def _insert_documents(
 ) -> None:
     connection.executemany(
         "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [
+        (
             (
                 cycle,
                 r.soort,
@@ -151,7 +151,7 @@ def _insert_documents(
                 gone,
             )
             for r in rows
-        ],
+        ),
     )
 
 
@@ -243,7 +243,7 @@ def _documents(connection: sqlite3.Connection, cycle: int, run: RunRecord) -> No
     _insert_documents(connection, cycle, comparison.gone, 1)
     connection.executemany(
         "INSERT OR IGNORE INTO written VALUES (?,?,?,?)",
-        [(cycle, r.pad, r.sha256, comparison.version) for r in run.written if r.sha256],
+        ((cycle, r.pad, r.sha256, comparison.version) for r in run.written if r.sha256),
     )
 
 
@@ -253,18 +253,18 @@ def _bookings(connection: sqlite3.Connection, cycle: int, run: RunRecord) -> Non
         "INSERT INTO bookings(cycle, sessie_key, nummer_key, uid, sequence)"
         " VALUES (?,?,?,?,?) ON CONFLICT(cycle, sessie_key, nummer_key)"
         " DO UPDATE SET sequence = excluded.sequence",
-        [
+        (
             (cycle, b.sessie, b.personeelsnummer, uid, sequence)
             for b, (uid, sequence) in run.sequences.items()
-        ],
+        ),
     )
     connection.executemany(
         "UPDATE bookings SET facts = ?, replaced = ?"
         " WHERE cycle = ? AND sessie_key = ? AND nummer_key = ?",
-        [
+        (
             (facts, replaced, cycle, b.sessie, b.personeelsnummer)
             for b, (facts, replaced) in run.letters.items()
-        ],
+        ),
     )
 
 
@@ -273,7 +273,7 @@ def _messages(
 ) -> None:
     connection.executemany(
         "INSERT OR IGNORE INTO messages VALUES (?,?,?,?,?,?,?,?,?)",
-        [
+        (
             (
                 m.message_id,
                 cycle,
@@ -286,7 +286,7 @@ def _messages(
                 m.sha256,
             )
             for m in messages
-        ],
+        ),
     )
 
 

@@ -22,6 +22,7 @@ whole run (a new briefdatum with nothing else changed), which the run then rende
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -39,7 +40,7 @@ from pipeline.workbook.records import LETTER_LEAD_DAYS
 INVITATION = Kind.UITNODIGING.value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dated:
     """How one invitation is dated and what it says it replaces."""
 
@@ -133,7 +134,7 @@ class LetterDates:
             version,
             date,
             self._change(replaced_json, now, formal),
-            now.to_json(),
+            sys.intern(now.to_json()),  # the same for everyone in a session and role
             replaced_json,
         )
         self.dated[booking_key] = dated

@@ -28,7 +28,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from pipeline.errors import TemplateLimit, TemplateProblem, describe_os_error
-from pipeline.files import zip_with
+from pipeline.files import ZipBase, zip_with
 from pipeline.model import SignatureImage
 from pipeline.render.sandbox import BoundedSandbox, render_bounded, time_budget
 from pipeline.render.word_settings import make_dutch
@@ -59,7 +59,7 @@ def make_environment() -> jinja2.Environment:
     return BoundedSandbox(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoreProperties:
     title: str
     subject: str
@@ -187,6 +187,7 @@ class PreparedTemplate:
         self.signature = self._add_signature(signature) if signature else None
         self.parts = self._prepare_parts(env)
         self.base = self._base_archive({p.name for p in self.parts} | {CORE_PART})
+        self._zip = ZipBase(self.base)
 
     def with_signature(self, signature: SignatureImage) -> PreparedTemplate:
         """The same template with the signature image registered in its package."""
@@ -316,7 +317,7 @@ class PreparedTemplate:
 
     def pack(self, members: list[tuple[str, bytes]]) -> bytes:
         """The finished .docx: the base archive with `members` appended."""
-        return zip_with(self.base, members, RENDERED_LEVEL)
+        return self._zip.with_members(members, RENDERED_LEVEL)
 
     def render(self, context: Mapping[str, Any], props: CoreProperties) -> bytes:
         """One finished .docx as bytes."""

@@ -25,12 +25,20 @@ class PlannedDocuments:
     """The manifest row, core properties and route of every planned document."""
 
     def __init__(
-        self, cycle: str, organisation: str, created: dt.datetime, typed: bool = False
+        self,
+        cycle: str,
+        organisation: str,
+        created: dt.datetime,
+        typed: bool = False,
+        keep_props: bool = True,
     ) -> None:
         """`typed`: also hash each context as before identity.py (there is a history
-        to recognise); a first run skips that."""
+        to recognise); a first run skips that. `keep_props`: keep every document's core
+        properties (the PDFs carry them); without PDFs only those of letters rendered
+        outside the plan are kept."""
         self.cycle, self.organisation, self.created = cycle, organisation, created
         self.with_typed = typed
+        self.keep_props = keep_props
         self.rows: list[ManifestRow] = []  # sha256 filled in once rendered
         self.props: dict[str, CoreProperties] = {}  # by path, for the PDFs' metadata
         self.internal: list[str] = []  # "name (sessie)" of letters by internal post
@@ -72,7 +80,8 @@ class PlannedDocuments:
             if typed:
                 self.typed[row.pad] = typed[0]
             props = self.properties(job.kind.value, job.title, created)
-            self.props[row.pad] = props
+            if self.keep_props:
+                self.props[row.pad] = props
             if job.kind.spec.routed and not job.context["ontvanger"]["per_post"]:
                 self.internal.append(f"{job.context['ontvanger']['naam']} ({job.sessie})")
                 self.internal_paths.add(row.pad)
@@ -84,10 +93,13 @@ class PlannedDocuments:
     def add_letter(
         self, row: ManifestRow, props: CoreProperties, has_postal_address: bool
     ) -> None:
-        """A letter rendered outside the plan (a cancellation): its properties, route."""
+        """A letter rendered outside the plan (a cancellation, an invitation dated
+        anew): its properties, route."""
         self.props[row.pad] = props
         if not has_postal_address:
             self.internal_paths.add(row.pad)
 
     def manifest_rows(self, digests: Sequence[str]) -> list[ManifestRow]:
-        return [replace(row, sha256=digest) for row, digest in zip(self.rows, digests, strict=True)]
+        """The planned rows with their file hashes; the plan's own copies are let go."""
+        rows, self.rows = self.rows, []
+        return [replace(row, sha256=digest) for row, digest in zip(rows, digests, strict=True)]
