@@ -81,8 +81,8 @@ def _failure(what: str, run: Measured) -> str:
 def measure_size(
     target: int, folder: Path, docxtpl_max: int | None, workers: int | None, repeats: int
 ) -> SizeResult:
-    for name in ("pipeline", "docxtpl", "logboek"):
-        shutil.rmtree(folder / name, ignore_errors=True)
+    for old in (*folder.glob("pipeline*"), folder / "docxtpl", folder / "logboek"):
+        shutil.rmtree(old, ignore_errors=True)
     print(f"\nWerkboek maken voor {number(target)} documenten ...", flush=True)
     started = time.perf_counter()
     workbook, data = write_synthetic_workbook(folder, target)
@@ -90,15 +90,17 @@ def measure_size(
     documents = data.documents
     wanted = baseline_size(target, documents, docxtpl_max)
 
-    output = folder / "pipeline"
-    cmd = [str(INTERVISIE), "genereer", str(workbook), "--uitvoer", str(output)]
-    if workers:
-        cmd += ["--processen", str(workers)]
+    options = ["--processen", str(workers)] if workers else []
     runs: list[Measured] = []
     stages: list[list[Stage]] = []
     for repeat in range(1, repeats + 1):
-        # A fresh output folder each time: an existing archive would be skipped.
-        shutil.rmtree(output, ignore_errors=True)
+        # A fresh output folder each time (an existing archive would be skipped), and
+        # the earlier ones kept until all runs are done: runs made right after deleting
+        # the previous run's 24,000 files took 12-13 s where the first took 8.4 s (the
+        # kernel's file creation, slower after a mass delete), which measured the
+        # benchmark's own cleaning up, not the run.
+        output = folder / f"pipeline-{repeat}"
+        cmd = [str(INTERVISIE), "genereer", str(workbook), "--uitvoer", str(output), *options]
         print(
             f"pipeline: intervisie genereer ({number(documents)} documenten), "
             f"run {repeat} van {repeats} ...",
@@ -131,6 +133,8 @@ def measure_size(
             f"FOUT: het plan heeft {report['totaal']} documenten, verwacht {documents}"
         )
 
+    for earlier in range(1, repeats):
+        shutil.rmtree(folder / f"pipeline-{earlier}", ignore_errors=True)
     manifests = sorted(output.glob("*/manifest.csv"))
     if len(manifests) != 1:
         raise SystemExit(f"FOUT: geen (of meer dan één) manifest.csv in {output}")
