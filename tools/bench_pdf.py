@@ -32,7 +32,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (500, 2000)
-TARGET_RATIO = 3.0
+TARGET_RATIO = 4.5  # pages per second against soffice's own batch mode (issue 19)
 TARGET_SECONDS = 180.0  # all invitations and syllabi of a 10,000-document run (issue 19)
 TARGET_AT = 10000
 KINDS = ("uitnodiging", "syllabus")
@@ -170,14 +170,14 @@ def print_result(result: PdfResult) -> None:
     if result.plain_documents < result.documents:
         print(f"  de gewone manier zette een gelijkmatige steekproef van "
               f"{result.plain_documents} van de {result.documents} documenten om")
-    print(f"  verhouding (pagina's/s): {result.ratio:.1f}x sneller (doel: ≥ {TARGET_RATIO:.0f}x)")
+    print(f"  verhouding (pagina's/s): {result.ratio:.1f}x sneller (doel: ≥ {TARGET_RATIO:.1f}x)")
 
 
 def print_targets(results: list[PdfResult]) -> None:
     largest = max(results, key=lambda r: r.size)
     rate = largest.documents / largest.pipeline.seconds
     print("\nDoelen PDF:")
-    print(f"  ≥ {TARGET_RATIO:.0f}x de gewone manier: {largest.ratio:.1f}x")
+    print(f"  ≥ {TARGET_RATIO:.1f}x de gewone manier: {largest.ratio:.1f}x")
     if largest.size >= TARGET_AT:
         print(f"  uitnodigingen en syllabi van {largest.size} documenten < "
               f"{TARGET_SECONDS / 60:.0f} min: gemeten {largest.pipeline.seconds / 60:.1f} min "

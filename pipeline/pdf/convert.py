@@ -38,7 +38,14 @@ from typing import ParamSpec, TypeVar
 
 from pipeline.files import DIR_MODE
 from pipeline.pdf.bundle import Bundle, spawned_pool, write_bundle
-from pipeline.pdf.post import PdfJob, finish_each, join_chunk, pdf_relpath, split_joined
+from pipeline.pdf.post import (
+    PdfJob,
+    finish_each,
+    join_chunk,
+    pdf_relpath,
+    release_heap,
+    split_joined,
+)
 from pipeline.pdf.soffice import ConversionFailed, Running, Soffice
 
 WORKDIR = ".pdf-werk"
@@ -246,6 +253,9 @@ class Converter:
             else:  # not needed for a bundle: free the disk space now
                 shutil.rmtree(self._workdir / f"deel-{chunk.index:05d}", ignore_errors=True)
 
+        # What the run's earlier steps freed (the Word print bundle is built here) would
+        # otherwise stay with this process while LibreOffice and the workers need memory.
+        release_heap()
         # Fresh worker processes do what pikepdf and the validator do (pipeline.pdf.post)
         # and assemble the bundles; the threads here only wait for soffice and for them.
         with spawned_pool(self.instances) as self._workers:

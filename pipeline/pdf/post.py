@@ -52,10 +52,15 @@ def gives_memory_back(work: Callable[_P, _T]) -> Callable[_P, _T]:
         try:
             return work(*args, **kwargs)
         finally:
-            if _TRIM is not None:
-                _TRIM(0)
+            release_heap()
 
     return wrapper
+
+
+def release_heap() -> None:
+    """Give the memory this process freed back to the system (glibc only)."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def pdf_relpath(docx: PurePosixPath) -> PurePosixPath:
@@ -139,4 +144,12 @@ def finish_each(
     return digests
 
 
-__all__ = ["PdfJob", "finish_each", "join_chunk", "pdf_relpath", "split_joined", "write_pdf"]
+__all__ = [
+    "PdfJob",
+    "finish_each",
+    "join_chunk",
+    "pdf_relpath",
+    "release_heap",
+    "split_joined",
+    "write_pdf",
+]
