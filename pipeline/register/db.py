@@ -244,15 +244,20 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
             _migrate(connection, path)
     except sqlite3.DatabaseError as exc:
         connection.close()
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            raise OutputError(
-                f"het register '{path}' is bezet door een andere run; probeer het zo opnieuw"
-            ) from None
-        raise _refuse(path, "is beschadigd of geen SQLite-database") from None
+        raise _not_opened(path, exc) from None
     except OutputError:
         connection.close()
         raise
     return connection
+
+
+def _not_opened(path: Path, exc: sqlite3.DatabaseError) -> OutputError:
+    """Why an opened register cannot be used: busy with another run, or damaged."""
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return OutputError(
+            f"het register '{path}' is bezet door een andere run; probeer het zo opnieuw"
+        )
+    return _refuse(path, "is beschadigd of geen SQLite-database")
 
 
 def read_only(path: Path) -> sqlite3.Connection:
@@ -281,11 +286,7 @@ def read_only(path: Path) -> sqlite3.Connection:
                 f"staat '{path.name}-journal'); de volgende 'intervisie genereer' of "
                 "'intervisie verstuur' herstelt het. Er is niets geschreven."
             ) from None
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            raise OutputError(
-                f"het register '{path}' is bezet door een andere run; probeer het zo opnieuw"
-            ) from None
-        raise _refuse(path, "is beschadigd of geen SQLite-database") from None
+        raise _not_opened(path, exc) from None
     except OutputError:
         connection.close()
         raise
