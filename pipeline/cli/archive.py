@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from pipeline.archive.check import check_archive
 from pipeline.cli.common import CONTEXT, OPTIONS, SUBCOMMANDS, errors, folder_argument
 from pipeline.errors import plural
 from pipeline.publish.folders import ARCHIVE_DIR
@@ -38,6 +37,8 @@ def archief_controleer(map_: Path | None) -> None:
     """
     folder = map_ or Path("output") / ARCHIVE_DIR
     with errors():
+        from pipeline.archive.check import check_archive  # pikepdf: only for this command
+
         report = check_archive(folder)
     for finding in report.findings:
         click.echo(f"FOUT: {finding}", err=True)

@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from pipeline.kinds import BUNDLE, ROUTES, pdf_soort, utc
-from pipeline.pdf.convert import Bundle, PdfJob, Progress, convert_to_pdf, pdf_relpath
 from pipeline.publish.manifest import ManifestRow
 from pipeline.render.batch import default_workers
 from pipeline.render.tasks import PlannedDocuments
 from pipeline.runplan import RunPlan
+
+if TYPE_CHECKING:  # the converter (pikepdf, the validator) is imported by runs that make PDFs
+    from pipeline.pdf.convert import Bundle, Progress
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ def _bundles(
 ) -> list[Bundle]:
     """One PDF per delivery route that has letters in the print bundles; `duplex`: every
     letter starts on a front page."""
+    from pipeline.pdf.convert import Bundle
+
     found = []
     for route in ROUTES:
         if any(planned.route(row) == route for row in bundled):
@@ -60,6 +65,8 @@ def make_pdfs(
     """The PDF of every written document the plan wants one of beside it, and of the
     print bundles when asked for (made of the PDFs of `bundled`, the bundles' letters).
     Letters are tagged PDF."""
+    from pipeline.pdf.convert import PdfJob, convert_to_pdf, pdf_relpath
+
     soorten = plan.pdf_sources
     members = {row.pad for row in bundled}
 
