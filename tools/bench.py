@@ -95,10 +95,10 @@ def measure_size(
     stages: list[list[Stage]] = []
     for repeat in range(1, repeats + 1):
         # A fresh output folder each time (an existing archive would be skipped), and
-        # the earlier ones kept until all runs are done: runs made right after deleting
-        # the previous run's 24,000 files took 12-13 s where the first took 8.4 s (the
-        # kernel's file creation, slower after a mass delete), which measured the
-        # benchmark's own cleaning up, not the run.
+        # nothing deleted until the whole benchmark is done: runs made right after
+        # deleting the previous run's 24,000 files took 12-13 s where the first took
+        # 8.4 s (ext4 passes over inodes deleted in the last minutes when it creates
+        # files), which measured the benchmark's own cleaning up, not the run.
         output = folder / f"pipeline-{repeat}"
         cmd = [str(INTERVISIE), "genereer", str(workbook), "--uitvoer", str(output), *options]
         print(
@@ -133,8 +133,6 @@ def measure_size(
             f"FOUT: het plan heeft {report['totaal']} documenten, verwacht {documents}"
         )
 
-    for earlier in range(1, repeats):
-        shutil.rmtree(folder / f"pipeline-{earlier}", ignore_errors=True)
     manifests = sorted(output.glob("*/manifest.csv"))
     if len(manifests) != 1:
         raise SystemExit(f"FOUT: geen (of meer dan één) manifest.csv in {output}")
