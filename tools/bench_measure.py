@@ -19,11 +19,6 @@ from tools.bench_synthetic import ROOT, TEMPLATES
 # ------------------------------------------------------------------------ measuring
 
 
-def _tree_pss_kb(root: int) -> int:
-    """PSS (RSS where PSS is unavailable) summed over `root` and its descendants."""
-    return sum(_pss_kb(pid) for pid in _descendants(root))
-
-
 def _pss_kb(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as handle:
@@ -40,18 +35,23 @@ def _pss_kb(pid: int) -> int:
 
 
 class TreeSampler(threading.Thread):
-    """Samples the memory of a process tree until stopped; keeps the peak."""
+    """Samples the memory of a process tree until stopped; keeps the peak of the tree's
+    summed PSS and the largest resident size of any Python process in it (the run and
+    its worker processes; LibreOffice is not Python)."""
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_kb = 0
+        self.python_peak_kb = 0
         self.available = os.path.isdir("/proc")
         self._halt = threading.Event()
 
     def run(self) -> None:
         while self.available and not self._halt.wait(self.interval):
-            self.peak_kb = max(self.peak_kb, _tree_pss_kb(self.pid))
+            pids = _descendants(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in pids))
+            self.python_peak_kb = max([self.python_peak_kb, *map(_python_rss_kb, pids)])
 
     def stop(self) -> None:
         self._halt.set()
@@ -92,21 +92,6 @@ def _python_rss_kb(pid: int) -> int:
     return 0
 
 
-class RoleSampler(TreeSampler):
-    """TreeSampler that also keeps the largest resident size of any Python process in the
-    tree (the run and its worker processes; LibreOffice is not Python)."""
-
-    def __init__(self, pid: int, interval: float = 0.3) -> None:
-        super().__init__(pid, interval)
-        self.python_peak_kb = 0
-
-    def run(self) -> None:
-        while self.available and not self._halt.wait(self.interval):
-            pids = _descendants(self.pid)
-            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in pids))
-            self.python_peak_kb = max([self.python_peak_kb, *map(_python_rss_kb, pids)])
-
-
 @dataclass(frozen=True)
 class Measured:
     seconds: float  # wall-clock of the whole process
@@ -116,6 +101,7 @@ class Measured:
     tree_mb: float | None  # sampled peak of the tree's summed PSS
     stdout: str
     stderr: str
+    python_mb: float | None = None  # sampled peak of the largest Python process
 
 
 def run_measured(cmd: Sequence[str], logs: Path, name: str) -> Measured:
@@ -144,6 +130,7 @@ def run_measured(cmd: Sequence[str], logs: Path, name: str) -> Measured:
         sampler.peak_kb / 1024 if sampler.available and sampler.peak_kb else None,
         out_path.read_text(errors="replace"),
         err_path.read_text(errors="replace"),
+        sampler.python_peak_kb / 1024 if sampler.available and sampler.python_peak_kb else None,
     )
 
 

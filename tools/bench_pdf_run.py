@@ -3,8 +3,8 @@
 `tools.bench_pdf` measures the conversion of invitations and syllabi on its own; this
 runs the command as HR does (print bundles, invitations, syllabi as PDF/A, each
 validated; the archive) on a synthetic workbook, in a fresh process, and samples the
-process tree every 0.3 s: the summed PSS of the tree (LibreOffice included) and the
-largest resident size of any Python process (the run and its worker processes).
+process tree every 0.1 s (tools.bench_measure): the summed PSS of the tree (LibreOffice
+included) and the largest resident size of any Python process (the run and its workers).
 Run it alone: `.venv/bin/python -m tools.bench_pdf_run --documenten 10000`.
 """
 
@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from tools.bench_measure import RoleSampler
-from tools.bench_synthetic import ROOT, write_synthetic_workbook
-
-INTERVISIE = Path(sys.executable).parent / "intervisie"
+from tools.bench import INTERVISIE
+from tools.bench_measure import run_measured
+from tools.bench_synthetic import write_synthetic_workbook
 
 TREE_MB = 700.0  # the whole process tree, LibreOffice included
 PYTHON_MB = 250.0  # any one Python process
@@ -35,27 +31,17 @@ def measure(documents: int, folder: Path) -> dict[str, float]:
         str(INTERVISIE), "genereer", str(workbook), "--pdf",
         "--uitvoer", str(folder / "uitvoer"), "--staptijden", str(stages),
     ]
-    if hasattr(os, "sync"):
-        os.sync()
-    start = time.perf_counter()
-    with (folder / "uit.txt").open("wb") as out, (folder / "fout.txt").open("wb") as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
-        sampler = RoleSampler(process.pid)
-        sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        sampler.stop()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"FOUT: de run mislukte:\n{(folder / 'fout.txt').read_text()[-2000:]}")
+    run = run_measured(command, folder / "logboek", "genereer-pdf")
+    if run.exit_code != 0:
+        raise SystemExit(f"FOUT: de run mislukte:\n{run.stderr[-2000:]}")
     pdf = next(s for s in json.loads(stages.read_text()) if s["name"] == "pdf")
-    pdfs = sum(1 for _ in (folder / "uitvoer").rglob("*.pdf"))
     return {
-        "seconds": seconds,
-        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "seconds": run.seconds,
+        "cpu_seconds": run.cpu_seconds,
         "pdf_seconds": pdf["seconds"],
-        "pdfs": pdfs,
-        "tree_mb": sampler.peak_kb / 1024,
-        "python_mb": sampler.python_peak_kb / 1024,
+        "pdfs": sum(1 for _ in (folder / "uitvoer").rglob("*.pdf")),
+        "tree_mb": run.tree_mb or 0.0,
+        "python_mb": run.python_mb or 0.0,
     }
 
 
