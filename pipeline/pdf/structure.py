@@ -48,11 +48,12 @@ def _walk(top: pikepdf.Object) -> Iterator[pikepdf.Object]:
                 continue
             seen.add(item.objgen)
         yield item
-        if str(item.get("/Type", "")) not in ("/OBJR", "/MCR"):
+        if _is_element(item):
             stack.extend(reversed(_kids(item)))
 
 
 def _is_element(item: pikepdf.Object) -> bool:
+    """A structure element, not a reference to marked content or to an object."""
     return str(item.get("/Type", "")) not in ("/OBJR", "/MCR")
 
 
